@@ -1,0 +1,247 @@
+package io.kasper.test;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * One forked JVM running a single-node KRaft Kafka server (broker and controller), on fixed loopback ports and a fixed
+ * data directory, so that it can be stopped or killed and started again with the same identity and data.
+ *
+ * <p>Not thread-safe: drive it from one thread (the {@link KafkaBroker} that owns it synchronizes).
+ */
+final class BrokerProcess {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path workDir;
+    private final Path dataDir;
+    private final Path configFile;
+    private final Path logFile;
+    private final int port;
+    private final int controllerPort;
+    private final String classpath;
+    private final Map<String, String> extraServerProperties;
+    private Process process;
+    private boolean formatted;
+
+    BrokerProcess(Path workDir, Map<String, String> extraServerProperties) {
+        this.workDir = workDir;
+        this.dataDir = workDir.resolve("data");
+        this.configFile = workDir.resolve("server.properties");
+        this.logFile = workDir.resolve("broker.log");
+        this.port = FreePorts.next();
+        this.controllerPort = FreePorts.next();
+        this.classpath = BrokerClasspath.resolve();
+        this.extraServerProperties = Map.copyOf(extraServerProperties);
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the JVM (formatting the data directory the first time) and returns once the broker answers. */
+    void start() {
+        if (isAlive()) {
+            throw new IllegalStateException("broker is already running on " + bootstrapServers());
+        }
+        try {
+            if (!formatted) {
+                Files.createDirectories(dataDir);
+                writeConfig();
+                format();
+                formatted = true;
+            }
+            ProcessBuilder builder = new ProcessBuilder(javaCommand("-Xms256m", "-Xmx768m", "-XX:+UseG1GC",
+                    "-Dlog4j2.configurationFile=" + workDir.resolve("log4j2.properties").toUri(),
+                    "kafka.Kafka", configFile.toString()));
+            builder.redirectErrorStream(true);
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            process = builder.start();
+            awaitReady();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Kafka broker in " + workDir, e);
+        }
+    }
+
+    /** Stops the broker with SIGTERM (a controlled shutdown) and waits for the JVM to exit. */
+    void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!waitFor(Duration.ofSeconds(30))) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(10));
+        }
+        process = null;
+    }
+
+    /** Kills the broker with SIGKILL: no shutdown hook runs, nothing is flushed by the broker. */
+    void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(30));
+        process = null;
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void writeConfig() throws IOException {
+        Properties props = new Properties();
+        props.setProperty("process.roles", "broker,controller");
+        props.setProperty("node.id", "1");
+        props.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        props.setProperty("controller.listener.names", "CONTROLLER");
+        props.setProperty("log.dirs", dataDir.toString());
+        props.setProperty("offsets.topic.replication.factor", "1");
+        props.setProperty("offsets.topic.num.partitions", "12");
+        props.setProperty("transaction.state.log.replication.factor", "1");
+        props.setProperty("transaction.state.log.min.isr", "1");
+        props.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        props.setProperty("share.coordinator.state.topic.min.isr", "1");
+        props.setProperty("min.insync.replicas", "1");
+        props.setProperty("group.initial.rebalance.delay.ms", "0");
+        props.setProperty("auto.create.topics.enable", "false");
+        props.setProperty("num.network.threads", "2");
+        props.setProperty("num.io.threads", "4");
+        props.putAll(extraServerProperties);
+        try (var out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
+            props.store(out, "written by io.kasper.test.KafkaBroker");
+        }
+        String log4j = String.join("\n",
+                "appender.file.type = File",
+                "appender.file.name = FILE",
+                "appender.file.fileName = " + workDir.resolve("server.log"),
+                "appender.file.layout.type = PatternLayout",
+                "appender.file.layout.pattern = [%d] %p %m (%c)%n",
+                "rootLogger.level = INFO",
+                "rootLogger.appenderRef.file.ref = FILE",
+                "logger.kafka.name = kafka",
+                "logger.kafka.level = INFO",
+                "logger.state.name = state.change.logger",
+                "logger.state.level = WARN",
+                "");
+        Files.writeString(workDir.resolve("log4j2.properties"), log4j);
+    }
+
+    private void format() throws IOException {
+        List<String> command = javaCommand("-Xmx256m",
+                "-Dlog4j2.configurationFile=" + workDir.resolve("log4j2.properties").toUri(),
+                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString());
+        Process formatter = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        try {
+            if (!formatter.waitFor(60, TimeUnit.SECONDS)) {
+                formatter.destroyForcibly();
+                throw new IllegalStateException("formatting " + dataDir + " did not finish within 60 s; see " + logFile);
+            }
+        } catch (InterruptedException e) {
+            formatter.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while formatting " + dataDir, e);
+        }
+        if (formatter.exitValue() != 0) {
+            throw new IllegalStateException("formatting " + dataDir + " failed with exit code "
+                    + formatter.exitValue() + ": " + tail(logFile));
+        }
+    }
+
+    private List<String> javaCommand(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(classpath);
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
+        try (Admin admin = Admin.create(props)) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("broker exited with code " + process.exitValue()
+                            + " while starting: " + tail(logFile));
+                }
+                try {
+                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the broker", e);
+                } catch (Exception notYet) {
+                    // the broker is still starting: retry until the deadline
+                }
+            }
+        }
+        kill();
+        throw new IllegalStateException("broker on " + bootstrapServers() + " was not ready within "
+                + READY_TIMEOUT.toSeconds() + " s: " + tail(logFile));
+    }
+
+    static String tail(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                return "(no log at " + file + ")";
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.kasper.test;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class KafkaBrokerIT {
+
+    @Test
+    void createsTopicWithTwelvePartitionsVisibleToAdminClient(KafkaBroker broker) throws Exception {
+        broker.createTopic("harness-twelve", 12);
+
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            TopicDescription description = admin.describeTopics(List.of("harness-twelve")).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get("harness-twelve");
+            assertThat(description.partitions()).hasSize(12)
+                    .allSatisfy(p -> assertThat(p.leader()).isNotNull());
+        }
+    }
+
+    @Test
+    void readsBackEveryOneOfTenThousandKeyedRecords(KafkaBroker broker) {
+        broker.createTopic("harness-10k", 12);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            records.add(new ProducerRecord<>("harness-10k", ("key-" + i).getBytes(UTF_8), ("value-" + i).getBytes(UTF_8)));
+        }
+
+        broker.produce(records);
+        List<ConsumerRecord<byte[], byte[]>> read = broker.readAll("harness-10k");
+
+        assertThat(read).hasSize(10_000);
+        assertThat(read.stream().map(r -> new String(r.key(), UTF_8) + "=" + new String(r.value(), UTF_8))
+                .collect(Collectors.toSet()))
+                .isEqualTo(records.stream().map(r -> new String(r.key(), UTF_8) + "=" + new String(r.value(), UTF_8))
+                        .collect(Collectors.toSet()));
+        assertThat(read.stream().map(ConsumerRecord::partition).collect(Collectors.toSet())).hasSize(12);
+    }
+
+    @Test
+    void killedBrokerFailsProducesQuicklyAndKeepsAckedRecordsAfterRestart() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start()) {
+            broker.createTopic("harness-kill", 4);
+            List<ProducerRecord<byte[], byte[]>> acked = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                acked.add(new ProducerRecord<>("harness-kill", ("k" + i).getBytes(UTF_8), ("v" + i).getBytes(UTF_8)));
+            }
+            broker.produce(acked);
+
+            broker.kill();
+            assertThat(broker.isRunning()).isFalse();
+
+            Properties props = broker.clientProperties();
+            props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+            props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "4000");
+            props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+            props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+            props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "4000");
+            long start = System.nanoTime();
+            try (KafkaProducer<byte[], byte[]> producer =
+                         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                assertThatThrownBy(() -> {
+                    Future<RecordMetadata> ack = producer.send(
+                            new ProducerRecord<>("harness-kill", "late".getBytes(UTF_8), "late".getBytes(UTF_8)));
+                    ack.get(30, TimeUnit.SECONDS);
+                }).isInstanceOfAny(ExecutionException.class, org.apache.kafka.common.KafkaException.class);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+
+            broker.restart();
+            assertThat(broker.isRunning()).isTrue();
+            Set<String> afterRestart = broker.readAll("harness-kill").stream()
+                    .map(r -> new String(r.value(), UTF_8)).collect(Collectors.toSet());
+            assertThat(afterRestart).containsAll(acked.stream().map(r -> new String(r.value(), UTF_8)).toList());
+        }
+    }
+
+    @Test
+    void committedOffsetsAreEmptyForUnknownGroup(KafkaBroker broker) {
+        assertThat(broker.committedOffsets("no-such-group")).isEqualTo(Map.of());
+    }
+}
