@@ -1,0 +1,49 @@
+package io.kasper;
+
+/**
+ * The catalog of every metric Kasper records through Micrometer, and of their tags.
+ *
+ * <p>Names use Micrometer's dot notation; a Prometheus registry renders {@code kasper.messages.incoming} as
+ * {@code kasper_messages_incoming_total}. Every meter carries the {@value #TAG_PROCESSOR} tag (the topic processor's
+ * name) and is removed from the registry when the component that registered it is closed. Constants only: thread-safe.
+ */
+public final class KasperMetrics {
+
+    /** Tag: the {@code topicProcessorName} of the processor, or the name given to a store. */
+    public static final String TAG_PROCESSOR = "processor";
+    /** Tag: a Kafka topic. */
+    public static final String TAG_TOPIC = "topic";
+    /** Tag: a Kafka partition number. */
+    public static final String TAG_PARTITION = "partition";
+    /** Tag: the name of a store. */
+    public static final String TAG_STORE = "store";
+    /** Tag: the store operation ({@code get}, {@code getAll}, {@code put}, {@code putAll}, {@code delete}, ...). */
+    public static final String TAG_OPERATION = "operation";
+
+    /** Counter: input messages handed to a {@link MessageProcessor}; tags processor, topic, partition. */
+    public static final String MESSAGES_INCOMING = "kasper.messages.incoming";
+    /** Counter: output messages acknowledged by Kafka; tags processor, topic, partition (of the output). */
+    public static final String MESSAGES_OUTGOING = "kasper.messages.outgoing";
+    /** Gauge: messages between the committed offset and the high-water mark; tags processor, topic, partition. */
+    public static final String MESSAGES_BEHIND = "kasper.messages.behind";
+    /** Distribution summary: messages per batch; tags processor, partition. */
+    public static final String BATCH_SIZE = "kasper.batch.size";
+    /** Timer: time spent in {@link MessageProcessor#process}; tags processor, partition. */
+    public static final String BATCH_PROCESS_TIME = "kasper.batch.process.time";
+    /** Timer: time from producing a batch's output until its last acknowledgement; tags processor, partition. */
+    public static final String BATCH_PRODUCE_TIME = "kasper.batch.produce.time";
+    /** Timer: time of each offset commit round trip; tag processor. */
+    public static final String COMMIT_TIME = "kasper.commit.time";
+
+    /** Counter: store calls; tags processor, store, operation. */
+    public static final String STORE_CALLS = "kasper.store.calls";
+    /** Distribution summary: keys per store call; tags processor, store, operation. */
+    public static final String STORE_KEYS = "kasper.store.keys";
+    /** Timer: store call latency; tags processor, store, operation. */
+    public static final String STORE_LATENCY = "kasper.store.latency";
+    /** Counter: failed store calls; tags processor, store, operation. */
+    public static final String STORE_ERRORS = "kasper.store.errors";
+
+    private KasperMetrics() {
+    }
+}
