@@ -1,0 +1,32 @@
+package io.kasper;
+
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * User code that processes one batch of input messages and sends output messages.
+ *
+ * <p>A batch holds the messages of every input topic for one partition number, in offset order per topic-partition,
+ * so that co-partitioned topics can be joined. Output goes through the {@link Sender}, which buffers; Kasper produces
+ * it when {@code process} returns, waits for every acknowledgement and only then commits the batch's input offsets.
+ *
+ * <p>Thread-safety: a {@link TopicProcessor} calls {@code process} from its single loop thread only, so an instance
+ * serving several partitions of one processor needs no synchronization. An instance shared by several
+ * {@code TopicProcessor}s (for example on several threads) must be thread-safe itself.
+ *
+ * <p>Processing must be idempotent: after a failure or a restart, a batch whose offsets were not committed is
+ * delivered again (at-least-once).
+ */
+@FunctionalInterface
+public interface MessageProcessor {
+
+    /**
+     * Processes one batch.
+     *
+     * @param messages the batch: never empty, unmodifiable, all of one partition number
+     * @param sender buffers output messages; valid only until this call returns
+     * @throws Exception to stop the {@link TopicProcessor}: nothing of this batch is committed and
+     *     {@link TopicProcessor#runLoop()} throws a {@link BatchFailedException} carrying this exception
+     */
+    void process(List<ConsumerRecord<byte[], byte[]>> messages, Sender sender) throws Exception;
+}

@@ -1,0 +1,176 @@
+package io.kasper;
+
+import io.kasper.internal.ProcessorLoop;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes co-partitioned input topics in micro-batches and hands each batch to a {@link MessageProcessor}.
+ *
+ * <p>For each assigned partition number p, a batch holds the messages of every input topic's partition p, in offset
+ * order per topic-partition, and closes at {@code batchSize} messages or when its oldest message has waited
+ * {@code batchWaitDuration}. When {@code process} returns, the output buffered in the {@link Sender} is produced with
+ * acks=all by an idempotent producer, and the batch's input offsets are committed only once every output message and
+ * every earlier batch of that partition are acknowledged: at-least-once, never a commit before the output is durable.
+ * The loop keeps processing other batches while acknowledgements are in flight.
+ *
+ * <pre>{@code
+ * TopicProcessor processor = new TopicProcessor(config, partition -> new TweetProcessor());
+ * Runtime.getRuntime().addShutdownHook(new Thread(processor::close));
+ * processor.runLoop();   // blocks until close() or a failure
+ * }</pre>
+ *
+ * <p>Thread-safety: {@link #runLoop()} runs on the calling thread and may be called once; {@link #close()} and
+ * {@link #hasConsumedAllMessages()} are safe from any thread, including a signal handler or shutdown hook.
+ * To scale out, run more instances (other threads, processes or machines) with other partitions.
+ */
+public final class TopicProcessor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProcessor.class);
+
+    private final TopicProcessorConfig config;
+    private final ProcessorLoop loop;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile Thread loopThread;
+
+    /**
+     * Creates a topic processor with one {@link MessageProcessor} per partition (an instance may serve several).
+     *
+     * <p>Checks the cluster before anything is consumed: every input topic must exist, all must have the same
+     * partition count, and every configured partition must be in range.
+     *
+     * @param config the configuration
+     * @param processors a processor for every configured partition number
+     * @throws InvalidConfigException when a partition has no processor, a topic is missing, partition counts
+     *     differ, a partition is out of range, or another open processor of the same name in this JVM claims one of
+     *     the partitions
+     * @throws KasperException when the cluster cannot be reached
+     */
+    public TopicProcessor(TopicProcessorConfig config, Map<Integer, ? extends MessageProcessor> processors) {
+        this(resolve(config, Objects.requireNonNull(processors, "processors")::get));
+    }
+
+    /**
+     * Creates a topic processor, asking {@code processorFactory} once per configured partition number, now.
+     *
+     * @param config the configuration
+     * @param processorFactory returns the processor of a partition number (it may return a shared instance)
+     * @throws InvalidConfigException as {@link #TopicProcessor(TopicProcessorConfig, Map)}, or when the factory
+     *     returns null
+     * @throws KasperException when the cluster cannot be reached
+     */
+    public TopicProcessor(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> processorFactory) {
+        this(resolve(config, Objects.requireNonNull(processorFactory, "processorFactory")));
+    }
+
+    private TopicProcessor(Resolved resolved) {
+        this.config = resolved.config();
+        ProcessorLoop.validateTopics(config);
+        ProcessorLoop.claimPartitions(config);
+        this.loop = new ProcessorLoop(config, resolved.processors());
+    }
+
+    /** A configuration with a processor found for each of its partitions. */
+    private record Resolved(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
+    }
+
+    private static Resolved resolve(TopicProcessorConfig config,
+            IntFunction<? extends MessageProcessor> lookup) {
+        Objects.requireNonNull(config, "config");
+        Map<Integer, MessageProcessor> resolved = new TreeMap<>();
+        for (int p : config.inputPartitions()) {
+            MessageProcessor processor = lookup.apply(p);
+            if (processor == null) {
+                throw new InvalidConfigException("every partition in inputPartitions " + config.inputPartitions()
+                        + " needs a MessageProcessor, but partition " + p + " has none");
+            }
+            resolved.put(p, processor);
+        }
+        return new Resolved(config, resolved);
+    }
+
+    /**
+     * Runs the event loop on the calling thread until {@link #close()} is called or a batch fails.
+     *
+     * <p>On {@code close()}, the loop stops polling, waits (up to {@code closeTimeout}) for outstanding
+     * acknowledgements, commits what is complete and returns normally. On a failure, nothing of the failed batch is
+     * committed, the clients are closed, and the failure is thrown.
+     *
+     * @throws BatchFailedException when a {@link MessageProcessor} throws or output cannot be produced; it names
+     *     the partition and offsets of the batch and carries the cause
+     * @throws KasperException on any other failure of the Kafka clients
+     * @throws IllegalStateException when called a second time
+     */
+    public void runLoop() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("runLoop() of TopicProcessor '" + config.topicProcessorName()
+                    + "' may be called only once");
+        }
+        loopThread = Thread.currentThread();
+        try {
+            if (!closed.get()) {
+                loop.run();
+            }
+        } finally {
+            loopThread = null;
+            ProcessorLoop.releasePartitions(config);
+            finished.countDown();
+        }
+    }
+
+    /**
+     * Stops the processor: asks the loop to finish and, when called from another thread, waits until
+     * {@link #runLoop()} has committed what is complete and returned (at most {@code closeTimeout} plus the time
+     * the current {@code process} call takes to return). Idempotent; safe from any thread.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            awaitFinished();
+            return;
+        }
+        loop.requestStop();
+        if (!started.get()) {
+            ProcessorLoop.releasePartitions(config);
+            return;
+        }
+        awaitFinished();
+    }
+
+    private void awaitFinished() {
+        if (!started.get() || Thread.currentThread() == loopThread) {
+            return; // close() from inside process(): the loop finishes once process() returns
+        }
+        try {
+            long waitMillis = config.closeTimeout().toMillis() * 2;
+            if (!finished.await(waitMillis, TimeUnit.MILLISECONDS)) {
+                LOG.warn("TopicProcessor '{}' did not stop within {} ms (a process() call may still run)",
+                        config.topicProcessorName(), waitMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Returns whether every assigned input partition's committed offset equals its high-water mark, as last seen by
+     * the loop. False until the loop has fetched from every partition. Safe from any thread.
+     */
+    public boolean hasConsumedAllMessages() {
+        return loop.hasConsumedAllMessages();
+    }
+
+    /** Returns the configuration. */
+    public TopicProcessorConfig config() {
+        return config;
+    }
+}

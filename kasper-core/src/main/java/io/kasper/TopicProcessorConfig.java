@@ -1,0 +1,491 @@
+package io.kasper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The immutable configuration of a {@link TopicProcessor}, built with {@link #builder()}.
+ *
+ * <pre>{@code
+ * TopicProcessorConfig config = TopicProcessorConfig.builder()
+ *     .topicProcessorName("twitter-reach")
+ *     .bootstrapServers("localhost:9092")
+ *     .inputTopics("tweets", "twitter-followers")
+ *     .inputPartitions(0, 1, 2, 3)
+ *     .batchSize(10_000)
+ *     .batchWaitDuration(Duration.ofSeconds(5))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Kafka client properties pass through: {@link Builder#kafkaProperty} applies to the consumer, the producer and the
+ * admin client, {@link Builder#consumerProperty} and {@link Builder#producerProperty} to one client only, and they
+ * override Kasper's defaults, except where that would break the at-least-once promise (see {@link Builder#build()}).
+ *
+ * <p>Thread-safety: immutable, so thread-safe.
+ */
+public final class TopicProcessorConfig {
+
+    /** Default {@code batchSize}: messages per batch. */
+    public static final int DEFAULT_BATCH_SIZE = 1000;
+    /** Default {@code batchWaitDuration}: the longest a message waits for its batch to fill up. */
+    public static final Duration DEFAULT_BATCH_WAIT_DURATION = Duration.ofSeconds(5);
+    /** Default {@code closeTimeout}: how long closing waits for outstanding acknowledgements and the final commit. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** Prefix of the consumer group id; the topic processor name follows it. */
+    public static final String CONSUMER_GROUP_PREFIX = "kasper-topic-processor-";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+    private final String topicProcessorName;
+    private final String bootstrapServers;
+    private final List<String> inputTopics;
+    private final List<Integer> inputPartitions;
+    private final int batchSize;
+    private final Duration batchWaitDuration;
+    private final Duration closeTimeout;
+    private final MeterRegistry meterRegistry;
+    private final Map<String, Object> kafkaProperties;
+    private final Map<String, Object> consumerProperties;
+    private final Map<String, Object> producerProperties;
+
+    private TopicProcessorConfig(Builder b) {
+        this.topicProcessorName = b.topicProcessorName;
+        this.bootstrapServers = b.bootstrapServers != null ? b.bootstrapServers
+                : String.valueOf(b.kafkaProperties.get("bootstrap.servers"));
+        this.inputTopics = List.copyOf(b.inputTopics);
+        this.inputPartitions = List.copyOf(b.inputPartitions);
+        this.batchSize = b.batchSize;
+        this.batchWaitDuration = b.batchWaitDuration;
+        this.closeTimeout = b.closeTimeout;
+        this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry();
+        this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
+        this.consumerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.consumerProperties));
+        this.producerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerProperties));
+    }
+
+    /** Returns a new builder with every field at its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the name used in logs, metric tags and the consumer group id. */
+    public String topicProcessorName() {
+        return topicProcessorName;
+    }
+
+    /** Returns the consumer group id that holds the committed offsets: {@code kasper-topic-processor-<name>}. */
+    public String consumerGroupId() {
+        return CONSUMER_GROUP_PREFIX + topicProcessorName;
+    }
+
+    /** Returns the Kafka bootstrap servers. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Returns the input topics, in the order given. */
+    public List<String> inputTopics() {
+        return inputTopics;
+    }
+
+    /** Returns the input partition numbers, in the order given. */
+    public List<Integer> inputPartitions() {
+        return inputPartitions;
+    }
+
+    /** Returns the number of messages at which a batch closes. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Returns how long the oldest message of a batch may wait before the batch closes. */
+    public Duration batchWaitDuration() {
+        return batchWaitDuration;
+    }
+
+    /** Returns how long closing waits for outstanding acknowledgements and the final commit. */
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    /** Returns the registry that receives Kasper's metrics (a no-op registry when none was given). */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    /** Returns the properties given to every Kafka client. */
+    public Map<String, Object> kafkaProperties() {
+        return kafkaProperties;
+    }
+
+    /** Returns the properties given to the consumer only. */
+    public Map<String, Object> consumerProperties() {
+        return consumerProperties;
+    }
+
+    /** Returns the properties given to the producer only. */
+    public Map<String, Object> producerProperties() {
+        return producerProperties;
+    }
+
+    @Override
+    public String toString() {
+        return "TopicProcessorConfig{name=" + topicProcessorName + ", bootstrapServers=" + bootstrapServers
+                + ", inputTopics=" + inputTopics + ", inputPartitions=" + inputPartitions + ", batchSize=" + batchSize
+                + ", batchWaitDuration=" + batchWaitDuration + "}";
+    }
+
+    /**
+     * Builds a {@link TopicProcessorConfig}. Every setter returns the builder; {@link #build()} validates everything.
+     *
+     * <p>Thread-safety: not thread-safe; use one builder from one thread.
+     */
+    public static final class Builder {
+
+        private String topicProcessorName;
+        private String bootstrapServers;
+        private List<String> inputTopics = List.of();
+        private List<Integer> inputPartitions = List.of();
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private Duration batchWaitDuration = DEFAULT_BATCH_WAIT_DURATION;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private MeterRegistry meterRegistry;
+        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private final Map<String, Object> consumerProperties = new LinkedHashMap<>();
+        private final Map<String, Object> producerProperties = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the name used in logs, metric tags and the consumer group id {@code kasper-topic-processor-<name>}.
+         * Required; letters, digits, '.', '_' and '-' only.
+         *
+         * @param name the topic processor name
+         * @return this builder
+         */
+        public Builder topicProcessorName(String name) {
+            this.topicProcessorName = name;
+            return this;
+        }
+
+        /**
+         * Sets the Kafka bootstrap servers, e.g. {@code "broker1:9092,broker2:9092"}. Required, unless given as the
+         * {@code bootstrap.servers} Kafka property.
+         *
+         * @param servers comma-separated host:port pairs
+         * @return this builder
+         */
+        public Builder bootstrapServers(String servers) {
+            this.bootstrapServers = servers;
+            return this;
+        }
+
+        /**
+         * Sets the input topics. They must exist and have the same partition count.
+         *
+         * @param topics one or more topic names
+         * @return this builder
+         */
+        public Builder inputTopics(String... topics) {
+            this.inputTopics = topics == null ? null : Arrays.asList(topics);
+            return this;
+        }
+
+        /**
+         * Sets the input topics. They must exist and have the same partition count.
+         *
+         * @param topics one or more topic names
+         * @return this builder
+         */
+        public Builder inputTopics(List<String> topics) {
+            this.inputTopics = topics == null ? null : new ArrayList<>(topics);
+            return this;
+        }
+
+        /**
+         * Sets the partition numbers this instance processes (static assignment). Other instances with the same name
+         * must be given other partitions.
+         *
+         * @param partitions one or more partition numbers, each at least 0
+         * @return this builder
+         */
+        public Builder inputPartitions(int... partitions) {
+            List<Integer> list = new ArrayList<>();
+            if (partitions != null) {
+                for (int p : partitions) {
+                    list.add(p);
+                }
+            }
+            this.inputPartitions = list;
+            return this;
+        }
+
+        /**
+         * Sets the partition numbers this instance processes (static assignment).
+         *
+         * @param partitions one or more partition numbers, each at least 0
+         * @return this builder
+         */
+        public Builder inputPartitions(List<Integer> partitions) {
+            this.inputPartitions = partitions == null ? null : new ArrayList<>(partitions);
+            return this;
+        }
+
+        /**
+         * Sets the number of messages at which a batch closes. Default {@value TopicProcessorConfig#DEFAULT_BATCH_SIZE}.
+         *
+         * @param size at least 1
+         * @return this builder
+         */
+        public Builder batchSize(int size) {
+            this.batchSize = size;
+            return this;
+        }
+
+        /**
+         * Sets how long the oldest message of a batch may wait before the batch closes even if not full. Default 5 s.
+         *
+         * @param duration positive
+         * @return this builder
+         */
+        public Builder batchWaitDuration(Duration duration) {
+            this.batchWaitDuration = duration;
+            return this;
+        }
+
+        /**
+         * Sets how long closing waits for outstanding acknowledgements and the final commit. Default 30 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the Micrometer registry that receives Kasper's metrics. Default: a registry that records nothing.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * Sets a property of every Kafka client (consumer, producer, admin).
+         *
+         * @param key a Kafka client property name
+         * @param value its value
+         * @return this builder
+         */
+        public Builder kafkaProperty(String key, Object value) {
+            this.kafkaProperties.put(key, value);
+            return this;
+        }
+
+        /**
+         * Sets properties of every Kafka client (consumer, producer, admin).
+         *
+         * @param properties Kafka client property names and values
+         * @return this builder
+         */
+        public Builder kafkaProperties(Map<String, ?> properties) {
+            this.kafkaProperties.putAll(properties);
+            return this;
+        }
+
+        /**
+         * Sets a property of the consumer only; it overrides {@link #kafkaProperty} and Kasper's defaults.
+         *
+         * @param key a consumer property name
+         * @param value its value
+         * @return this builder
+         */
+        public Builder consumerProperty(String key, Object value) {
+            this.consumerProperties.put(key, value);
+            return this;
+        }
+
+        /**
+         * Sets a property of the producer only; it overrides {@link #kafkaProperty} and Kasper's defaults.
+         *
+         * @param key a producer property name
+         * @param value its value
+         * @return this builder
+         */
+        public Builder producerProperty(String key, Object value) {
+            this.producerProperties.put(key, value);
+            return this;
+        }
+
+        /**
+         * Validates every field and builds the configuration.
+         *
+         * <p>Rejected: an empty or malformed name, no bootstrap servers, no topics, blank or duplicate topics, no
+         * partitions, negative or duplicate partitions, {@code batchSize < 1}, a non-positive wait or close timeout,
+         * and Kafka properties that would break at-least-once delivery or Kasper's contract ({@code
+         * enable.auto.commit=true}, {@code acks} other than {@code all}, {@code group.id}, serializers,
+         * deserializers).
+         *
+         * @return the immutable configuration
+         * @throws InvalidConfigException naming every invalid field, its rule and its value
+         */
+        public TopicProcessorConfig build() {
+            List<String> errors = new ArrayList<>();
+            validateName(errors);
+            if ((bootstrapServers == null || bootstrapServers.isBlank())
+                    && kafkaProperties.get("bootstrap.servers") == null) {
+                errors.add("bootstrapServers must be set, was " + quote(bootstrapServers));
+            }
+            validateTopics(errors);
+            validatePartitions(errors);
+            if (batchSize < 1) {
+                errors.add("batchSize must be at least 1, was " + batchSize);
+            }
+            validatePositive("batchWaitDuration", batchWaitDuration, errors);
+            validatePositive("closeTimeout", closeTimeout, errors);
+            validateKafkaProperties("kafkaProperties", kafkaProperties, errors);
+            validateKafkaProperties("consumerProperties", consumerProperties, errors);
+            validateKafkaProperties("producerProperties", producerProperties, errors);
+            if (!errors.isEmpty()) {
+                throw new InvalidConfigException("invalid TopicProcessorConfig: " + String.join("; ", errors));
+            }
+            return new TopicProcessorConfig(this);
+        }
+
+        private void validateName(List<String> errors) {
+            if (topicProcessorName == null || topicProcessorName.isBlank()) {
+                errors.add("topicProcessorName must not be empty, was " + quote(topicProcessorName));
+            } else if (!NAME.matcher(topicProcessorName).matches()) {
+                errors.add("topicProcessorName must contain only letters, digits, '.', '_' and '-', was "
+                        + quote(topicProcessorName));
+            }
+        }
+
+        private void validateTopics(List<String> errors) {
+            if (inputTopics == null || inputTopics.isEmpty()) {
+                errors.add("inputTopics must not be empty, was " + inputTopics);
+                return;
+            }
+            Map<String, Integer> counts = new HashMap<>();
+            for (String topic : inputTopics) {
+                if (topic == null || topic.isBlank()) {
+                    errors.add("inputTopics must not contain blank names, was " + quoteAll(inputTopics));
+                    return;
+                }
+                counts.merge(topic, 1, Integer::sum);
+            }
+            counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().forEach(topic ->
+                    errors.add("inputTopics must not contain duplicates, '" + topic + "' appears " + counts.get(topic)
+                            + " times in " + quoteAll(inputTopics)));
+        }
+
+        private void validatePartitions(List<String> errors) {
+            if (inputPartitions == null || inputPartitions.isEmpty()) {
+                errors.add("inputPartitions must not be empty, was " + inputPartitions);
+                return;
+            }
+            Map<Integer, Integer> counts = new HashMap<>();
+            for (Integer p : inputPartitions) {
+                if (p == null || p < 0) {
+                    errors.add("inputPartitions must contain only numbers >= 0, contains " + p + " in "
+                            + inputPartitions);
+                    return;
+                }
+                counts.merge(p, 1, Integer::sum);
+            }
+            counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().forEach(p ->
+                    errors.add("inputPartitions must not contain duplicates, " + p + " appears " + counts.get(p)
+                            + " times in " + inputPartitions));
+        }
+
+        private static void validatePositive(String field, Duration value, List<String> errors) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                errors.add(field + " must be positive, was " + value);
+            }
+        }
+
+        private static void validateKafkaProperties(String field, Map<String, Object> props, List<String> errors) {
+            for (Map.Entry<String, Object> e : props.entrySet()) {
+                String key = e.getKey();
+                if (key == null) {
+                    errors.add(field + " must not contain a null key");
+                    continue;
+                }
+                String value = String.valueOf(e.getValue());
+                switch (key) {
+                    case "enable.auto.commit" -> {
+                        if (!"false".equalsIgnoreCase(value)) {
+                            errors.add(field + " must not set 'enable.auto.commit' to '" + value
+                                    + "': Kasper commits offsets only after the output is acknowledged");
+                        }
+                    }
+                    case "acks" -> {
+                        String acks = value.toLowerCase(Locale.ROOT);
+                        if (!acks.equals("all") && !acks.equals("-1")) {
+                            errors.add(field + " must not set 'acks' to '" + value
+                                    + "': Kasper requires acks=all so that committed input has durable output");
+                        }
+                    }
+                    case "group.id", "key.serializer", "value.serializer", "key.deserializer", "value.deserializer",
+                            "transactional.id" ->
+                            errors.add(field + " must not set '" + key + "' (was '" + value
+                                    + "'): Kasper sets it itself");
+                    default -> {
+                        // any other Kafka client property passes through unchanged
+                    }
+                }
+            }
+        }
+
+        private static String quote(String value) {
+            return value == null ? "null" : "'" + value + "'";
+        }
+
+        private static String quoteAll(List<String> values) {
+            List<String> quoted = new ArrayList<>();
+            for (String v : values) {
+                quoted.add(quote(v));
+            }
+            return quoted.toString();
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof TopicProcessorConfig other)) {
+            return false;
+        }
+        return batchSize == other.batchSize && topicProcessorName.equals(other.topicProcessorName)
+                && bootstrapServers.equals(other.bootstrapServers) && inputTopics.equals(other.inputTopics)
+                && inputPartitions.equals(other.inputPartitions) && batchWaitDuration.equals(other.batchWaitDuration)
+                && closeTimeout.equals(other.closeTimeout) && kafkaProperties.equals(other.kafkaProperties)
+                && consumerProperties.equals(other.consumerProperties)
+                && producerProperties.equals(other.producerProperties) && meterRegistry == other.meterRegistry;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(topicProcessorName, bootstrapServers, inputTopics, inputPartitions, batchSize,
+                batchWaitDuration);
+    }
+}

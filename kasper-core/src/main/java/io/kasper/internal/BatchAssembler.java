@@ -1,0 +1,179 @@
+package io.kasper.internal;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntPredicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Gathers polled messages into batches, one accumulator per partition number, and closes a batch when it holds
+ * {@code batchSize} messages or when its oldest message has waited {@code batchWaitDuration} (a deadline per batch).
+ *
+ * <p>This is the one implementation of Kasper's batching rule; the {@code TopicProcessor} loop and the test driver
+ * both use it. Time is passed in (nanoseconds on any monotonic scale) so that tests can drive it with a virtual clock.
+ *
+ * <p>Thread-safety: not thread-safe; owned by one loop thread.
+ */
+public final class BatchAssembler {
+
+    private final int batchSize;
+    private final long waitNanos;
+    private final Map<Integer, Accumulator> accumulators = new TreeMap<>();
+
+    /**
+     * Creates an assembler.
+     *
+     * @param partitions the partition numbers it accepts
+     * @param batchSize messages at which a batch closes, at least 1
+     * @param batchWaitDuration how long the oldest message of a batch may wait
+     */
+    public BatchAssembler(Collection<Integer> partitions, int batchSize, Duration batchWaitDuration) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+        }
+        this.batchSize = batchSize;
+        this.waitNanos = batchWaitDuration.toNanos();
+        for (int p : partitions) {
+            accumulators.put(p, new Accumulator());
+        }
+    }
+
+    /**
+     * Adds messages of one topic-partition, in offset order, that arrived at {@code nowNanos}.
+     *
+     * @param records messages of a single topic-partition
+     * @param nowNanos their arrival time
+     * @throws IllegalArgumentException when a message's partition was not given to the constructor
+     */
+    public void add(List<ConsumerRecord<byte[], byte[]>> records, long nowNanos) {
+        if (records.isEmpty()) {
+            return;
+        }
+        int partition = records.get(0).partition();
+        Accumulator acc = accumulators.get(partition);
+        if (acc == null) {
+            throw new IllegalArgumentException("partition " + partition + " is not one of " + accumulators.keySet());
+        }
+        acc.add(records, nowNanos);
+    }
+
+    /**
+     * Closes and returns every batch that is due at {@code nowNanos}, in partition order.
+     *
+     * @param nowNanos the current time
+     * @param mayClose whether a partition may close a batch now (false holds its messages back, e.g. under
+     *     back-pressure)
+     * @return the closed batches, possibly several per partition when more than {@code batchSize} messages wait
+     */
+    public List<Batch> takeDue(long nowNanos, IntPredicate mayClose) {
+        List<Batch> due = new ArrayList<>();
+        for (Map.Entry<Integer, Accumulator> e : accumulators.entrySet()) {
+            int partition = e.getKey();
+            Accumulator acc = e.getValue();
+            while (!acc.isEmpty() && mayClose.test(partition)
+                    && (acc.size() >= batchSize || nowNanos - acc.oldestArrival() >= waitNanos)) {
+                due.add(new Batch(partition, acc.take(batchSize)));
+            }
+        }
+        return due;
+    }
+
+    /**
+     * Closes and returns every non-empty batch regardless of size and age, as the test driver does on demand.
+     *
+     * @return batches holding every waiting message, at most {@code batchSize} messages each
+     */
+    public List<Batch> takeAll() {
+        List<Batch> all = new ArrayList<>();
+        accumulators.forEach((partition, acc) -> {
+            while (!acc.isEmpty()) {
+                all.add(new Batch(partition, acc.take(batchSize)));
+            }
+        });
+        return all;
+    }
+
+    /** Returns whether {@code partition} holds at least a full batch of waiting messages. */
+    public boolean isFull(int partition) {
+        Accumulator acc = accumulators.get(partition);
+        return acc != null && acc.size() >= batchSize;
+    }
+
+    /** Returns the number of messages waiting for {@code partition}. */
+    public int waiting(int partition) {
+        Accumulator acc = accumulators.get(partition);
+        return acc == null ? 0 : acc.size();
+    }
+
+    /**
+     * Returns nanoseconds from {@code nowNanos} until the earliest batch deadline ({@code 0} if one has passed), or
+     * {@link Long#MAX_VALUE} when no message waits.
+     *
+     * @param nowNanos the current time
+     * @return time until the next batch is due by age
+     */
+    public long nanosUntilNextDeadline(long nowNanos) {
+        long next = Long.MAX_VALUE;
+        for (Accumulator acc : accumulators.values()) {
+            if (!acc.isEmpty()) {
+                next = Math.min(next, Math.max(0, acc.oldestArrival() + waitNanos - nowNanos));
+            }
+        }
+        return next;
+    }
+
+    /** Messages of one partition number, with the arrival time of each chunk added. */
+    private static final class Accumulator {
+        private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        /** Chunk starts: {index into records, arrival nanos}; the first one dates the oldest waiting message. */
+        private final ArrayDeque<long[]> chunks = new ArrayDeque<>();
+
+        void add(List<ConsumerRecord<byte[], byte[]>> batch, long nowNanos) {
+            chunks.addLast(new long[] {records.size(), nowNanos});
+            records.addAll(batch);
+        }
+
+        boolean isEmpty() {
+            return records.isEmpty();
+        }
+
+        int size() {
+            return records.size();
+        }
+
+        long oldestArrival() {
+            return chunks.getFirst()[1];
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> take(int max) {
+            int n = Math.min(max, records.size());
+            List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(records.subList(0, n));
+            records.subList(0, n).clear();
+            ArrayDeque<long[]> remaining = new ArrayDeque<>();
+            long[] previous = null;
+            for (long[] chunk : chunks) {
+                long start = chunk[0] - n;
+                if (start <= 0) {
+                    previous = new long[] {0, chunk[1]};
+                } else {
+                    if (previous != null) {
+                        remaining.addLast(previous);
+                        previous = null;
+                    }
+                    remaining.addLast(new long[] {start, chunk[1]});
+                }
+            }
+            if (previous != null && !records.isEmpty()) {
+                remaining.addFirst(previous);
+            }
+            chunks.clear();
+            chunks.addAll(remaining);
+            return taken;
+        }
+    }
+}

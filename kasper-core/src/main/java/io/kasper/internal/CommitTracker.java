@@ -1,0 +1,95 @@
+package io.kasper.internal;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Orders the batches in flight per partition number and releases their offsets for commit only once a batch and
+ * every earlier batch of the same partition are complete without failure: a later batch acknowledged first must not
+ * commit past an earlier one whose output is not yet durable.
+ *
+ * <p>Thread-safety: not thread-safe; owned by the loop thread (the batches themselves complete on other threads).
+ */
+final class CommitTracker {
+
+    private final Map<Integer, ArrayDeque<InFlightBatch>> queues = new TreeMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> releasable = new HashMap<>();
+
+    InFlightBatch open(Batch batch) {
+        InFlightBatch inFlight = new InFlightBatch(batch);
+        queues.computeIfAbsent(batch.partition(), p -> new ArrayDeque<>()).addLast(inFlight);
+        return inFlight;
+    }
+
+    /** Returns the number of batches of {@code partition} not yet released. */
+    int inFlight(int partition) {
+        ArrayDeque<InFlightBatch> queue = queues.get(partition);
+        return queue == null ? 0 : queue.size();
+    }
+
+    boolean isEmpty() {
+        return queues.values().stream().allMatch(ArrayDeque::isEmpty);
+    }
+
+    /**
+     * Moves the offsets of every completed, successful batch at the head of its partition's queue to the releasable
+     * set, and returns the first failed batch found at a head, if any (its offsets and those after it stay back).
+     */
+    InFlightBatch harvest(java.util.function.Consumer<InFlightBatch> onCompleted) {
+        InFlightBatch firstFailed = null;
+        for (ArrayDeque<InFlightBatch> queue : queues.values()) {
+            while (!queue.isEmpty() && queue.peekFirst().isDone()) {
+                InFlightBatch head = queue.peekFirst();
+                if (head.failure() != null) {
+                    if (firstFailed == null) {
+                        firstFailed = head;
+                    }
+                    break;
+                }
+                queue.pollFirst();
+                releasable.putAll(head.batch().commitOffsets());
+                onCompleted.accept(head);
+            }
+        }
+        return firstFailed;
+    }
+
+    /** Returns and forgets the offsets released since the last call. */
+    Map<TopicPartition, OffsetAndMetadata> drainReleasable() {
+        Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>(releasable);
+        releasable.clear();
+        return result;
+    }
+
+    /** Puts offsets back for the next commit attempt unless newer ones were released meanwhile. */
+    void restore(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach(releasable::putIfAbsent);
+    }
+
+    /**
+     * Waits until every batch in flight is complete, or the timeout passes.
+     *
+     * @return whether all completed in time
+     */
+    boolean awaitAll(Duration timeout) throws InterruptedException {
+        CompletableFuture<?>[] all = queues.values().stream().flatMap(ArrayDeque::stream)
+                .map(InFlightBatch::completion).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(all).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // completions never complete exceptionally; failures are recorded on the batch
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.kasper.internal;
+
+import io.kasper.TopicProcessorConfig;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Derives the Kafka client properties of a topic processor: Kasper's defaults, then the user's pass-through
+ * properties, then the settings the at-least-once contract depends on. Thread-safe (stateless apart from a counter).
+ */
+final class KafkaClientProperties {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final TopicProcessorConfig config;
+    private final String clientIdPrefix;
+
+    KafkaClientProperties(TopicProcessorConfig config) {
+        this.config = config;
+        // Distinct client ids keep JMX registrations of several instances in one JVM apart.
+        this.clientIdPrefix = "kasper-" + config.topicProcessorName() + "-" + INSTANCES.incrementAndGet();
+    }
+
+    Map<String, Object> admin() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix + "-admin");
+        props.putAll(config.kafkaProperties());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return props;
+    }
+
+    Map<String, Object> consumer() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-consumer");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, Math.min(config.batchSize(), 10_000)));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putAll(config.kafkaProperties());
+        props.putAll(config.consumerProperties());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return props;
+    }
+
+    Map<String, Object> producer() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-producer");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.putAll(config.kafkaProperties());
+        props.putAll(config.producerProperties());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return props;
+    }
+}

@@ -1,0 +1,362 @@
+package io.kasper.internal;
+
+import io.kasper.BatchFailedException;
+import io.kasper.KasperException;
+import io.kasper.MessageProcessor;
+import io.kasper.TopicProcessorConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-threaded event loop behind {@code TopicProcessor}: poll, assemble batches per partition number, call the
+ * processors, produce their output, and commit each batch's offsets once it and every earlier batch of its partition
+ * are acknowledged. Processing continues while acknowledgements are in flight, so the loop never idles on acks.
+ *
+ * <p>Internal API. Thread-safety: {@link #run()} runs on one thread; {@link #requestStop()},
+ * {@link #hasConsumedAllMessages()} are safe from any thread.
+ */
+public final class ProcessorLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorLoop.class);
+    /** Longest poll when idle: bounds how late a stop request or a batch deadline is noticed. */
+    private static final long IDLE_POLL_MILLIS = 100;
+    /** Poll while acknowledgements are outstanding: they complete on another thread and must be noticed soon. */
+    private static final long BUSY_POLL_MILLIS = 2;
+    /** Batches of one partition that may await acks at once; beyond it the partition is paused (bounded memory). */
+    static final int MAX_IN_FLIGHT_BATCHES_PER_PARTITION = 4;
+
+    private final TopicProcessorConfig config;
+    private final Map<Integer, MessageProcessor> processors;
+    private final KafkaClientProperties clients;
+    private final String name;
+    private final List<TopicPartition> assignment = new ArrayList<>();
+    private final Map<Integer, List<TopicPartition>> byPartition = new TreeMap<>();
+    private final BatchAssembler assembler;
+    private final CommitTracker tracker = new CommitTracker();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
+    private final Map<TopicPartition, Long> behind = new ConcurrentHashMap<>();
+    private final Set<Integer> paused = new HashSet<>();
+    private volatile boolean stopRequested;
+    private volatile boolean consumedAll;
+    private boolean commitInFlight;
+    private ProcessorMetrics metrics;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    /**
+     * Creates the loop; nothing connects until {@link #run()}.
+     *
+     * @param config the validated configuration
+     * @param processors a processor for every configured partition
+     */
+    public ProcessorLoop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
+        this(config, processors, new KafkaClientProperties(config));
+    }
+
+    ProcessorLoop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors,
+            KafkaClientProperties clients) {
+        this.config = config;
+        this.processors = Map.copyOf(processors);
+        this.clients = clients;
+        this.name = config.topicProcessorName();
+        for (int p : config.inputPartitions()) {
+            for (String topic : config.inputTopics()) {
+                TopicPartition tp = new TopicPartition(topic, p);
+                assignment.add(tp);
+                byPartition.computeIfAbsent(p, k -> new ArrayList<>()).add(tp);
+            }
+        }
+        this.assembler = new BatchAssembler(config.inputPartitions(), config.batchSize(), config.batchWaitDuration());
+    }
+
+    /**
+     * Checks the configuration against the cluster; see {@code TopicValidator}.
+     *
+     * @param config the configuration
+     * @return the input topics' partition count
+     * @throws io.kasper.InvalidConfigException when topics are missing, differ in partition count or are too small
+     */
+    public static int validateTopics(TopicProcessorConfig config) {
+        return TopicValidator.validate(config, new KafkaClientProperties(config));
+    }
+
+    /**
+     * Claims the configured partitions for this JVM.
+     *
+     * @param config the configuration
+     * @throws io.kasper.InvalidConfigException when another open processor of the same name claims one of them
+     */
+    public static void claimPartitions(TopicProcessorConfig config) {
+        PartitionClaims.claim(config);
+    }
+
+    /** Releases partitions claimed by {@link #claimPartitions}. */
+    public static void releasePartitions(TopicProcessorConfig config) {
+        PartitionClaims.release(config);
+    }
+
+    /** Asks the loop to finish: it stops polling, waits for outstanding acks, commits and returns. Any thread. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Returns whether every assigned input partition's committed offset has reached its high-water mark. */
+    public boolean hasConsumedAllMessages() {
+        return consumedAll;
+    }
+
+    /**
+     * Runs until {@link #requestStop()} or a failure.
+     *
+     * @throws BatchFailedException when a processor throws or output cannot be produced
+     * @throws KasperException on any other failure of the Kafka clients
+     */
+    public void run() {
+        KasperException failure = null;
+        metrics = new ProcessorMetrics(config.meterRegistry(), name);
+        try {
+            start();
+            while (!stopRequested) {
+                step();
+            }
+        } catch (BatchFailedException e) {
+            failure = e;
+        } catch (InterruptException e) {
+            // Treated as a stop request; the interrupt flag is restored for the caller.
+            Thread.currentThread().interrupt();
+            LOG.warn("TopicProcessor '{}' interrupted, stopping", name);
+        } catch (KasperException e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            failure = new KasperException("TopicProcessor '" + name + "' failed: " + e, e);
+        }
+        failure = shutdown(failure);
+        if (failure != null) {
+            LOG.error("TopicProcessor '{}' stopped on failure: {}", name, failure.getMessage(), failure);
+            throw failure;
+        }
+    }
+
+    private void start() {
+        consumer = new KafkaConsumer<>(clients.consumer());
+        producer = new KafkaProducer<>(clients.producer());
+        consumer.assign(assignment);
+        Map<TopicPartition, Long> starting = new LinkedHashMap<>();
+        for (TopicPartition tp : assignment) {
+            long position = consumer.position(tp, Duration.ofSeconds(60));
+            committed.put(tp, position);
+            starting.put(tp, position);
+            metrics.behindGauge(tp, behind);
+        }
+        LOG.info("TopicProcessor '{}' started: group '{}', topics {}, partitions {}, batchSize {}, "
+                        + "batchWaitDuration {}, starting offsets {}", name, config.consumerGroupId(),
+                config.inputTopics(), config.inputPartitions(), config.batchSize(), config.batchWaitDuration(),
+                starting);
+    }
+
+    private void step() {
+        InFlightBatch failed = tracker.harvest(this::onCompleted);
+        if (failed != null) {
+            throw batchFailed(failed.batch(), "output could not be produced", failed.failure());
+        }
+        commitAsync();
+        long now = System.nanoTime();
+        long waitMillis = tracker.isEmpty() && !commitInFlight
+                ? Math.min(IDLE_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(assembler.nanosUntilNextDeadline(now)))
+                : BUSY_POLL_MILLIS;
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(waitMillis));
+        now = System.nanoTime();
+        for (TopicPartition tp : records.partitions()) {
+            assembler.add(records.records(tp), now);
+        }
+        for (Batch batch : assembler.takeDue(now,
+                p -> tracker.inFlight(p) < MAX_IN_FLIGHT_BATCHES_PER_PARTITION)) {
+            process(batch);
+            if (stopRequested) {
+                break;
+            }
+        }
+        updatePauses();
+        updateProgress();
+    }
+
+    private void process(Batch batch) {
+        InFlightBatch inFlight = tracker.open(batch);
+        BatchSender sender = new BatchSender(producer, inFlight, metrics);
+        long start = System.nanoTime();
+        try {
+            processors.get(batch.partition()).process(batch.records(), sender);
+        } catch (Throwable t) { // an AssertionError in user code must fail the batch too
+            sender.discard();
+            inFlight.abandon(t);
+            if (t instanceof VirtualMachineError vmError) {
+                throw vmError;
+            }
+            throw batchFailed(batch, "MessageProcessor threw", t);
+        }
+        metrics.batch(batch.partition(), batch.size(), System.nanoTime() - start);
+        batch.counts().forEach(metrics::incoming);
+        sender.complete();
+    }
+
+    private void onCompleted(InFlightBatch done) {
+        metrics.produced(done.batch().partition(), System.nanoTime() - done.producedNanos());
+        completed.putAll(done.batch().commitOffsets());
+    }
+
+    private void commitAsync() {
+        if (commitInFlight) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = tracker.drainReleasable();
+        if (offsets.isEmpty()) {
+            return;
+        }
+        commitInFlight = true;
+        long start = System.nanoTime();
+        consumer.commitAsync(offsets, (result, exception) -> {
+            commitInFlight = false;
+            metrics.commit(System.nanoTime() - start);
+            if (exception == null) {
+                offsets.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
+            } else {
+                LOG.warn("TopicProcessor '{}': commit of {} failed, will retry: {}", name, offsets, exception.toString());
+                tracker.restore(offsets);
+            }
+        });
+    }
+
+    private void updatePauses() {
+        for (Map.Entry<Integer, List<TopicPartition>> e : byPartition.entrySet()) {
+            int p = e.getKey();
+            boolean full = assembler.isFull(p);
+            if (full && paused.add(p)) {
+                consumer.pause(e.getValue());
+            } else if (!full && paused.remove(p)) {
+                consumer.resume(e.getValue());
+            }
+        }
+    }
+
+    private void updateProgress() {
+        boolean all = true;
+        for (TopicPartition tp : assignment) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isEmpty()) {
+                all = false;
+                continue;
+            }
+            long highWaterMark = consumer.position(tp) + lag.getAsLong();
+            long lagBehind = Math.max(0, highWaterMark - committed.get(tp));
+            behind.put(tp, lagBehind);
+            all &= lagBehind == 0;
+        }
+        consumedAll = all;
+    }
+
+    private BatchFailedException batchFailed(Batch batch, String what, Throwable cause) {
+        return new BatchFailedException("TopicProcessor '" + name + "': " + what + " on " + batch
+                + "; nothing of it was committed: " + cause, batch.partition(), batch.offsetRanges(), cause);
+    }
+
+    /**
+     * Waits for outstanding acks, commits every batch completed without failure (never one that failed or follows a
+     * failed one of its partition), and closes the clients.
+     */
+    private KasperException shutdown(KasperException failure) {
+        Duration timeout = config.closeTimeout();
+        boolean drained = false;
+        try {
+            if (producer != null) {
+                drained = tracker.awaitAll(timeout);
+                InFlightBatch failed = tracker.harvest(this::onCompleted);
+                if (failure == null && failed != null) {
+                    failure = batchFailed(failed.batch(), "output could not be produced", failed.failure());
+                }
+                if (!drained) {
+                    LOG.warn("TopicProcessor '{}': output still unacknowledged after {}; its input stays uncommitted",
+                            name, timeout);
+                }
+                commitFinal(timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("TopicProcessor '{}': final commit failed, uncommitted input will be processed again: {}",
+                    name, e.toString());
+        } finally {
+            closeClients(timeout, drained);
+            metrics.close();
+            LOG.info("TopicProcessor '{}' stopped: committed offsets {}", name, new TreeMap<>(committedView()));
+        }
+        return failure;
+    }
+
+    private void commitFinal(Duration timeout) {
+        Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+        completed.forEach((tp, om) -> {
+            if (om.offset() > committed.getOrDefault(tp, -1L)) {
+                toCommit.put(tp, om);
+            }
+        });
+        if (!toCommit.isEmpty()) {
+            long start = System.nanoTime();
+            consumer.commitSync(toCommit, timeout);
+            metrics.commit(System.nanoTime() - start);
+            toCommit.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
+            updateProgressQuietly();
+        }
+    }
+
+    private void updateProgressQuietly() {
+        try {
+            updateProgress();
+        } catch (RuntimeException e) {
+            LOG.debug("cannot update progress after the final commit", e);
+        }
+    }
+
+    private Map<String, Long> committedView() {
+        Map<String, Long> view = new HashMap<>();
+        committed.forEach((tp, offset) -> view.put(tp.toString(), offset));
+        return view;
+    }
+
+    private void closeClients(Duration timeout, boolean drained) {
+        if (producer != null) {
+            try {
+                // Undelivered output of an undrained producer must not delay the exit: its input is uncommitted.
+                producer.close(drained ? timeout : Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.warn("TopicProcessor '{}': closing the producer failed: {}", name, e.toString());
+            }
+        }
+        if (consumer != null) {
+            try {
+                consumer.close(CloseOptions.timeout(timeout));
+            } catch (RuntimeException e) {
+                LOG.warn("TopicProcessor '{}': closing the consumer failed: {}", name, e.toString());
+            }
+        }
+    }
+}

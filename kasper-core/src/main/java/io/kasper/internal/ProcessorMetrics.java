@@ -1,0 +1,106 @@
+package io.kasper.internal;
+
+import io.kasper.KasperMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The meters of one topic processor, named after {@link KasperMetrics}. Removes every meter it registered on
+ * {@link #close()}.
+ *
+ * <p>Thread-safety: thread-safe; outgoing counts are recorded from the producer's I/O thread.
+ */
+final class ProcessorMetrics implements AutoCloseable {
+
+    private final MeterRegistry registry;
+    private final String processor;
+    private final Queue<Meter> registered = new ConcurrentLinkedQueue<>();
+    private final Map<TopicPartition, Counter> incoming = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Counter> outgoing = new ConcurrentHashMap<>();
+    private final Map<Integer, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
+    private final Map<Integer, Timer> processTimes = new ConcurrentHashMap<>();
+    private final Map<Integer, Timer> produceTimes = new ConcurrentHashMap<>();
+    private final Timer commitTime;
+
+    ProcessorMetrics(MeterRegistry registry, String processor) {
+        this.registry = registry;
+        this.processor = processor;
+        this.commitTime = remember(Timer.builder(KasperMetrics.COMMIT_TIME)
+                .description("offset commit round trip").tag(KasperMetrics.TAG_PROCESSOR, processor)
+                .register(registry));
+    }
+
+    void incoming(TopicPartition tp, long count) {
+        incoming.computeIfAbsent(tp, k -> remember(Counter.builder(KasperMetrics.MESSAGES_INCOMING)
+                .description("input messages handed to the MessageProcessor").tags(tags(k)).register(registry)))
+                .increment(count);
+    }
+
+    void outgoing(String topic, int partition) {
+        outgoing.computeIfAbsent(new TopicPartition(topic, partition), k -> remember(
+                Counter.builder(KasperMetrics.MESSAGES_OUTGOING).description("output messages acknowledged")
+                        .tags(tags(k)).register(registry))).increment();
+    }
+
+    void behindGauge(TopicPartition tp, Map<TopicPartition, Long> behind) {
+        remember(Gauge.builder(KasperMetrics.MESSAGES_BEHIND, behind, m -> m.getOrDefault(tp, -1L).doubleValue())
+                .description("messages between the committed offset and the high-water mark (-1: not yet known)")
+                .tags(tags(tp)).register(registry));
+    }
+
+    void batch(int partition, int size, long processNanos) {
+        perPartition(batchSizes, partition, p -> DistributionSummary.builder(KasperMetrics.BATCH_SIZE)
+                .description("messages per batch").tags(partitionTags(p)).register(registry)).record(size);
+        perPartition(processTimes, partition, p -> Timer.builder(KasperMetrics.BATCH_PROCESS_TIME)
+                .description("time in MessageProcessor.process").tags(partitionTags(p)).register(registry))
+                .record(processNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void produced(int partition, long nanos) {
+        perPartition(produceTimes, partition, p -> Timer.builder(KasperMetrics.BATCH_PRODUCE_TIME)
+                .description("time from producing a batch's output to its last ack").tags(partitionTags(p))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void commit(long nanos) {
+        commitTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private <M extends Meter> M perPartition(Map<Integer, M> cache, int partition, Function<Integer, M> create) {
+        return cache.computeIfAbsent(partition, p -> remember(create.apply(p)));
+    }
+
+    private String[] tags(TopicPartition tp) {
+        return new String[] {KasperMetrics.TAG_PROCESSOR, processor, KasperMetrics.TAG_TOPIC, tp.topic(),
+            KasperMetrics.TAG_PARTITION, Integer.toString(tp.partition())};
+    }
+
+    private String[] partitionTags(int partition) {
+        return new String[] {KasperMetrics.TAG_PROCESSOR, processor, KasperMetrics.TAG_PARTITION,
+            Integer.toString(partition)};
+    }
+
+    private <M extends Meter> M remember(M meter) {
+        registered.add(meter);
+        return meter;
+    }
+
+    @Override
+    public void close() {
+        Meter meter;
+        while ((meter = registered.poll()) != null) {
+            registry.remove(meter);
+        }
+    }
+}
