@@ -51,15 +51,14 @@ public final class ProcessorLoop {
     private final List<TopicPartition> assignment = new ArrayList<>();
     private final Map<Integer, List<TopicPartition>> byPartition = new TreeMap<>();
     private final BatchAssembler assembler;
-    private final CommitTracker tracker = new CommitTracker();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
-    private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
     private final Map<TopicPartition, Long> behind = new ConcurrentHashMap<>();
     private final Set<Integer> paused = new HashSet<>();
     private volatile boolean stopRequested;
     private volatile boolean consumedAll;
     private boolean commitInFlight;
     private ProcessorMetrics metrics;
+    private BatchRunner runner;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
 
@@ -133,7 +132,6 @@ public final class ProcessorLoop {
      */
     public void run() {
         KasperException failure = null;
-        metrics = new ProcessorMetrics(config.meterRegistry(), name);
         try {
             start();
             while (!stopRequested) {
@@ -160,6 +158,8 @@ public final class ProcessorLoop {
     private void start() {
         consumer = new KafkaConsumer<>(clients.consumer());
         producer = new KafkaProducer<>(clients.producer());
+        runner = new BatchRunner(name, processors, producer, config.meterRegistry());
+        metrics = runner.metrics();
         consumer.assign(assignment);
         Map<TopicPartition, Long> starting = new LinkedHashMap<>();
         for (TopicPartition tp : assignment) {
@@ -175,13 +175,10 @@ public final class ProcessorLoop {
     }
 
     private void step() {
-        InFlightBatch failed = tracker.harvest(this::onCompleted);
-        if (failed != null) {
-            throw batchFailed(failed.batch(), "output could not be produced", failed.failure());
-        }
+        runner.harvest();
         commitAsync();
         long now = System.nanoTime();
-        long waitMillis = tracker.isEmpty() && !commitInFlight
+        long waitMillis = runner.isIdle() && !commitInFlight
                 ? Math.min(IDLE_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(assembler.nanosUntilNextDeadline(now)))
                 : BUSY_POLL_MILLIS;
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(waitMillis));
@@ -190,8 +187,8 @@ public final class ProcessorLoop {
             assembler.add(records.records(tp), now);
         }
         for (Batch batch : assembler.takeDue(now,
-                p -> tracker.inFlight(p) < MAX_IN_FLIGHT_BATCHES_PER_PARTITION)) {
-            process(batch);
+                p -> runner.inFlight(p) < MAX_IN_FLIGHT_BATCHES_PER_PARTITION)) {
+            runner.run(batch);
             if (stopRequested) {
                 break;
             }
@@ -200,35 +197,11 @@ public final class ProcessorLoop {
         updateProgress();
     }
 
-    private void process(Batch batch) {
-        InFlightBatch inFlight = tracker.open(batch);
-        BatchSender sender = new BatchSender(producer, inFlight, metrics);
-        long start = System.nanoTime();
-        try {
-            processors.get(batch.partition()).process(batch.records(), sender);
-        } catch (Throwable t) { // an AssertionError in user code must fail the batch too
-            sender.discard();
-            inFlight.abandon(t);
-            if (t instanceof VirtualMachineError vmError) {
-                throw vmError;
-            }
-            throw batchFailed(batch, "MessageProcessor threw", t);
-        }
-        metrics.batch(batch.partition(), batch.size(), System.nanoTime() - start);
-        batch.counts().forEach(metrics::incoming);
-        sender.complete();
-    }
-
-    private void onCompleted(InFlightBatch done) {
-        metrics.produced(done.batch().partition(), System.nanoTime() - done.producedNanos());
-        completed.putAll(done.batch().commitOffsets());
-    }
-
     private void commitAsync() {
         if (commitInFlight) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = tracker.drainReleasable();
+        Map<TopicPartition, OffsetAndMetadata> offsets = runner.drainReleasable();
         if (offsets.isEmpty()) {
             return;
         }
@@ -241,7 +214,7 @@ public final class ProcessorLoop {
                 offsets.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
             } else {
                 LOG.warn("TopicProcessor '{}': commit of {} failed, will retry: {}", name, offsets, exception.toString());
-                tracker.restore(offsets);
+                runner.restore(offsets);
             }
         });
     }
@@ -274,11 +247,6 @@ public final class ProcessorLoop {
         consumedAll = all;
     }
 
-    private BatchFailedException batchFailed(Batch batch, String what, Throwable cause) {
-        return new BatchFailedException("TopicProcessor '" + name + "': " + what + " on " + batch
-                + "; nothing of it was committed: " + cause, batch.partition(), batch.offsetRanges(), cause);
-    }
-
     /**
      * Waits for outstanding acks, commits every batch completed without failure (never one that failed or follows a
      * failed one of its partition), and closes the clients.
@@ -287,11 +255,14 @@ public final class ProcessorLoop {
         Duration timeout = config.closeTimeout();
         boolean drained = false;
         try {
-            if (producer != null) {
-                drained = tracker.awaitAll(timeout);
-                InFlightBatch failed = tracker.harvest(this::onCompleted);
-                if (failure == null && failed != null) {
-                    failure = batchFailed(failed.batch(), "output could not be produced", failed.failure());
+            if (runner != null) {
+                drained = runner.awaitAll(timeout);
+                try {
+                    runner.harvest();
+                } catch (BatchFailedException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
                 }
                 if (!drained) {
                     LOG.warn("TopicProcessor '{}': output still unacknowledged after {}; its input stays uncommitted",
@@ -306,7 +277,9 @@ public final class ProcessorLoop {
                     name, e.toString());
         } finally {
             closeClients(timeout, drained);
-            metrics.close();
+            if (runner != null) {
+                runner.close();
+            }
             LOG.info("TopicProcessor '{}' stopped: committed offsets {}", name, new TreeMap<>(committedView()));
         }
         return failure;
@@ -314,7 +287,7 @@ public final class ProcessorLoop {
 
     private void commitFinal(Duration timeout) {
         Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
-        completed.forEach((tp, om) -> {
+        runner.completedOffsets().forEach((tp, om) -> {
             if (om.offset() > committed.getOrDefault(tp, -1L)) {
                 toCommit.put(tp, om);
             }
