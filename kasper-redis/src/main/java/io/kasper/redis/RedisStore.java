@@ -15,7 +15,7 @@ import java.util.Map;
  * Do not give a single store the prefix of a {@link RedisMultiStore} in the same database: their key spaces could
  * overlap.
  *
- * <p><b>Round trips:</b> {@code get} is one GET, {@code getAll} one MGET, {@code putAll} one MSET (atomic),
+ * <p><b>Round trips:</b> {@code get} is one GET, {@code getAll} one MGET, {@code put} and {@code putAll} one MSET (atomic),
  * {@code delete} one DEL. Bulks above {@link RedisStoreConfig#maxKeysPerCommand()} keys are split into several
  * MGET/MSET commands pipelined on the connection: still one round trip of latency, but such an MSET is not atomic.
  *

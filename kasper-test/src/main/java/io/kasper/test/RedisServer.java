@@ -225,6 +225,25 @@ public final class RedisServer implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Freezes the server with SIGSTOP: connections stay open but nothing is answered, as with a hung server.
+     * {@link #resume()} or {@link #kill()} ends it. POSIX only (uses {@code kill}).
+     *
+     * @throws IllegalStateException when the server is not running or the signal cannot be sent
+     */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /**
+     * Resumes a server frozen by {@link #pause()} with SIGCONT.
+     *
+     * @throws IllegalStateException when the server is not running or the signal cannot be sent
+     */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
     /** Stops the server with SIGTERM and waits for it to exit. {@link #restart()} brings it back. */
     public synchronized void stop() {
         if (process == null) {
@@ -304,6 +323,24 @@ public final class RedisServer implements AutoCloseable {
         kill();
         throw new IllegalStateException("redis-server on " + uri() + " did not answer PING within "
                 + READY_TIMEOUT.toSeconds() + " s: " + BrokerProcess.tail(logFile()), last);
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("redis-server on " + uri() + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send SIG" + name + " to redis-server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + name, e);
+        }
     }
 
     private static boolean waitFor(Process process) {
