@@ -1,0 +1,56 @@
+package io.kasper.store;
+
+import io.kasper.KasperException;
+
+/**
+ * A store call failed in its backend: connection lost, timeout, server error, value that cannot be decoded.
+ *
+ * <p>Messages name the store, its kind, the operation and the number of keys, for instance
+ * {@code store 'counts' (redis) getAll of 1200 keys failed: RedisCommandTimeoutException: ...}; the backend's exception
+ * is the cause. Immutable and thread-safe.
+ */
+public class StoreException extends KasperException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates an exception with a message and a cause.
+     *
+     * @param message what failed, naming the store and the operation
+     * @param cause the backend's failure
+     */
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /**
+     * Creates an exception with a message.
+     *
+     * @param message what failed, naming the store and the operation
+     */
+    public StoreException(String message) {
+        super(message);
+    }
+
+    static StoreException callFailed(String store, String tenant, String operation, int keys, Throwable cause) {
+        return new StoreException(describeCall(store, tenant, operation, keys) + " failed: " + describe(cause), cause);
+    }
+
+    /** Formats "store 'counts' (redis) tenant 'acme' getAll of 3 keys"; keys below zero are left out. */
+    static String describeCall(String store, String tenant, String operation, int keys) {
+        StringBuilder text = new StringBuilder(store);
+        if (tenant != null) {
+            text.append(" tenant '").append(tenant).append('\'');
+        }
+        text.append(' ').append(operation);
+        if (keys >= 0) {
+            text.append(" of ").append(keys).append(keys == 1 ? " key" : " keys");
+        }
+        return text.toString();
+    }
+
+    static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

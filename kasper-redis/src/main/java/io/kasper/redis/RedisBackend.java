@@ -1,0 +1,203 @@
+package io.kasper.redis;
+
+import io.kasper.store.StoreException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * One Lettuce client and its single connection (keys UTF-8, values raw bytes), with the bulk commands the stores need.
+ *
+ * <p>Bulk reads and writes are one MGET or MSET, or, above {@code maxKeysPerCommand} keys, several such commands
+ * written back to back before any reply is awaited (pipelined). Every wait is bounded by the command timeout, which
+ * Lettuce also enforces ({@link TimeoutOptions}). The connection reconnects by itself after a server restart;
+ * commands issued while it is down are queued and fail at the timeout if it does not come back.
+ *
+ * <p>Thread-safety: thread-safe (Lettuce connections are); owns the client and closes it in {@link #close()}.
+ */
+final class RedisBackend implements AutoCloseable {
+
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    private static final int SCAN_COUNT = 1000;
+
+    private final RedisStoreConfig config;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final RedisAsyncCommands<String, byte[]> commands;
+
+    private RedisBackend(RedisStoreConfig config, RedisClient client, StatefulRedisConnection<String, byte[]> connection) {
+        this.config = config;
+        this.client = client;
+        this.connection = connection;
+        this.commands = connection.async();
+    }
+
+    /**
+     * Connects to the configured server.
+     *
+     * @throws StoreException naming the store and the address when it cannot connect within the connect timeout
+     */
+    static RedisBackend connect(RedisStoreConfig config, String description) {
+        RedisClient client = RedisClient.create(config.redisUri());
+        client.setOptions(ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).build())
+                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+                .build());
+        try {
+            return new RedisBackend(config, client, client.connect(CODEC));
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            throw new StoreException(description + " cannot connect to " + config.address() + ": "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    byte[] get(String key) {
+        return await(commands.get(key), deadline());
+    }
+
+    /** Returns the values of the present keys, by Redis key. */
+    Map<String, byte[]> mget(List<String> keys) {
+        List<RedisFuture<List<KeyValue<String, byte[]>>>> replies = new ArrayList<>();
+        for (List<String> chunk : chunks(keys)) {
+            replies.add(commands.mget(chunk.toArray(new String[0])));
+        }
+        long deadline = deadline();
+        Map<String, byte[]> found = new HashMap<>(keys.size() * 2);
+        for (RedisFuture<List<KeyValue<String, byte[]>>> reply : replies) {
+            for (KeyValue<String, byte[]> entry : await(reply, deadline)) {
+                if (entry.hasValue()) {
+                    found.put(entry.getKey(), entry.getValue());
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Writes the entries, keyed by Redis key. */
+    void mset(Map<String, byte[]> entries) {
+        List<RedisFuture<String>> replies = new ArrayList<>();
+        Map<String, byte[]> chunk = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+            chunk.put(entry.getKey(), entry.getValue());
+            if (chunk.size() == config.maxKeysPerCommand()) {
+                replies.add(commands.mset(chunk));
+                chunk = new LinkedHashMap<>();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            replies.add(commands.mset(chunk));
+        }
+        long deadline = deadline();
+        for (RedisFuture<String> reply : replies) {
+            await(reply, deadline);
+        }
+    }
+
+    void del(String key) {
+        await(commands.del(key), deadline());
+    }
+
+    /** Runs SCAN over the whole keyspace with a MATCH pattern and maps each key (null results left out). */
+    Set<String> scan(String pattern, Function<String, String> mapper) {
+        Set<String> results = new HashSet<>();
+        ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_COUNT);
+        KeyScanCursor<String> cursor = await(commands.scan(args), deadline());
+        while (true) {
+            for (String key : cursor.getKeys()) {
+                String mapped = mapper.apply(key);
+                if (mapped != null) {
+                    results.add(mapped);
+                }
+            }
+            if (cursor.isFinished()) {
+                return results;
+            }
+            cursor = await(commands.scan(ScanCursor.of(cursor.getCursor()), args), deadline());
+        }
+    }
+
+    /**
+     * Waits with {@code WAIT} until the configured number of replicas acknowledged every write of this connection.
+     *
+     * @throws IllegalStateException when fewer replicas acknowledged within half the command timeout
+     */
+    void waitForReplicas() {
+        if (config.flushReplicas() == 0) {
+            return;
+        }
+        // WAIT must give up before the command timeout fires, so that the reply (how many replicas) arrives
+        long waitMillis = Math.max(1, config.commandTimeout().toMillis() / 2);
+        long acknowledged = await(commands.waitForReplication(config.flushReplicas(), waitMillis), deadline());
+        if (acknowledged < config.flushReplicas()) {
+            throw new IllegalStateException("only " + acknowledged + " of " + config.flushReplicas()
+                    + " replicas acknowledged the writes within " + waitMillis + " ms");
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private List<List<String>> chunks(List<String> keys) {
+        int size = config.maxKeysPerCommand();
+        if (keys.size() <= size) {
+            return List.of(keys);
+        }
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += size) {
+            chunks.add(keys.subList(from, Math.min(keys.size(), from + size)));
+        }
+        return chunks;
+    }
+
+    /** A backstop past Lettuce's own timeout, which normally completes the future first. */
+    private long deadline() {
+        return System.nanoTime() + config.commandTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+    }
+
+    private static <T> T await(RedisFuture<T> reply, long deadlineNanos) {
+        try {
+            return reply.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+        } catch (TimeoutException e) {
+            reply.cancel(true);
+            throw new RedisCommandTimeoutException("no reply before the command timeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisCommandInterruptedException(e);
+        }
+    }
+}

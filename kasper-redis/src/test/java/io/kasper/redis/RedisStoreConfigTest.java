@@ -1,0 +1,118 @@
+package io.kasper.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kasper.KasperException;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RedisStoreConfigTest {
+
+    private static RedisStoreConfig.Builder valid() {
+        return RedisStoreConfig.builder().name("counts").uri("redis://127.0.0.1:6379/2").prefix("counts");
+    }
+
+    @Test
+    void buildsWithDefaults() {
+        RedisStoreConfig config = valid().build();
+        assertThat(config.name()).isEqualTo("counts");
+        assertThat(config.prefix()).isEqualTo("counts");
+        assertThat(config.address()).isEqualTo("127.0.0.1:6379");
+        assertThat(config.redisUri().getDatabase()).isEqualTo(2);
+        assertThat(config.redisUri().getTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.commandTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.maxKeysPerCommand()).isEqualTo(10_000);
+        assertThat(config.flushReplicas()).isZero();
+        assertThat(config.meterRegistry()).isSameAs(Metrics.globalRegistry);
+        assertThat(config.processor()).isEqualTo("counts");
+    }
+
+    @Test
+    void toStringHidesCredentials() {
+        RedisStoreConfig config = valid().uri("redis://user:s3cret@127.0.0.1:6379").build();
+        assertThat(config.toString()).doesNotContain("s3cret").contains("127.0.0.1:6379");
+    }
+
+    @Test
+    void rejectsMissingName() {
+        assertThatThrownBy(() -> valid().name(null).build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.name must be set, was null");
+    }
+
+    @Test
+    void rejectsBlankName() {
+        assertThatThrownBy(() -> valid().name("  ").build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.name must not be blank, was '  '");
+    }
+
+    @Test
+    void rejectsMissingUri() {
+        assertThatThrownBy(() -> valid().uri(null).build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.uri must be set, was null");
+    }
+
+    @Test
+    void rejectsUriWithoutRedisScheme() {
+        assertThatThrownBy(() -> valid().uri("localhost:6379").build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.uri must start with redis:// or rediss://, was 'localhost:6379'");
+        assertThatThrownBy(() -> valid().uri("http://localhost").build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.uri must start with redis:// or rediss://, was 'http://localhost'");
+    }
+
+    @Test
+    void rejectsUriWithoutHost() {
+        assertThatThrownBy(() -> valid().uri("redis://").build()).isInstanceOf(KasperException.class)
+                .hasMessageStartingWith("RedisStoreConfig.uri must ")
+                .hasMessageContaining("was 'redis://'");
+    }
+
+    @Test
+    void rejectsEmptyPrefix() {
+        assertThatThrownBy(() -> valid().prefix("").build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.prefix must not be empty, was ''");
+        assertThatThrownBy(() -> valid().prefix(null).build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.prefix must not be empty, was null");
+    }
+
+    @Test
+    void rejectsPrefixWithSlash() {
+        assertThatThrownBy(() -> valid().prefix("a/b").build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.prefix must not contain '/', was 'a/b'");
+    }
+
+    @Test
+    void rejectsNonPositiveTimeouts() {
+        assertThatThrownBy(() -> valid().commandTimeout(Duration.ZERO).build())
+                .isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.commandTimeout must be positive, was PT0S");
+        assertThatThrownBy(() -> valid().connectTimeout(Duration.ofMillis(-5)).build())
+                .isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.connectTimeout must be positive, was PT-0.005S");
+        assertThatThrownBy(() -> valid().commandTimeout(null).build())
+                .isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.commandTimeout must be set, was null");
+    }
+
+    @Test
+    void rejectsMaxKeysPerCommandBelowOne() {
+        assertThatThrownBy(() -> valid().maxKeysPerCommand(0).build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.maxKeysPerCommand must be at least 1, was 0");
+    }
+
+    @Test
+    void rejectsNegativeFlushReplicas() {
+        assertThatThrownBy(() -> valid().flushReplicas(-1).build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.flushReplicas must be at least 0, was -1");
+    }
+
+    @Test
+    void rejectsMissingMeterRegistryAndBlankProcessor() {
+        assertThatThrownBy(() -> valid().meterRegistry(null).build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.meterRegistry must be set, was null");
+        assertThatThrownBy(() -> valid().processor("").build()).isExactlyInstanceOf(KasperException.class)
+                .hasMessage("RedisStoreConfig.processor must not be blank, was ''");
+    }
+}

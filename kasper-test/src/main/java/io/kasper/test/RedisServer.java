@@ -1,0 +1,360 @@
+package io.kasper.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real {@code redis-server} for tests, started as a child process on a free loopback port, without persistence
+ * ({@code --save "" --appendonly no}), in a fresh temporary directory that {@link #close()} deletes.
+ *
+ * <p>The executable is {@code redis-server} from the PATH when there is one (Redis 7 on Debian), otherwise the
+ * Redis 6.2 binary shipped inside the {@code com.github.codemonstur:embedded-redis} jar, unpacked into the server's
+ * own temporary directory: {@code mvn verify} works on a machine with nothing installed by hand. The system property
+ * {@value #BINARY_PROPERTY} ({@code auto}, {@code path}, {@code embedded}) or {@link #start(Binary)} forces a choice.
+ *
+ * <p>The server can be {@linkplain #kill() killed with SIGKILL}, {@linkplain #stop() stopped} and
+ * {@linkplain #restart() restarted} on the same port, for fault-injection tests. Its log is {@link #logFile()}.
+ *
+ * <pre>{@code
+ * try (RedisServer redis = RedisServer.start()) {
+ *     RedisStore store = RedisStore.create(RedisStoreConfig.builder().uri(redis.uri())...build());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: all methods are safe to call from any thread; lifecycle methods are serialized.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    /** System property choosing the executable for {@link #start()}: {@code auto} (default), {@code path}, {@code embedded}. */
+    public static final String BINARY_PROPERTY = "kasper.redis.server";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisServer.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+
+    /** Where the {@code redis-server} executable comes from. */
+    public enum Binary {
+        /** {@code redis-server} from the PATH if there is one, else the embedded binary. */
+        AUTO,
+        /** {@code redis-server} from the PATH only; starting fails when there is none. */
+        PATH,
+        /** The Redis 6.2 binary inside the embedded-redis jar, even when the PATH has one. */
+        EMBEDDED
+    }
+
+    private final Path workDir;
+    private final Path executable;
+    private final boolean embedded;
+    private final int port;
+    private final Thread reaper;
+    private Process process;
+    private boolean closed;
+
+    private RedisServer(Path workDir, Path executable, boolean embedded) {
+        this.workDir = workDir;
+        this.executable = executable;
+        this.embedded = embedded;
+        this.port = FreePorts.next();
+        this.reaper = new Thread(this::killQuietly, "kasper-redis-reaper");
+    }
+
+    /**
+     * Starts a server with the executable chosen by the {@value #BINARY_PROPERTY} system property (default
+     * {@code auto}) and waits until it answers PING.
+     *
+     * @return the running server; close it to kill it and delete its directory
+     * @throws IllegalStateException when it does not answer within 20 s, or the property has an unknown value
+     */
+    public static RedisServer start() {
+        String chosen = System.getProperty(BINARY_PROPERTY, "auto").trim().toUpperCase(Locale.ROOT);
+        try {
+            return start(Binary.valueOf(chosen));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("system property " + BINARY_PROPERTY
+                    + " must be auto, path or embedded, was '" + System.getProperty(BINARY_PROPERTY) + "'", e);
+        }
+    }
+
+    /**
+     * Starts a server with the given kind of executable and waits until it answers PING.
+     *
+     * @param binary where the executable comes from
+     * @return the running server
+     * @throws IllegalStateException when {@link Binary#PATH} finds none, or it does not answer within 20 s
+     */
+    public static RedisServer start(Binary binary) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("kasper-redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir for redis-server", e);
+        }
+        RedisServer server;
+        try {
+            Path onPath = binary == Binary.EMBEDDED ? null : RedisBinary.fromPath();
+            if (onPath == null && binary == Binary.PATH) {
+                throw new IllegalStateException("no redis-server on the PATH (" + System.getenv("PATH") + ")");
+            }
+            server = onPath != null ? new RedisServer(dir, onPath, false)
+                    : new RedisServer(dir, RedisBinary.unpackEmbedded(dir.resolve("bin")), true);
+        } catch (RuntimeException e) {
+            BrokerProcess.deleteRecursively(dir);
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(server.reaper);
+        try {
+            server.startProcess();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Returns the host the server listens on: {@code 127.0.0.1}. */
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    /** Returns the port; stable across restarts. */
+    public int port() {
+        return port;
+    }
+
+    /** Returns {@code redis://127.0.0.1:PORT}, for clients. */
+    public String uri() {
+        return "redis://" + host() + ":" + port;
+    }
+
+    /** Returns the executable this server runs. */
+    public Path executable() {
+        return executable;
+    }
+
+    /** Returns whether the executable is the embedded-redis fallback rather than one from the PATH. */
+    public boolean isEmbedded() {
+        return embedded;
+    }
+
+    /** Returns the server's temporary directory (working dir, log, unpacked binary). */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** Returns the file receiving the server's output. */
+    public Path logFile() {
+        return workDir.resolve("redis.log");
+    }
+
+    /** Returns whether the process is alive. */
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Returns the server's version, e.g. {@code 7.0.15}, from {@code INFO server}.
+     *
+     * @throws IllegalStateException when the server does not answer
+     */
+    public String version() {
+        for (String line : info("server").split("\r?\n")) {
+            if (line.startsWith("redis_version:")) {
+                return line.substring("redis_version:".length()).trim();
+            }
+        }
+        throw new IllegalStateException("INFO server of " + uri() + " has no redis_version");
+    }
+
+    /**
+     * Sends one command on a fresh connection and returns its reply as text (integers in decimal, nil as null, arrays
+     * one element per line).
+     *
+     * @param args the command and its arguments, e.g. {@code "CONFIG", "RESETSTAT"}
+     * @return the reply
+     * @throws IllegalStateException when Redis replies with an error
+     * @throws UncheckedIOException when the server cannot be reached
+     */
+    public String command(String... args) {
+        try (RespConnection connection = new RespConnection(host(), port, 10_000)) {
+            Object reply = connection.command(args);
+            if (reply instanceof List<?> items) {
+                return String.join("\n", items.stream().map(String::valueOf).toList());
+            }
+            return (String) reply;
+        }
+    }
+
+    /**
+     * Returns the text of {@code INFO section}, e.g. {@code commandstats}.
+     *
+     * @param section the INFO section
+     * @return the raw INFO text
+     * @throws UncheckedIOException when the server cannot be reached
+     */
+    public String info(String section) {
+        return command("INFO", section);
+    }
+
+    /**
+     * Opens a {@code MONITOR} connection that records every command the server receives from now on.
+     *
+     * @return the monitor; close it when done
+     * @throws UncheckedIOException when the server cannot be reached
+     */
+    public RedisMonitor monitor() {
+        return new RedisMonitor(this, new RespConnection(host(), port, 10_000));
+    }
+
+    /** Kills the server with SIGKILL and waits for the process to end. {@link #restart()} brings it back. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        LOG.info("killing redis-server on {} with SIGKILL", uri());
+        process.destroyForcibly();
+        waitFor(process);
+        process = null;
+    }
+
+    /**
+     * Freezes the server with SIGSTOP: connections stay open but nothing is answered, as with a hung server.
+     * {@link #resume()} or {@link #kill()} ends it. POSIX only (uses {@code kill}).
+     *
+     * @throws IllegalStateException when the server is not running or the signal cannot be sent
+     */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /**
+     * Resumes a server frozen by {@link #pause()} with SIGCONT.
+     *
+     * @throws IllegalStateException when the server is not running or the signal cannot be sent
+     */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    /** Stops the server with SIGTERM and waits for it to exit. {@link #restart()} brings it back. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!waitFor(process)) {
+            process.destroyForcibly();
+            waitFor(process);
+        }
+        process = null;
+    }
+
+    /**
+     * Starts the server again on the same port (stopping it first if it runs); its data is gone (no persistence).
+     *
+     * @throws IllegalStateException when it does not answer within 20 s
+     */
+    public synchronized void restart() {
+        stop();
+        startProcess();
+    }
+
+    /** Kills the server and deletes its directory (log and unpacked binary included). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        kill();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting: the hook runs anyway
+        }
+        BrokerProcess.deleteRecursively(workDir);
+    }
+
+    private synchronized void startProcess() {
+        if (closed) {
+            throw new IllegalStateException("redis-server on " + uri() + " is closed");
+        }
+        long started = System.nanoTime();
+        List<String> command = new ArrayList<>(List.of(executable.toString(),
+                "--port", String.valueOf(port), "--bind", host(), "--save", "", "--appendonly", "no",
+                "--dir", workDir.toString()));
+        try {
+            process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + executable, e);
+        }
+        awaitPong();
+        LOG.info("redis-server ({}) ready on {} in {} ms (dir {})", embedded ? "embedded" : executable, uri(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), workDir);
+    }
+
+    private void awaitPong() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with code " + process.exitValue()
+                        + " while starting: " + BrokerProcess.tail(logFile()));
+            }
+            try (RespConnection connection = new RespConnection(host(), port, 1_000)) {
+                if ("PONG".equals(connection.command("PING"))) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                last = notYet;
+            }
+            // polling a port has no event to wait for: retry shortly
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        kill();
+        throw new IllegalStateException("redis-server on " + uri() + " did not answer PING within "
+                + READY_TIMEOUT.toSeconds() + " s: " + BrokerProcess.tail(logFile()), last);
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("redis-server on " + uri() + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send SIG" + name + " to redis-server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + name, e);
+        }
+    }
+
+    private static boolean waitFor(Process process) {
+        try {
+            return process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private synchronized void killQuietly() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.kasper.test.store;
+
+import io.kasper.store.InMemoryStore;
+import io.kasper.store.Store;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+class InMemoryStoreTest extends StoreContract {
+
+    @Override
+    protected Store createStore(String name) {
+        return new InMemoryStore(name, new SimpleMeterRegistry(), "contract");
+    }
+}
