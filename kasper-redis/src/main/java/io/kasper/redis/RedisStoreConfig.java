@@ -1,5 +1,6 @@
 package io.kasper.redis;
 
+import io.kasper.InvalidConfigException;
 import io.kasper.KasperException;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -277,7 +278,7 @@ public final class RedisStoreConfig {
                 }
                 return parsed;
             } catch (IllegalArgumentException e) {
-                throw new KasperException("RedisStoreConfig.uri must be a valid Redis URI, was '" + uri + "': "
+                throw new InvalidConfigException("RedisStoreConfig.uri must be a valid Redis URI, was '" + uri + "': "
                         + e.getMessage(), e);
             }
         }
@@ -300,9 +301,9 @@ public final class RedisStoreConfig {
             }
         }
 
-        private static KasperException invalid(String field, String rule, Object value) {
+        private static InvalidConfigException invalid(String field, String rule, Object value) {
             String shown = value instanceof String ? "'" + value + "'" : Objects.toString(value);
-            return new KasperException("RedisStoreConfig." + field + " " + rule + ", was " + shown);
+            return new InvalidConfigException("RedisStoreConfig." + field + " " + rule + ", was " + shown);
         }
     }
 }

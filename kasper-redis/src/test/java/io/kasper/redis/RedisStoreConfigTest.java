@@ -3,6 +3,7 @@ package io.kasper.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kasper.InvalidConfigException;
 import io.kasper.KasperException;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
@@ -38,27 +39,27 @@ class RedisStoreConfigTest {
 
     @Test
     void rejectsMissingName() {
-        assertThatThrownBy(() -> valid().name(null).build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().name(null).build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.name must be set, was null");
     }
 
     @Test
     void rejectsBlankName() {
-        assertThatThrownBy(() -> valid().name("  ").build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().name("  ").build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.name must not be blank, was '  '");
     }
 
     @Test
     void rejectsMissingUri() {
-        assertThatThrownBy(() -> valid().uri(null).build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().uri(null).build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.uri must be set, was null");
     }
 
     @Test
     void rejectsUriWithoutRedisScheme() {
-        assertThatThrownBy(() -> valid().uri("localhost:6379").build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().uri("localhost:6379").build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.uri must start with redis:// or rediss://, was 'localhost:6379'");
-        assertThatThrownBy(() -> valid().uri("http://localhost").build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().uri("http://localhost").build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.uri must start with redis:// or rediss://, was 'http://localhost'");
     }
 
@@ -71,48 +72,48 @@ class RedisStoreConfigTest {
 
     @Test
     void rejectsEmptyPrefix() {
-        assertThatThrownBy(() -> valid().prefix("").build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().prefix("").build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.prefix must not be empty, was ''");
-        assertThatThrownBy(() -> valid().prefix(null).build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().prefix(null).build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.prefix must not be empty, was null");
     }
 
     @Test
     void rejectsPrefixWithSlash() {
-        assertThatThrownBy(() -> valid().prefix("a/b").build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().prefix("a/b").build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.prefix must not contain '/', was 'a/b'");
     }
 
     @Test
     void rejectsNonPositiveTimeouts() {
         assertThatThrownBy(() -> valid().commandTimeout(Duration.ZERO).build())
-                .isExactlyInstanceOf(KasperException.class)
+                .isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.commandTimeout must be positive, was PT0S");
         assertThatThrownBy(() -> valid().connectTimeout(Duration.ofMillis(-5)).build())
-                .isExactlyInstanceOf(KasperException.class)
+                .isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.connectTimeout must be positive, was PT-0.005S");
         assertThatThrownBy(() -> valid().commandTimeout(null).build())
-                .isExactlyInstanceOf(KasperException.class)
+                .isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.commandTimeout must be set, was null");
     }
 
     @Test
     void rejectsMaxKeysPerCommandBelowOne() {
-        assertThatThrownBy(() -> valid().maxKeysPerCommand(0).build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().maxKeysPerCommand(0).build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.maxKeysPerCommand must be at least 1, was 0");
     }
 
     @Test
     void rejectsNegativeFlushReplicas() {
-        assertThatThrownBy(() -> valid().flushReplicas(-1).build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().flushReplicas(-1).build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.flushReplicas must be at least 0, was -1");
     }
 
     @Test
     void rejectsMissingMeterRegistryAndBlankProcessor() {
-        assertThatThrownBy(() -> valid().meterRegistry(null).build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().meterRegistry(null).build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.meterRegistry must be set, was null");
-        assertThatThrownBy(() -> valid().processor("").build()).isExactlyInstanceOf(KasperException.class)
+        assertThatThrownBy(() -> valid().processor("").build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.processor must not be blank, was ''");
     }
 }
