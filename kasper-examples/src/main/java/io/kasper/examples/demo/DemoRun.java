@@ -58,8 +58,10 @@ final class DemoRun {
         DemoCluster cluster;
         if (options.bootstrapServers == null) {
             say("Starting an embedded Kafka broker (a forked JVM; its logs stay in its temp directory)...");
-            cluster = opened(EmbeddedCluster.start());
-            say("Embedded broker ready on " + cluster.bootstrapServers());
+            EmbeddedCluster embedded = opened(EmbeddedCluster.start());
+            say("Embedded broker ready on " + embedded.bootstrapServers() + " (data and logs in "
+                    + embedded.directory() + ", removed at exit)");
+            cluster = embedded;
         } else {
             cluster = opened(new ExternalCluster(options.bootstrapServers));
         }

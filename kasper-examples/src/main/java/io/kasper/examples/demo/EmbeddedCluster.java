@@ -30,6 +30,11 @@ final class EmbeddedCluster implements DemoCluster {
         return broker.bootstrapServers();
     }
 
+    /** Returns the directory of the broker's data and logs, deleted on {@link #close()}. */
+    java.nio.file.Path directory() {
+        return broker.logFile().getParent();
+    }
+
     @Override
     public void createTopic(String name, int partitions) {
         broker.createTopic(name, partitions);
