@@ -1,0 +1,135 @@
+package io.kasper.examples.demo;
+
+import io.kasper.TopicProcessor;
+import io.kasper.examples.ExampleSettings;
+import io.kasper.examples.StoreWordCounts;
+import io.kasper.redis.RedisStore;
+import io.kasper.redis.RedisStoreConfig;
+import io.kasper.test.RedisServer;
+import io.kasper.examples.LineProducer;
+import io.kasper.examples.SampleText;
+import io.kasper.examples.WordCount;
+import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code word-count}: counts the words of sample lines in a store and prints the most frequent ones. */
+@Command(name = "word-count", mixinStandardHelpOptions = true,
+        description = "Counts the words of sample text lines, keeping counts in a store, and prints the top words.")
+final class WordCountCommand implements Callable<Integer>, DemoExample {
+
+    /** Most frequent first; ties in alphabetical order, so the listing is deterministic. */
+    static final Comparator<Map.Entry<String, Long>> BY_FREQUENCY =
+            Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey());
+
+    @Mixin
+    private DemoOptions options;
+    @ParentCommand
+    private KasperDemo parent;
+    @Spec
+    private CommandSpec spec;
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10",
+            description = "How many of the most frequent words to print. Default: ${DEFAULT-VALUE}.")
+    private int top;
+    @Option(names = "--store", paramLabel = "KIND", defaultValue = "memory",
+            description = "Where the counts live: memory or redis. Default: ${DEFAULT-VALUE}.")
+    private StoreKind storeKind;
+    @Option(names = "--redis-url", paramLabel = "URL",
+            description = "Redis to keep the counts in with --store redis, e.g. redis://localhost:6379/0. "
+                    + "Without it, a real redis-server is started for the run.")
+    private String redisUrl;
+    private List<String> lines;
+    private StoreWordCounts store;
+
+    /** The stores the demo can keep its counts in. */
+    enum StoreKind { memory, redis }
+
+    @Override
+    public Integer call() throws Exception {
+        lines = SampleText.lines(options.lines(20_000));
+        PrintWriter out = spec.commandLine().getOut();
+        if (storeKind == StoreKind.memory) {
+            try (StoreWordCounts counts = StoreWordCounts.inMemory()) {
+                store = counts;
+                return new DemoRun(options, out, parent.stopSignal()).run("word-count", this);
+            }
+        }
+        RedisServer embedded = null;
+        try {
+            String uri = redisUrl;
+            if (uri == null) {
+                embedded = RedisServer.start();
+                uri = embedded.uri();
+                out.println("Embedded redis-server " + embedded.version() + " ready on " + uri);
+            }
+            try (StoreWordCounts counts = new StoreWordCounts(RedisStore.create(RedisStoreConfig.builder()
+                    .name("word-counts").uri(uri).prefix("kasper-demo-" + options.runId()).build()))) {
+                store = counts;
+                out.println("Counts kept in Redis at " + uri + " under kasper-demo-" + options.runId() + "/{word}");
+                return new DemoRun(options, out, parent.stopSignal()).run("word-count", this);
+            }
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    private String input() {
+        return "kasper-demo-" + options.runId() + "-lines";
+    }
+
+    private String output() {
+        return "kasper-demo-" + options.runId() + "-word-counts";
+    }
+
+    @Override
+    public List<String> topics() {
+        return List.of(input(), output());
+    }
+
+    @Override
+    public void feed(String bootstrapServers, int partitions, PrintWriter out) {
+        out.println("Produced " + LineProducer.produce(bootstrapServers, input(), partitions, lines)
+                + " lines of sample text to " + input());
+    }
+
+    @Override
+    public TopicProcessor create(ExampleSettings settings, PrintWriter out) {
+        return WordCount.create(settings, input(), output(), store);
+    }
+
+    @Override
+    public boolean report(String bootstrapServers, PrintWriter out) {
+        Map<String, Long> counted = new HashMap<>();
+        // the last record of a word is its current count
+        TopicReader.readAll(bootstrapServers, output()).forEach(r -> counted.put(r.key(), Long.parseLong(r.value())));
+        out.println("Top " + top + " words (read back from " + output() + "):");
+        List<Map.Entry<String, Long>> ranked = counted.entrySet().stream().sorted(BY_FREQUENCY).limit(top).toList();
+        for (int i = 0; i < ranked.size(); i++) {
+            out.println(rankLine(i + 1, ranked.get(i).getKey(), ranked.get(i).getValue()));
+        }
+        Map<String, Long> expected = WordCount.countWords(lines);
+        boolean correct = counted.equals(expected) && store.getAll(expected.keySet()).equals(expected);
+        out.println("Check: " + counted.size() + " distinct words, "
+                + counted.values().stream().mapToLong(Long::longValue).sum() + " words in total: "
+                + (correct ? "OK, equal to a direct count of the input and to the store"
+                        : "WRONG, they differ from a direct count of the input (" + expected.size() + " distinct)"));
+        return correct;
+    }
+
+    /** Returns the printed line of one ranked word, e.g. {@code "   1. the              1234"}. */
+    static String rankLine(int rank, String word, long count) {
+        return String.format(Locale.ROOT, "%4d. %-15s %8d", rank, word, count);
+    }
+}

@@ -1,0 +1,88 @@
+package io.kasper.examples;
+
+import static io.kasper.examples.ExampleTopics.latestByKey;
+import static io.kasper.examples.ExampleTopics.settings;
+import static io.kasper.examples.ExampleTopics.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kasper.redis.RedisStore;
+import io.kasper.redis.RedisStoreConfig;
+import io.kasper.test.KafkaBroker;
+import io.kasper.test.RedisServer;
+import io.kasper.test.KafkaBrokerExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class WordCountIT {
+
+    @Test
+    void storeAndOutputTopicHoldExactlyTheCountsOfTheInputWords(KafkaBroker broker) throws Exception {
+        String in = unique("lines");
+        String out = unique("counts");
+        broker.createTopic(in, 3);
+        broker.createTopic(out, 3);
+        List<String> lines = List.of("the cat and the hat", "The CAT sat.", "a hat, a cat; a bat!");
+        LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
+        StoreWordCounts store = StoreWordCounts.inMemory();
+
+        try (RunningProcessor running = RunningProcessor.start(
+                WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
+            running.awaitConsumedAll(Duration.ofSeconds(60));
+        }
+
+        Map<String, Long> expected = Map.of("the", 3L, "cat", 3L, "and", 1L, "hat", 2L, "sat", 1L, "a", 3L,
+                "bat", 1L);
+        assertThat(store.getAll(expected.keySet())).isEqualTo(expected);
+        Map<String, Long> fromTopic = new TreeMap<>();
+        latestByKey(broker.readAll(out)).forEach((word, count) -> fromTopic.put(word, Long.parseLong(count)));
+        assertThat(fromTopic).isEqualTo(expected);
+    }
+
+    @Test
+    void countsManyLinesInManyBatchesLikeTheDirectCount(KafkaBroker broker) throws Exception {
+        String in = unique("lines");
+        String out = unique("counts");
+        broker.createTopic(in, 3);
+        broker.createTopic(out, 3);
+        List<String> lines = SampleText.lines(3_000);
+        LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
+        StoreWordCounts store = StoreWordCounts.inMemory();
+
+        try (RunningProcessor running = RunningProcessor.start(
+                WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
+            running.awaitConsumedAll(Duration.ofSeconds(60));
+        }
+
+        Map<String, Long> expected = new TreeMap<>(WordCount.countWords(lines));
+        assertThat(store.getAll(expected.keySet())).isEqualTo(expected);
+        Map<String, Long> fromTopic = new TreeMap<>();
+        latestByKey(broker.readAll(out)).forEach((word, count) -> fromTopic.put(word, Long.parseLong(count)));
+        assertThat(fromTopic).isEqualTo(expected);
+    }
+
+    @Test
+    void countsExactlyWithARedisStore(KafkaBroker broker) throws Exception {
+        String in = unique("lines");
+        String out = unique("counts");
+        broker.createTopic(in, 3);
+        broker.createTopic(out, 3);
+        List<String> lines = SampleText.lines(2_000);
+        LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
+
+        try (RedisServer redis = RedisServer.start();
+                StoreWordCounts store = new StoreWordCounts(RedisStore.create(RedisStoreConfig.builder()
+                        .name("word-counts").uri(redis.uri()).prefix("wc").build()))) {
+            try (RunningProcessor running = RunningProcessor.start(
+                    WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
+                running.awaitConsumedAll(Duration.ofSeconds(60));
+            }
+            Map<String, Long> expected = new TreeMap<>(WordCount.countWords(lines));
+            assertThat(store.getAll(expected.keySet())).isEqualTo(expected);
+        }
+    }
+}
