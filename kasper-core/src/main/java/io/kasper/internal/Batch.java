@@ -23,15 +23,26 @@ public final class Batch {
     Batch(int partition, List<ConsumerRecord<byte[], byte[]>> records) {
         this.partition = partition;
         this.records = Collections.unmodifiableList(records);
+        // Per topic {first offset, last offset, count}; every record of a batch shares the partition number, and
+        // records come in runs of one topic, so this avoids a TopicPartition and map lookup per record.
+        Map<String, long[]> perTopic = new LinkedHashMap<>();
+        String runTopic = null;
+        long[] run = null;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (!record.topic().equals(runTopic)) {
+                runTopic = record.topic();
+                run = perTopic.computeIfAbsent(runTopic, t -> new long[] {record.offset(), record.offset(), 0});
+            }
+            run[1] = record.offset();
+            run[2]++;
+        }
         Map<TopicPartition, OffsetRange> r = new LinkedHashMap<>();
         Map<TopicPartition, Long> c = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            c.merge(tp, 1L, Long::sum);
-            OffsetRange existing = r.get(tp);
-            r.put(tp, existing == null ? new OffsetRange(record.offset(), record.offset())
-                    : new OffsetRange(existing.first(), record.offset()));
-        }
+        perTopic.forEach((topic, stats) -> {
+            TopicPartition tp = new TopicPartition(topic, partition);
+            r.put(tp, new OffsetRange(stats[0], stats[1]));
+            c.put(tp, stats[2]);
+        });
         this.ranges = Collections.unmodifiableMap(r);
         this.counts = Collections.unmodifiableMap(c);
     }
