@@ -75,6 +75,34 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        guarded("onPartitionsAssigned", partitions, () -> assigned(partitions));
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        guarded("onPartitionsRevoked", partitions, () -> revoked(partitions));
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        guarded("onPartitionsLost", partitions, () -> lost(partitions));
+    }
+
+    /** Keeps any failure for {@link #rethrowFailure()}: thrown into the consumer, it would be wrapped and logged. */
+    private void guarded(String what, Collection<TopicPartition> partitions, Runnable callback) {
+        try {
+            callback.run();
+        } catch (KasperException e) {
+            failure = failure == null ? e : failure;
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = new KasperException("TopicProcessor '" + name + "': " + what + " " + partitions
+                        + " failed: " + e, e);
+            }
+        }
+    }
+
+    private void assigned(Collection<TopicPartition> partitions) {
         assignment.markKnown();
         if (partitions.isEmpty() || failure != null) {
             return;
@@ -99,12 +127,11 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         Set<Integer> numbers = numbers(partitions);
         LOG.info("TopicProcessor '{}': assigned partitions {}, starting offsets {}", name, numbers,
-                new java.util.TreeMap<>(assignment.committedView()));
+                assignment.committedView());
         tell(l -> l.onPartitionsAssigned(numbers), "onPartitionsAssigned", numbers);
     }
 
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    private void revoked(Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return;
         }
@@ -118,8 +145,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         tell(l -> l.onPartitionsRevoked(numbers), "onPartitionsRevoked", numbers);
     }
 
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    private void lost(Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return;
         }
