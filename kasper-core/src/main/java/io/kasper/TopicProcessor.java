@@ -189,7 +189,9 @@ public final class TopicProcessor implements AutoCloseable {
 
     /**
      * Returns whether every assigned input partition's committed offset equals its high-water mark, as last seen by
-     * the loop. False until the loop has fetched from every partition. Safe from any thread.
+     * the loop. False until the loop has fetched from every partition. In group-managed mode it covers only the
+     * partitions this instance owns now (true for an instance that was assigned none), so check the group's committed
+     * offsets to know whether all instances are done. Safe from any thread.
      */
     public boolean hasConsumedAllMessages() {
         return loop.hasConsumedAllMessages();

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * processors, produce their output, and commit each batch's offsets once it and every earlier batch of its partition
  * are acknowledged. Processing continues while acknowledgements are in flight, so the loop never idles on acks.
  *
+ * <p>The partitions come from the configuration ({@code consumer.assign}) or, in group-managed mode, from the consumer
+ * group ({@code consumer.subscribe}); the {@link RebalanceHandler} keeps the loop's per-partition state
+ * ({@link Assignment}, batches, offsets) right when they move.
+ *
  * <p>Internal API. Thread-safety: {@link #run()} runs on one thread; {@link #requestStop()},
  * {@link #hasConsumedAllMessages()} are safe from any thread.
  */

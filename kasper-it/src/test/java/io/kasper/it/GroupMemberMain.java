@@ -33,6 +33,7 @@ public final class GroupMemberMain {
      *
      * @param args bootstrap servers, processor name, comma-separated input topics, output topic, owner id, span file,
      *     batch size
+     * @throws IOException when the span file cannot be opened
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 7) {

@@ -103,7 +103,12 @@ class ScaleOutIT {
             awaitCommitted(broker, group, expectedEnd);
 
             // a member dies (SIGKILL) with batches in flight and is replaced
+            Path fork1Spans = dir.resolve("fork-1.spans");
+            long spansBefore = Files.size(fork1Spans);
             produce(broker, a, b, 2, expectedEnd);
+            // kill it in the middle of its work on this quarter, not after
+            await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(5))
+                    .until(() -> Files.size(fork1Spans) > spansBefore);
             forks.get(0).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             forks.add(fork(broker, name, a + "," + b, out, "fork-2", dir));
             // the dead member is dropped after session.timeout.ms; its partitions go to the others and the new fork
@@ -167,9 +172,22 @@ class ScaleOutIT {
                 allSpans.size(), (System.nanoTime() - startNanos) / 1e9);
     }
 
+    @Test
+    void overlapCheckFailsWhenTwoMembersProcessOnePartitionNumberAtOnce() {
+        List<Span> disjoint = List.of(new Span("x", 3, 0, 10, 1), new Span("y", 3, 10, 20, 1),
+                new Span("x", 4, 5, 15, 1));
+        List<Span> overlapping = List.of(new Span("x", 3, 0, 10, 1), new Span("x", 3, 11, 30, 1),
+                new Span("y", 3, 25, 40, 1));
+
+        assertNoConcurrentOwnership(new ArrayList<>(disjoint));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertNoConcurrentOwnership(
+                new ArrayList<>(overlapping))).isInstanceOf(AssertionError.class).hasMessageContaining("overlaps");
+    }
+
     /** Fails when two owners' process() calls on the same partition number overlap in time. */
     static void assertNoConcurrentOwnership(Collection<Span> spans) {
-        Map<Integer, List<Span>> byPartition = spans.stream().collect(Collectors.groupingBy(Span::partition));
+        Map<Integer, List<Span>> byPartition = spans.stream().collect(Collectors.groupingBy(Span::partition,
+                Collectors.toCollection(ArrayList::new)));
         List<String> overlaps = new ArrayList<>();
         byPartition.forEach((partition, list) -> {
             list.sort(java.util.Comparator.comparingLong(Span::startMicros));
