@@ -1,6 +1,8 @@
 package io.kasper;
 
 import io.kasper.internal.ProcessorLoop;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: {@link #runLoop()} runs on the calling thread and may be called once; {@link #close()} and
  * {@link #hasConsumedAllMessages()} are safe from any thread, including a signal handler or shutdown hook.
- * To scale out, run more instances (other threads, processes or machines) with other partitions.
+ * To scale out, run more instances (other threads, processes or machines): with other {@code inputPartitions}, or
+ * all with {@code groupManaged()} so that the consumer group shares the partitions among them.
  */
 public final class TopicProcessor implements AutoCloseable {
 
@@ -46,21 +49,26 @@ public final class TopicProcessor implements AutoCloseable {
      * Creates a topic processor with one {@link MessageProcessor} per partition (an instance may serve several).
      *
      * <p>Checks the cluster before anything is consumed: every input topic must exist, all must have the same
-     * partition count, and every configured partition must be in range.
+     * partition count, and every configured partition must be in range. In group-managed mode any partition may be
+     * assigned, so the map must hold a processor for every partition of the input topics.
      *
      * @param config the configuration
-     * @param processors a processor for every configured partition number
+     * @param processors a processor for every configured partition number (group-managed: every partition number
+     *     of the input topics)
      * @throws InvalidConfigException when a partition has no processor, a topic is missing, partition counts
      *     differ, a partition is out of range, or another open processor of the same name in this JVM claims one of
      *     the partitions
      * @throws KasperException when the cluster cannot be reached
      */
     public TopicProcessor(TopicProcessorConfig config, Map<Integer, ? extends MessageProcessor> processors) {
-        this(resolve(config, Objects.requireNonNull(processors, "processors")::get));
+        this(resolve(config, Objects.requireNonNull(processors, "processors")::get, "processors map"));
     }
 
     /**
-     * Creates a topic processor, asking {@code processorFactory} once per configured partition number, now.
+     * Creates a topic processor, asking {@code processorFactory} once per configured partition number, now. In
+     * group-managed mode it is asked, now, once for every partition number of the input topics (0 to count - 1),
+     * because the group may assign any of them later and a failing factory should fail here rather than in the middle
+     * of a rebalance; use a {@link PartitionListener} to load per-partition state when a partition is assigned.
      *
      * @param config the configuration
      * @param processorFactory returns the processor of a partition number (it may return a shared instance)
@@ -69,12 +77,11 @@ public final class TopicProcessor implements AutoCloseable {
      * @throws KasperException when the cluster cannot be reached
      */
     public TopicProcessor(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> processorFactory) {
-        this(resolve(config, Objects.requireNonNull(processorFactory, "processorFactory")));
+        this(resolve(config, Objects.requireNonNull(processorFactory, "processorFactory"), "processorFactory"));
     }
 
     private TopicProcessor(Resolved resolved) {
         this.config = resolved.config();
-        ProcessorLoop.validateTopics(config);
         ProcessorLoop.claimPartitions(config);
         this.loop = new ProcessorLoop(config, resolved.processors());
     }
@@ -84,16 +91,35 @@ public final class TopicProcessor implements AutoCloseable {
     }
 
     private static Resolved resolve(TopicProcessorConfig config,
-            IntFunction<? extends MessageProcessor> lookup) {
+            IntFunction<? extends MessageProcessor> lookup, String source) {
         Objects.requireNonNull(config, "config");
         Map<Integer, MessageProcessor> resolved = new TreeMap<>();
-        for (int p : config.inputPartitions()) {
+        if (!config.isGroupManaged()) {
+            for (int p : config.inputPartitions()) {
+                MessageProcessor processor = lookup.apply(p);
+                if (processor == null) {
+                    throw new InvalidConfigException("every partition in inputPartitions " + config.inputPartitions()
+                            + " needs a MessageProcessor, but partition " + p + " has none");
+                }
+                resolved.put(p, processor);
+            }
+            ProcessorLoop.validateTopics(config);
+            return new Resolved(config, resolved);
+        }
+        int partitionCount = ProcessorLoop.validateTopics(config);
+        List<Integer> missing = new ArrayList<>();
+        for (int p = 0; p < partitionCount; p++) {
             MessageProcessor processor = lookup.apply(p);
             if (processor == null) {
-                throw new InvalidConfigException("every partition in inputPartitions " + config.inputPartitions()
-                        + " needs a MessageProcessor, but partition " + p + " has none");
+                missing.add(p);
+            } else {
+                resolved.put(p, processor);
             }
-            resolved.put(p, processor);
+        }
+        if (!missing.isEmpty()) {
+            throw new InvalidConfigException("with groupManaged() every partition of the input topics (0-"
+                    + (partitionCount - 1) + ") may be assigned and needs a MessageProcessor, but the " + source
+                    + " has none for partitions " + missing);
         }
         return new Resolved(config, resolved);
     }
@@ -163,7 +189,9 @@ public final class TopicProcessor implements AutoCloseable {
 
     /**
      * Returns whether every assigned input partition's committed offset equals its high-water mark, as last seen by
-     * the loop. False until the loop has fetched from every partition. Safe from any thread.
+     * the loop. False until the loop has fetched from every partition. In group-managed mode it covers only the
+     * partitions this instance owns now (true for an instance that was assigned none), so check the group's committed
+     * offsets to know whether all instances are done. Safe from any thread.
      */
     public boolean hasConsumedAllMessages() {
         return loop.hasConsumedAllMessages();

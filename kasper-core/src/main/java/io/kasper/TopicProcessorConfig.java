@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +46,11 @@ public final class TopicProcessorConfig {
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /** Prefix of the consumer group id; the topic processor name follows it. */
     public static final String CONSUMER_GROUP_PREFIX = "kasper-topic-processor-";
+    /**
+     * The only partition assignor allowed in group-managed mode: with equal partition counts and identical
+     * subscriptions it gives partition p of every input topic to the same member (see the README, "Scaling out").
+     */
+    public static final String CO_PARTITIONING_ASSIGNOR = "org.apache.kafka.clients.consumer.RangeAssignor";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -58,13 +65,16 @@ public final class TopicProcessorConfig {
     private final Map<String, Object> kafkaProperties;
     private final Map<String, Object> consumerProperties;
     private final Map<String, Object> producerProperties;
+    private final boolean groupManaged;
+    private final String groupInstanceId;
+    private final PartitionListener partitionListener;
 
     private TopicProcessorConfig(Builder b) {
         this.topicProcessorName = b.topicProcessorName;
         this.bootstrapServers = b.bootstrapServers != null ? b.bootstrapServers
                 : String.valueOf(b.kafkaProperties.get("bootstrap.servers"));
         this.inputTopics = List.copyOf(b.inputTopics);
-        this.inputPartitions = List.copyOf(b.inputPartitions);
+        this.inputPartitions = b.inputPartitions == null ? List.of() : List.copyOf(b.inputPartitions);
         this.batchSize = b.batchSize;
         this.batchWaitDuration = b.batchWaitDuration;
         this.closeTimeout = b.closeTimeout;
@@ -72,6 +82,9 @@ public final class TopicProcessorConfig {
         this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
         this.consumerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.consumerProperties));
         this.producerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerProperties));
+        this.groupManaged = b.groupManaged;
+        this.groupInstanceId = b.groupInstanceId;
+        this.partitionListener = b.partitionListener;
     }
 
     /** Returns a new builder with every field at its default. */
@@ -99,9 +112,27 @@ public final class TopicProcessorConfig {
         return inputTopics;
     }
 
-    /** Returns the input partition numbers, in the order given. */
+    /** Returns the input partition numbers, in the order given; empty in group-managed mode. */
     public List<Integer> inputPartitions() {
         return inputPartitions;
+    }
+
+    /**
+     * Returns whether partitions are assigned by the consumer group (instances of the same name share the partitions)
+     * rather than listed in {@link #inputPartitions()}.
+     */
+    public boolean isGroupManaged() {
+        return groupManaged;
+    }
+
+    /** Returns the static group membership id ({@code group.instance.id}), if one was set. */
+    public Optional<String> groupInstanceId() {
+        return Optional.ofNullable(groupInstanceId);
+    }
+
+    /** Returns the listener told about assigned and revoked partition numbers, if one was set. */
+    public Optional<PartitionListener> partitionListener() {
+        return Optional.ofNullable(partitionListener);
     }
 
     /** Returns the number of messages at which a batch closes. */
@@ -142,7 +173,9 @@ public final class TopicProcessorConfig {
     @Override
     public String toString() {
         return "TopicProcessorConfig{name=" + topicProcessorName + ", bootstrapServers=" + bootstrapServers
-                + ", inputTopics=" + inputTopics + ", inputPartitions=" + inputPartitions + ", batchSize=" + batchSize
+                + ", inputTopics=" + inputTopics + ", " + (groupManaged ? "groupManaged" + (groupInstanceId == null ? ""
+                : ", groupInstanceId=" + groupInstanceId) : "inputPartitions=" + inputPartitions)
+                + ", batchSize=" + batchSize
                 + ", batchWaitDuration=" + batchWaitDuration + "}";
     }
 
@@ -161,6 +194,9 @@ public final class TopicProcessorConfig {
         private Duration batchWaitDuration = DEFAULT_BATCH_WAIT_DURATION;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private MeterRegistry meterRegistry;
+        private boolean groupManaged;
+        private String groupInstanceId;
+        private PartitionListener partitionListener;
         private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
         private final Map<String, Object> consumerProperties = new LinkedHashMap<>();
         private final Map<String, Object> producerProperties = new LinkedHashMap<>();
@@ -240,6 +276,43 @@ public final class TopicProcessorConfig {
          */
         public Builder inputPartitions(List<Integer> partitions) {
             this.inputPartitions = partitions == null ? null : new ArrayList<>(partitions);
+            return this;
+        }
+
+        /**
+         * Lets the consumer group assign the partitions (instead of {@link #inputPartitions}): every instance with the
+         * same {@code topicProcessorName} joins the group {@code kasper-topic-processor-<name>} and they share the
+         * partitions, which move between instances when one joins, leaves or fails. Partition p of every input topic
+         * always goes to the same instance (the classic group protocol with the {@code RangeAssignor}).
+         *
+         * @return this builder
+         */
+        public Builder groupManaged() {
+            this.groupManaged = true;
+            return this;
+        }
+
+        /**
+         * Sets the static group membership id ({@code group.instance.id}) of this instance, group-managed mode only: a
+         * restarted instance with the same id gets its partitions back without a rebalance, provided it returns
+         * within {@code session.timeout.ms}. Each live instance needs its own id.
+         *
+         * @param id a non-blank id, unique among the instances of the group
+         * @return this builder
+         */
+        public Builder groupInstanceId(String id) {
+            this.groupInstanceId = id;
+            return this;
+        }
+
+        /**
+         * Sets the listener told which partition numbers this instance owns (optional).
+         *
+         * @param listener the listener, or null for none
+         * @return this builder
+         */
+        public Builder partitionListener(PartitionListener listener) {
+            this.partitionListener = listener;
             return this;
         }
 
@@ -337,8 +410,11 @@ public final class TopicProcessorConfig {
         /**
          * Validates every field and builds the configuration.
          *
-         * <p>Rejected: an empty or malformed name, no bootstrap servers, no topics, blank or duplicate topics, no
-         * partitions, negative or duplicate partitions, {@code batchSize < 1}, a non-positive wait or close timeout,
+         * <p>Rejected: an empty or malformed name, no bootstrap servers, no topics, blank or duplicate topics, both
+         * or neither of {@code inputPartitions} and {@code groupManaged()}, negative or duplicate partitions, a
+         * {@code groupInstanceId} that is blank or set without {@code groupManaged()}, in group-managed mode a
+         * {@code partition.assignment.strategy} other than the RangeAssignor, a {@code group.protocol} other than
+         * {@code classic} or a raw {@code group.instance.id}, {@code batchSize < 1}, a non-positive wait or close timeout,
          * and Kafka properties that would break at-least-once delivery or Kasper's contract ({@code
          * enable.auto.commit=true}, {@code acks} other than {@code all}, {@code group.id}, serializers,
          * deserializers).
@@ -354,7 +430,7 @@ public final class TopicProcessorConfig {
                 errors.add("bootstrapServers must be set, was " + quote(bootstrapServers));
             }
             validateTopics(errors);
-            validatePartitions(errors);
+            validateAssignmentMode(errors);
             if (batchSize < 1) {
                 errors.add("batchSize must be at least 1, was " + batchSize);
             }
@@ -396,9 +472,71 @@ public final class TopicProcessorConfig {
                             + " times in " + quoteAll(inputTopics)));
         }
 
+        private void validateAssignmentMode(List<String> errors) {
+            boolean hasPartitions = inputPartitions != null && !inputPartitions.isEmpty();
+            if (groupManaged && hasPartitions) {
+                errors.add("inputPartitions and groupManaged are mutually exclusive: list the partitions (static "
+                        + "assignment) or let the group assign them, not both; inputPartitions was " + inputPartitions
+                        + " and groupManaged was true");
+            }
+            if (!groupManaged) {
+                validatePartitions(errors);
+                if (groupInstanceId != null) {
+                    errors.add("groupInstanceId requires groupManaged(): static membership applies to group-managed "
+                            + "assignment only, but groupInstanceId was " + quote(groupInstanceId)
+                            + " and inputPartitions was " + inputPartitions);
+                }
+                return;
+            }
+            if (groupInstanceId != null && groupInstanceId.isBlank()) {
+                errors.add("groupInstanceId must not be blank, was " + quote(groupInstanceId));
+            }
+            validateGroupProperties("kafkaProperties", kafkaProperties, errors);
+            validateGroupProperties("consumerProperties", consumerProperties, errors);
+        }
+
+        /** Rejects client settings under which the group could split partition p of the input topics. */
+        private static void validateGroupProperties(String field, Map<String, Object> props, List<String> errors) {
+            Object strategy = props.get("partition.assignment.strategy");
+            if (strategy != null) {
+                List<String> names = assignorNames(strategy);
+                if (!names.equals(List.of(CO_PARTITIONING_ASSIGNOR))) {
+                    errors.add(field + " must not set 'partition.assignment.strategy' to " + names
+                            + " in group-managed mode: only " + CO_PARTITIONING_ASSIGNOR + " guarantees that "
+                            + "partition p of every input topic goes to the same instance (leave it unset)");
+                }
+            }
+            Object protocol = props.get("group.protocol");
+            if (protocol != null && !"classic".equalsIgnoreCase(String.valueOf(protocol).trim())) {
+                errors.add(field + " must not set 'group.protocol' to '" + protocol + "' in group-managed mode: "
+                        + "the consumer protocol's server-side assignors and its per-partition reconciliation do not "
+                        + "guarantee that partition p of every input topic goes to the same instance; Kasper uses "
+                        + "'classic'");
+            }
+            if (props.containsKey("group.instance.id")) {
+                errors.add(field + " must not set 'group.instance.id' (was '" + props.get("group.instance.id")
+                        + "'): use groupInstanceId(...)");
+            }
+        }
+
+        private static List<String> assignorNames(Object strategy) {
+            List<String> names = new ArrayList<>();
+            Collection<?> entries = strategy instanceof Collection<?> c ? c
+                    : Arrays.asList(String.valueOf(strategy instanceof Class<?> k ? k.getName() : strategy)
+                            .split(","));
+            for (Object entry : entries) {
+                String name = entry instanceof Class<?> k ? k.getName() : String.valueOf(entry).trim();
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
+            }
+            return names;
+        }
+
         private void validatePartitions(List<String> errors) {
             if (inputPartitions == null || inputPartitions.isEmpty()) {
-                errors.add("inputPartitions must not be empty, was " + inputPartitions);
+                errors.add("inputPartitions must not be empty, was " + inputPartitions
+                        + " (or call groupManaged() to let the consumer group assign partitions)");
                 return;
             }
             Map<Integer, Integer> counts = new HashMap<>();
@@ -480,7 +618,9 @@ public final class TopicProcessorConfig {
                 && inputPartitions.equals(other.inputPartitions) && batchWaitDuration.equals(other.batchWaitDuration)
                 && closeTimeout.equals(other.closeTimeout) && kafkaProperties.equals(other.kafkaProperties)
                 && consumerProperties.equals(other.consumerProperties)
-                && producerProperties.equals(other.producerProperties) && meterRegistry == other.meterRegistry;
+                && producerProperties.equals(other.producerProperties) && meterRegistry == other.meterRegistry
+                && groupManaged == other.groupManaged && Objects.equals(groupInstanceId, other.groupInstanceId)
+                && partitionListener == other.partitionListener;
     }
 
     @Override

@@ -98,6 +98,25 @@ public final class BatchAssembler {
         return all;
     }
 
+    /**
+     * Drops the messages waiting for the given partitions, unprocessed: their next owner will fetch them again from
+     * the committed offsets.
+     *
+     * @param partitions partition numbers
+     * @return the number of messages dropped
+     */
+    public int discard(Collection<Integer> partitions) {
+        int dropped = 0;
+        for (int p : partitions) {
+            Accumulator acc = accumulators.get(p);
+            if (acc != null) {
+                dropped += acc.size();
+                acc.clear();
+            }
+        }
+        return dropped;
+    }
+
     /** Returns whether {@code partition} holds at least a full batch of waiting messages. */
     public boolean isFull(int partition) {
         Accumulator acc = accumulators.get(partition);
@@ -136,6 +155,11 @@ public final class BatchAssembler {
         void add(List<ConsumerRecord<byte[], byte[]>> batch, long nowNanos) {
             chunks.addLast(new long[] {records.size(), nowNanos});
             records.addAll(batch);
+        }
+
+        void clear() {
+            records.clear();
+            chunks.clear();
         }
 
         boolean isEmpty() {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
@@ -120,6 +121,29 @@ public final class BatchRunner implements AutoCloseable {
      */
     public boolean awaitAll(Duration timeout) throws InterruptedException {
         return tracker.awaitAll(timeout);
+    }
+
+    /**
+     * Waits until every batch in flight of the given partitions has completed or failed.
+     *
+     * @param partitions partition numbers
+     * @param timeout the longest wait
+     * @return whether all completed in time
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public boolean await(Set<Integer> partitions, Duration timeout) throws InterruptedException {
+        return tracker.await(partitions, timeout);
+    }
+
+    /**
+     * Forgets everything of the given partitions (batches in flight, offsets not yet committed): this instance no
+     * longer owns them, and their uncommitted input will be processed again by the next owner.
+     *
+     * @param partitions partition numbers
+     */
+    public void forget(Set<Integer> partitions) {
+        tracker.forget(partitions);
+        completed.keySet().removeIf(tp -> partitions.contains(tp.partition()));
     }
 
     private BatchFailedException failure(Batch batch, String what, Throwable cause) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -76,12 +77,31 @@ final class CommitTracker {
     }
 
     /**
+     * Forgets every batch of the given partitions and their releasable offsets: they belong to another owner now, and
+     * committing them later could move that owner's committed offsets backwards.
+     */
+    void forget(Set<Integer> partitions) {
+        queues.keySet().removeAll(partitions);
+        releasable.keySet().removeIf(tp -> partitions.contains(tp.partition()));
+    }
+
+    /**
      * Waits until every batch in flight is complete, or the timeout passes.
      *
      * @return whether all completed in time
      */
     boolean awaitAll(Duration timeout) throws InterruptedException {
-        CompletableFuture<?>[] all = queues.values().stream().flatMap(ArrayDeque::stream)
+        return await(queues.keySet(), timeout);
+    }
+
+    /**
+     * Waits until every batch in flight of the given partitions is complete, or the timeout passes.
+     *
+     * @return whether all completed in time
+     */
+    boolean await(Set<Integer> partitions, Duration timeout) throws InterruptedException {
+        CompletableFuture<?>[] all = queues.entrySet().stream().filter(e -> partitions.contains(e.getKey()))
+                .flatMap(e -> e.getValue().stream())
                 .map(InFlightBatch::completion).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(all).get(timeout.toMillis(), TimeUnit.MILLISECONDS);

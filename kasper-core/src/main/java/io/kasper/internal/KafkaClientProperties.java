@@ -45,6 +45,12 @@ final class KafkaClientProperties {
         props.putAll(config.consumerProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroupId());
+        if (config.isGroupManaged()) {
+            // The eager classic protocol with the RangeAssignor is what keeps partition p of all topics together.
+            props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+            props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, TopicProcessorConfig.CO_PARTITIONING_ASSIGNOR);
+            config.groupInstanceId().ifPresent(id -> props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
+        }
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

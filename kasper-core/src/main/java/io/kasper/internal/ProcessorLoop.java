@@ -7,14 +7,13 @@ import io.kasper.TopicProcessorConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -30,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * The single-threaded event loop behind {@code TopicProcessor}: poll, assemble batches per partition number, call the
  * processors, produce their output, and commit each batch's offsets once it and every earlier batch of its partition
  * are acknowledged. Processing continues while acknowledgements are in flight, so the loop never idles on acks.
+ *
+ * <p>The partitions come from the configuration ({@code consumer.assign}) or, in group-managed mode, from the consumer
+ * group ({@code consumer.subscribe}); the {@link RebalanceHandler} keeps the loop's per-partition state
+ * ({@link Assignment}, batches, offsets) right when they move.
  *
  * <p>Internal API. Thread-safety: {@link #run()} runs on one thread; {@link #requestStop()},
  * {@link #hasConsumedAllMessages()} are safe from any thread.
@@ -48,17 +51,14 @@ public final class ProcessorLoop {
     private final Map<Integer, MessageProcessor> processors;
     private final KafkaClientProperties clients;
     private final String name;
-    private final List<TopicPartition> assignment = new ArrayList<>();
-    private final Map<Integer, List<TopicPartition>> byPartition = new TreeMap<>();
+    private final Assignment assignment;
     private final BatchAssembler assembler;
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
-    private final Map<TopicPartition, Long> behind = new ConcurrentHashMap<>();
-    private final Set<Integer> paused = new HashSet<>();
     private volatile boolean stopRequested;
     private volatile boolean consumedAll;
     private boolean commitInFlight;
     private ProcessorMetrics metrics;
     private BatchRunner runner;
+    private RebalanceHandler rebalance;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
 
@@ -66,7 +66,8 @@ public final class ProcessorLoop {
      * Creates the loop; nothing connects until {@link #run()}.
      *
      * @param config the validated configuration
-     * @param processors a processor for every configured partition
+     * @param processors a processor for every partition number the loop may be given: the configured ones in
+     *     static mode, every partition of the input topics in group-managed mode
      */
     public ProcessorLoop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
         this(config, processors, new KafkaClientProperties(config));
@@ -78,14 +79,8 @@ public final class ProcessorLoop {
         this.processors = Map.copyOf(processors);
         this.clients = clients;
         this.name = config.topicProcessorName();
-        for (int p : config.inputPartitions()) {
-            for (String topic : config.inputTopics()) {
-                TopicPartition tp = new TopicPartition(topic, p);
-                assignment.add(tp);
-                byPartition.computeIfAbsent(p, k -> new ArrayList<>()).add(tp);
-            }
-        }
-        this.assembler = new BatchAssembler(config.inputPartitions(), config.batchSize(), config.batchWaitDuration());
+        this.assignment = new Assignment(config.inputTopics());
+        this.assembler = new BatchAssembler(this.processors.keySet(), config.batchSize(), config.batchWaitDuration());
     }
 
     /**
@@ -160,14 +155,32 @@ public final class ProcessorLoop {
         producer = new KafkaProducer<>(clients.producer());
         runner = new BatchRunner(name, processors, producer, config.meterRegistry());
         metrics = runner.metrics();
-        consumer.assign(assignment);
-        Map<TopicPartition, Long> starting = new LinkedHashMap<>();
-        for (TopicPartition tp : assignment) {
-            long position = consumer.position(tp, Duration.ofSeconds(60));
-            committed.put(tp, position);
-            starting.put(tp, position);
-            metrics.behindGauge(tp, behind);
+        rebalance = new RebalanceHandler(name, config.closeTimeout(), config.partitionListener(), assignment,
+                assembler, runner, consumer);
+        if (config.isGroupManaged()) {
+            consumer.subscribe(config.inputTopics(), rebalance);
+            LOG.info("TopicProcessor '{}' started: joining group '{}' (group-managed assignment{}), topics {}, "
+                            + "batchSize {}, batchWaitDuration {}", name, config.consumerGroupId(),
+                    config.groupInstanceId().map(id -> ", group.instance.id " + id).orElse(""), config.inputTopics(),
+                    config.batchSize(), config.batchWaitDuration());
+            return;
         }
+        List<TopicPartition> fixed = new ArrayList<>();
+        for (int p : config.inputPartitions()) {
+            for (String topic : config.inputTopics()) {
+                fixed.add(new TopicPartition(topic, p));
+            }
+        }
+        consumer.assign(fixed);
+        Map<TopicPartition, Long> starting = new LinkedHashMap<>();
+        for (TopicPartition tp : fixed) {
+            long position = consumer.position(tp, Duration.ofSeconds(60));
+            assignment.add(tp, position);
+            starting.put(tp, position);
+            metrics.behindGauge(tp, assignment.behind());
+        }
+        rebalance.staticAssigned(new TreeSet<>(config.inputPartitions()));
+        rebalance.rethrowFailure();
         LOG.info("TopicProcessor '{}' started: group '{}', topics {}, partitions {}, batchSize {}, "
                         + "batchWaitDuration {}, starting offsets {}", name, config.consumerGroupId(),
                 config.inputTopics(), config.inputPartitions(), config.batchSize(), config.batchWaitDuration(),
@@ -182,6 +195,7 @@ public final class ProcessorLoop {
                 ? Math.min(IDLE_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(assembler.nanosUntilNextDeadline(now)))
                 : BUSY_POLL_MILLIS;
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(waitMillis));
+        rebalance.rethrowFailure();
         now = System.nanoTime();
         for (TopicPartition tp : records.partitions()) {
             assembler.add(records.records(tp), now);
@@ -202,6 +216,7 @@ public final class ProcessorLoop {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = runner.drainReleasable();
+        offsets.keySet().removeIf(tp -> !assignment.owns(tp));
         if (offsets.isEmpty()) {
             return;
         }
@@ -211,16 +226,21 @@ public final class ProcessorLoop {
             commitInFlight = false;
             metrics.commit(System.nanoTime() - start);
             if (exception == null) {
-                offsets.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
+                offsets.forEach((tp, om) -> assignment.committed(tp, om.offset()));
             } else {
-                LOG.warn("TopicProcessor '{}': commit of {} failed, will retry: {}", name, offsets, exception.toString());
+                LOG.warn("TopicProcessor '{}': commit of {} failed, will retry while the partitions are still owned: "
+                        + "{}", name, offsets, exception.toString());
+                // After a rebalance, an old offset must not overwrite what the partition's next owner commits.
+                offsets.keySet().removeIf(tp -> !assignment.owns(tp) || offsets.get(tp).offset()
+                        <= assignment.committed(tp));
                 runner.restore(offsets);
             }
         });
     }
 
     private void updatePauses() {
-        for (Map.Entry<Integer, List<TopicPartition>> e : byPartition.entrySet()) {
+        Set<Integer> paused = assignment.paused();
+        for (Map.Entry<Integer, List<TopicPartition>> e : assignment.byPartition().entrySet()) {
             int p = e.getKey();
             boolean full = assembler.isFull(p);
             if (full && paused.add(p)) {
@@ -232,16 +252,16 @@ public final class ProcessorLoop {
     }
 
     private void updateProgress() {
-        boolean all = true;
-        for (TopicPartition tp : assignment) {
+        boolean all = assignment.isKnown();
+        for (TopicPartition tp : assignment.topicPartitions()) {
             OptionalLong lag = consumer.currentLag(tp);
             if (lag.isEmpty()) {
                 all = false;
                 continue;
             }
             long highWaterMark = consumer.position(tp) + lag.getAsLong();
-            long lagBehind = Math.max(0, highWaterMark - committed.get(tp));
-            behind.put(tp, lagBehind);
+            long lagBehind = Math.max(0, highWaterMark - assignment.committed(tp));
+            assignment.behind().put(tp, lagBehind);
             all &= lagBehind == 0;
         }
         consumedAll = all;
@@ -254,6 +274,9 @@ public final class ProcessorLoop {
     private KasperException shutdown(KasperException failure) {
         Duration timeout = config.closeTimeout();
         boolean drained = false;
+        if (rebalance != null) {
+            rebalance.closing();
+        }
         try {
             if (runner != null) {
                 drained = runner.awaitAll(timeout);
@@ -276,6 +299,9 @@ public final class ProcessorLoop {
             LOG.warn("TopicProcessor '{}': final commit failed, uncommitted input will be processed again: {}",
                     name, e.toString());
         } finally {
+            if (rebalance != null && !config.isGroupManaged()) {
+                rebalance.staticRevoked(new TreeSet<>(config.inputPartitions()));
+            }
             closeClients(timeout, drained);
             if (runner != null) {
                 runner.close();
@@ -288,7 +314,7 @@ public final class ProcessorLoop {
     private void commitFinal(Duration timeout) {
         Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
         runner.completedOffsets().forEach((tp, om) -> {
-            if (om.offset() > committed.getOrDefault(tp, -1L)) {
+            if (assignment.owns(tp) && om.offset() > assignment.committed(tp)) {
                 toCommit.put(tp, om);
             }
         });
@@ -296,7 +322,7 @@ public final class ProcessorLoop {
             long start = System.nanoTime();
             consumer.commitSync(toCommit, timeout);
             metrics.commit(System.nanoTime() - start);
-            toCommit.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
+            toCommit.forEach((tp, om) -> assignment.committed(tp, om.offset()));
             updateProgressQuietly();
         }
     }
@@ -311,7 +337,7 @@ public final class ProcessorLoop {
 
     private Map<String, Long> committedView() {
         Map<String, Long> view = new HashMap<>();
-        committed.forEach((tp, offset) -> view.put(tp.toString(), offset));
+        assignment.committedView().forEach((tp, offset) -> view.put(tp.toString(), offset));
         return view;
     }
 

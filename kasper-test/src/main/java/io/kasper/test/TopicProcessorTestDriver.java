@@ -76,9 +76,15 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      *
      * @param config the processor's configuration
      * @param processorFactory returns the processor of a partition number
-     * @throws InvalidConfigException when the factory returns null for a partition
+     * @throws InvalidConfigException when the factory returns null for a partition, or when the configuration is
+     *     group-managed (the driver has no group: give it the partitions to test with {@code inputPartitions})
      */
     public TopicProcessorTestDriver(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> processorFactory) {
+        if (config.isGroupManaged()) {
+            throw new InvalidConfigException("TopicProcessorTestDriver needs static inputPartitions, but the "
+                    + "configuration of '" + config.topicProcessorName() + "' is groupManaged(): build the test "
+                    + "configuration with inputPartitions(...) instead");
+        }
         this.config = config;
         Map<Integer, MessageProcessor> resolved = new TreeMap<>();
         for (int p : config.inputPartitions()) {

@@ -139,4 +139,15 @@ class TopicProcessorTestDriverTest {
                 .hasMessage("every partition in inputPartitions [0, 1] needs a MessageProcessor, but partition 1 "
                         + "has none");
     }
+
+    @Test
+    void rejectsAGroupManagedConfigurationBecauseItHasNoPartitionsToDrive() {
+        TopicProcessorConfig grouped = TopicProcessorConfig.builder().topicProcessorName("wc")
+                .bootstrapServers("unused:9092").inputTopics("lines").groupManaged().build();
+
+        assertThatThrownBy(() -> new TopicProcessorTestDriver(grouped, p -> new WordCounter()))
+                .isInstanceOf(io.kasper.InvalidConfigException.class)
+                .hasMessageContaining("TopicProcessorTestDriver needs static inputPartitions")
+                .hasMessageContaining("'wc' is groupManaged()");
+    }
 }

@@ -1,0 +1,233 @@
+package io.kasper.internal;
+
+import io.kasper.KasperException;
+import io.kasper.PartitionListener;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the loop's state right when partitions move: on revocation it lets the batches already processed for the
+ * revoked partitions finish (acknowledged output, then a synchronous commit) and drops their messages not yet
+ * processed, uncommitted, so that the next owner starts exactly after the last committed batch; on loss it drops
+ * everything of the lost partitions (nothing can be committed any more); on assignment it checks co-partitioning.
+ * It also tells the user's {@link PartitionListener}.
+ *
+ * <p>Kafka calls it from inside {@code poll()} (and {@code close()}) on the loop thread. Failures are not thrown
+ * through the consumer, which would wrap them; they are kept and {@link #rethrowFailure()} throws them after the poll.
+ *
+ * <p>Thread-safety: not thread-safe; used on the loop thread only.
+ */
+final class RebalanceHandler implements ConsumerRebalanceListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RebalanceHandler.class);
+
+    private final String name;
+    private final Duration timeout;
+    private final Optional<PartitionListener> listener;
+    private final Assignment assignment;
+    private final BatchAssembler assembler;
+    private final BatchRunner runner;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Set<TopicPartition> gauged = new HashSet<>();
+    private KasperException failure;
+    private boolean closing;
+
+    RebalanceHandler(String name, Duration timeout, Optional<PartitionListener> listener, Assignment assignment,
+            BatchAssembler assembler, BatchRunner runner, KafkaConsumer<byte[], byte[]> consumer) {
+        this.name = name;
+        this.timeout = timeout;
+        this.listener = listener;
+        this.assignment = assignment;
+        this.assembler = assembler;
+        this.runner = runner;
+        this.consumer = consumer;
+    }
+
+    /**
+     * Marks the loop as shutting down: the loop has already drained and committed what it could, so a revocation
+     * triggered by closing the consumer only forgets the partitions and tells the listener.
+     */
+    void closing() {
+        closing = true;
+    }
+
+    /** Throws and clears a failure recorded by a callback. */
+    void rethrowFailure() {
+        KasperException f = failure;
+        if (f != null) {
+            failure = null;
+            throw f;
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        guarded("onPartitionsAssigned", partitions, () -> assigned(partitions));
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        guarded("onPartitionsRevoked", partitions, () -> revoked(partitions));
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        guarded("onPartitionsLost", partitions, () -> lost(partitions));
+    }
+
+    /** Keeps any failure for {@link #rethrowFailure()}: thrown into the consumer, it would be wrapped and logged. */
+    private void guarded(String what, Collection<TopicPartition> partitions, Runnable callback) {
+        try {
+            callback.run();
+        } catch (KasperException e) {
+            failure = failure == null ? e : failure;
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = new KasperException("TopicProcessor '" + name + "': " + what + " " + partitions
+                        + " failed: " + e, e);
+            }
+        }
+    }
+
+    private void assigned(Collection<TopicPartition> partitions) {
+        assignment.markKnown();
+        if (partitions.isEmpty() || failure != null) {
+            return;
+        }
+        try {
+            Set<TopicPartition> owned = new HashSet<>(assignment.topicPartitions());
+            owned.addAll(partitions);
+            assignment.requireCoPartitioned(owned);
+            for (TopicPartition tp : partitions) {
+                assignment.add(tp, consumer.position(tp, timeout));
+                if (gauged.add(tp)) {
+                    runner.metrics().behindGauge(tp, assignment.behind());
+                }
+            }
+        } catch (KasperException e) {
+            failure = e;
+            return;
+        } catch (RuntimeException e) {
+            failure = new KasperException("TopicProcessor '" + name + "': cannot start assigned partitions "
+                    + partitions + ": " + e, e);
+            return;
+        }
+        Set<Integer> numbers = numbers(partitions);
+        LOG.info("TopicProcessor '{}': assigned partitions {}, starting offsets {}", name, numbers,
+                assignment.committedView());
+        tell(l -> l.onPartitionsAssigned(numbers), "onPartitionsAssigned", numbers);
+    }
+
+    private void revoked(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Set<Integer> numbers = numbers(partitions);
+        if (!closing && failure == null) {
+            completeAndCommit(partitions, numbers);
+        }
+        int dropped = forget(numbers);
+        LOG.info("TopicProcessor '{}': revoked partitions {}; {} fetched but unprocessed messages dropped "
+                + "uncommitted", name, numbers, dropped);
+        tell(l -> l.onPartitionsRevoked(numbers), "onPartitionsRevoked", numbers);
+    }
+
+    private void lost(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Set<Integer> numbers = numbers(partitions);
+        int dropped = forget(numbers);
+        LOG.warn("TopicProcessor '{}': lost partitions {} (the group gave them to another member, e.g. after "
+                + "max.poll.interval.ms or session.timeout.ms was exceeded); their uncommitted batches will be "
+                + "processed again by the new owner; {} unprocessed messages dropped", name, numbers, dropped);
+        tell(l -> l.onPartitionsLost(numbers), "onPartitionsLost", numbers);
+    }
+
+    /**
+     * Waits for the output of the revoked partitions' processed batches and commits them synchronously, while this
+     * member still owns them (the group waits for this callback before reassigning).
+     */
+    private void completeAndCommit(Collection<TopicPartition> partitions, Set<Integer> numbers) {
+        try {
+            if (!runner.await(numbers, timeout)) {
+                LOG.warn("TopicProcessor '{}': output of revoked partitions {} still unacknowledged after {}; its "
+                        + "input stays uncommitted and will be processed again", name, numbers, timeout);
+            }
+            runner.harvest();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (KasperException e) {
+            failure = e;
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+        runner.completedOffsets().forEach((tp, om) -> {
+            if (partitions.contains(tp) && assignment.owns(tp) && om.offset() > assignment.committed(tp)) {
+                toCommit.put(tp, om);
+            }
+        });
+        if (toCommit.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(toCommit, timeout);
+            LOG.info("TopicProcessor '{}': committed revoked partitions at {}", name, toCommit);
+        } catch (RuntimeException e) {
+            // Nothing is lost: the new owner starts from the last successful commit and processes the rest again.
+            LOG.warn("TopicProcessor '{}': commit of revoked partitions {} failed, their batches will be processed "
+                    + "again by the new owner: {}", name, toCommit, e.toString());
+        }
+    }
+
+    private int forget(Set<Integer> numbers) {
+        runner.forget(numbers);
+        int dropped = assembler.discard(numbers);
+        assignment.remove(numbers);
+        return dropped;
+    }
+
+    private void tell(Consumer<PartitionListener> call, String what, Set<Integer> numbers) {
+        if (listener.isEmpty()) {
+            return;
+        }
+        try {
+            call.accept(listener.get());
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = new KasperException("TopicProcessor '" + name + "': PartitionListener." + what + "("
+                        + numbers + ") threw: " + e, e);
+            }
+        }
+    }
+
+    /** Tells the listener about static partitions at start. */
+    void staticAssigned(Set<Integer> numbers) {
+        tell(l -> l.onPartitionsAssigned(numbers), "onPartitionsAssigned", numbers);
+    }
+
+    /** Tells the listener about static partitions at stop. */
+    void staticRevoked(Set<Integer> numbers) {
+        tell(l -> l.onPartitionsRevoked(numbers), "onPartitionsRevoked", numbers);
+    }
+
+    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = new TreeSet<>();
+        partitions.forEach(tp -> numbers.add(tp.partition()));
+        return java.util.Collections.unmodifiableSet(numbers);
+    }
+}
