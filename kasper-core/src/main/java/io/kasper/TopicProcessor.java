@@ -1,5 +1,6 @@
 package io.kasper;
 
+import io.kasper.internal.ProcessorLookup;
 import io.kasper.internal.ProcessorLoop;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,14 +96,7 @@ public final class TopicProcessor implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Map<Integer, MessageProcessor> resolved = new TreeMap<>();
         if (!config.isGroupManaged()) {
-            for (int p : config.inputPartitions()) {
-                MessageProcessor processor = lookup.apply(p);
-                if (processor == null) {
-                    throw new InvalidConfigException("every partition in inputPartitions " + config.inputPartitions()
-                            + " needs a MessageProcessor, but partition " + p + " has none");
-                }
-                resolved.put(p, processor);
-            }
+            resolved.putAll(ProcessorLookup.forPartitions(config.inputPartitions(), lookup));
             ProcessorLoop.validateTopics(config);
             return new Resolved(config, resolved);
         }

@@ -7,6 +7,7 @@ import io.kasper.TopicProcessorConfig;
 import io.kasper.internal.Batch;
 import io.kasper.internal.BatchAssembler;
 import io.kasper.internal.BatchRunner;
+import io.kasper.internal.ProcessorLookup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,15 +87,8 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
                     + "configuration with inputPartitions(...) instead");
         }
         this.config = config;
-        Map<Integer, MessageProcessor> resolved = new TreeMap<>();
-        for (int p : config.inputPartitions()) {
-            MessageProcessor processor = processorFactory.apply(p);
-            if (processor == null) {
-                throw new InvalidConfigException("every partition in inputPartitions " + config.inputPartitions()
-                        + " needs a MessageProcessor, but partition " + p + " has none");
-            }
-            resolved.put(p, processor);
-        }
+        Map<Integer, MessageProcessor> resolved =
+                ProcessorLookup.forPartitions(config.inputPartitions(), processorFactory);
         this.producer = new MockProducer<>(true, new GivenOrFirstPartition(), new ByteArraySerializer(),
                 new ByteArraySerializer());
         this.assembler = new BatchAssembler(config.inputPartitions(), config.batchSize(), config.batchWaitDuration());
