@@ -196,6 +196,27 @@ class DeliveryIT {
     }
 
     @Test
+    void withoutCommittedOffsetsTheStartFollowsAutoOffsetReset(KafkaBroker broker) throws Exception {
+        String in = unique("reset-in");
+        broker.createTopic(in, 2);
+        broker.produce(Fixtures.spread(in, 2, 40, "old-"));
+        Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        TopicProcessor processor = new TopicProcessor(config(broker, unique("reset"), List.of(in), range(2))
+                .consumerProperty("auto.offset.reset", "latest").build(),
+                p -> (messages, sender) -> messages.forEach(m -> seen.add(value(m))));
+        try (BackgroundRun run = BackgroundRun.start(processor)) {
+            // positions resolved to the end: nothing to consume yet
+            await().atMost(Duration.ofSeconds(30)).until(processor::hasConsumedAllMessages);
+            broker.produce(Fixtures.spread(in, 2, 10, "new-"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 10);
+            await().atMost(Duration.ofSeconds(30)).until(processor::hasConsumedAllMessages);
+        }
+
+        assertThat(seen).hasSize(10).allMatch(v -> v.startsWith("new-"));
+    }
+
+    @Test
     void closeFromAnotherThreadDuringLongProcessFinishesTheBatchAndCommitsIt(KafkaBroker broker) throws Exception {
         String in = unique("close-in");
         String out = unique("close-out");
