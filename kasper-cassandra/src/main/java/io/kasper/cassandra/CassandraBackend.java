@@ -59,6 +59,9 @@ final class CassandraBackend implements AutoCloseable {
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, config.requestTimeout())
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, SCHEMA_TIMEOUT)
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, SCHEMA_TIMEOUT)
+                // close() comes after the last request: no need for Netty's default 2 s quiet period
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                 .build();
         CqlSessionBuilder builder = CqlSession.builder().withConfigLoader(loader)
                 .addContactPoints(config.contactPoints()).withLocalDatacenter(config.localDatacenter())
@@ -88,8 +91,13 @@ final class CassandraBackend implements AutoCloseable {
         if (key.size() != 1 || !key.get(0).getName().asInternal().equals("key")
                 || !key.get(0).getType().equals(DataTypes.TEXT) || value.isEmpty()
                 || !value.get().getType().equals(DataTypes.BLOB)) {
+            List<String> columns = new ArrayList<>();
+            metadata.getColumns().values().forEach(column -> columns.add(column.getName().asInternal() + " "
+                    + column.getType().asCql(false, true)));
+            List<String> partitionKey = new ArrayList<>();
+            key.forEach(column -> partitionKey.add(column.getName().asInternal()));
             throw new StoreException("table " + config.keyspace() + "." + table + " must be (key text PRIMARY KEY, "
-                    + "value blob), is " + metadata.describe(false).replace('\n', ' '));
+                    + "value blob), has columns " + columns + " and partition key " + partitionKey);
         }
     }
 
