@@ -91,7 +91,7 @@ public final class CassandraStoreConfig {
         return keyspace;
     }
 
-    /** Returns the table of a {@link CassandraStore}, or the prefix of the tenant tables of a {@link CassandraMultiStore}. */
+    /** Returns the table of a {@link CassandraStore}, or the tenant table prefix of a {@link CassandraMultiStore}. */
     public String table() {
         return table;
     }

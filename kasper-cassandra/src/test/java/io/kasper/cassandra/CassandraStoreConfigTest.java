@@ -27,7 +27,8 @@ class CassandraStoreConfigTest {
         assertThat(config.createTable()).isFalse();
         assertThat(config.processor()).isEqualTo("counts");
         assertThat(config.contactPoints()).singleElement()
-                .satisfies(point -> assertThat(point.getHostString() + ":" + point.getPort()).isEqualTo("127.0.0.1:9042"));
+                .satisfies(point -> assertThat(point.getHostString() + ":" + point.getPort())
+                        .isEqualTo("127.0.0.1:9042"));
     }
 
     @Test

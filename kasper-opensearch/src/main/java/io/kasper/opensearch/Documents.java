@@ -10,8 +10,8 @@ import java.util.Map;
  * How keys and values are laid out as documents.
  *
  * <p><b>Ids:</b> a key is its document's {@code _id}, except the empty key and keys starting with {@code ~}, which get
- * a {@code ~} in front ({@code ""} is {@code "~"}, {@code "~a"} is {@code "~~a"}): OpenSearch rejects empty ids, and the
- * mapping stays injective. Ids are limited to 512 bytes, so keys are limited to 511 UTF-8 bytes.
+ * a {@code ~} in front ({@code ""} is {@code "~"}, {@code "~a"} is {@code "~~a"}): OpenSearch rejects empty ids, and
+ * the mapping stays injective. Ids are limited to 512 bytes, so keys are limited to 511 UTF-8 bytes.
  *
  * <p><b>Values:</b> a value is opaque bytes, so it is stored base64-encoded in the document {@code {"b64": "..."}}
  * (a {@code binary} field: kept in {@code _source}, not indexed). Any bytes round-trip, JSON or not. Thread-safe

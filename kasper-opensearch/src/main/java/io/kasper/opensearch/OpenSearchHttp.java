@@ -71,7 +71,8 @@ final class OpenSearchHttp {
         }
         int status = response.statusCode();
         if ((status < 200 || status > 299) && status != allowedStatus) {
-            throw new StoreException(method + " " + path + " returned HTTP " + status + ": " + excerpt(response.body()));
+            throw new StoreException(method + " " + path + " returned HTTP " + status + ": "
+                    + excerpt(response.body()));
         }
         try {
             JsonNode json = response.body().length == 0 ? JSON.missingNode() : JSON.readTree(response.body());

@@ -44,14 +44,16 @@ class OpenSearchStoreConfigTest {
     void rejectsUriWithoutHttpScheme() {
         assertThatThrownBy(() -> valid().uri("redis://localhost:9200").build())
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessage("OpenSearchStoreConfig.uri must start with http:// or https://, was 'redis://localhost:9200'");
+                .hasMessage("OpenSearchStoreConfig.uri must start with http:// or https://, "
+                        + "was 'redis://localhost:9200'");
     }
 
     @Test
     void rejectsUriWithQuery() {
         assertThatThrownBy(() -> valid().uri("http://localhost:9200/?pretty").build())
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessage("OpenSearchStoreConfig.uri must not have a query or fragment, was 'http://localhost:9200/?pretty'");
+                .hasMessage("OpenSearchStoreConfig.uri must not have a query or fragment, "
+                        + "was 'http://localhost:9200/?pretty'");
     }
 
     @Test

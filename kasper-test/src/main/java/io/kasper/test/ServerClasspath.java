@@ -32,7 +32,8 @@ final class ServerClasspath {
      */
     static String resolve(String resource, String property, String module) {
         String explicit = System.getProperty(property);
-        String classpath = explicit != null && !explicit.isBlank() ? explicit : fromResource(resource, property, module);
+        String classpath = explicit != null && !explicit.isBlank() ? explicit
+                : fromResource(resource, property, module);
         for (String entry : classpath.split(File.pathSeparator)) {
             if (!entry.isBlank() && !Files.exists(Path.of(entry))) {
                 throw new IllegalStateException("classpath entry " + entry + " does not exist; build the " + module
