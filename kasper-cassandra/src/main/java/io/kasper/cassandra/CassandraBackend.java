@@ -21,13 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntFunction;
 
 /**
  * The CQL of the Cassandra stores: one prepared statement per key, executed asynchronously with at most
@@ -43,10 +37,12 @@ final class CassandraBackend implements AutoCloseable {
     private final CqlSession session;
     private final CassandraStoreConfig config;
     private final Map<String, Statements> statements = new ConcurrentHashMap<>();
+    private final BoundedRunner runner;
 
     private CassandraBackend(CqlSession session, CassandraStoreConfig config) {
         this.session = session;
         this.config = config;
+        this.runner = new BoundedRunner(config.maxInFlight());
     }
 
     /**
@@ -132,7 +128,7 @@ final class CassandraBackend implements AutoCloseable {
      * @return the values in the order of the keys, null where absent
      */
     List<byte[]> get(List<String> tables, List<String> keys) {
-        List<byte[]> values = run(keys.size(), i -> session.executeAsync(statements(tables.get(i)).select
+        List<byte[]> values = runner.run(keys.size(), i -> session.executeAsync(statements(tables.get(i)).select
                 .bind(CassandraNames.rowKey(keys.get(i))).setConsistencyLevel(config.readConsistency()))
                 .thenApply(CassandraBackend::value));
         return values;
@@ -146,7 +142,7 @@ final class CassandraBackend implements AutoCloseable {
      * @param values the values
      */
     void put(List<String> tables, List<String> keys, List<byte[]> values) {
-        run(keys.size(), i -> session.executeAsync(statements(tables.get(i)).insert
+        runner.run(keys.size(), i -> session.executeAsync(statements(tables.get(i)).insert
                 .bind(CassandraNames.rowKey(keys.get(i)), ByteBuffer.wrap(values.get(i).clone()))
                 .setConsistencyLevel(config.writeConsistency())).thenApply(done -> null));
     }
@@ -160,37 +156,6 @@ final class CassandraBackend implements AutoCloseable {
     @Override
     public void close() {
         session.close();
-    }
-
-    private <T> List<T> run(int count, IntFunction<CompletionStage<T>> call) {
-        Semaphore permits = new Semaphore(config.maxInFlight());
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<CompletableFuture<T>> futures = new ArrayList<>(count);
-        for (int i = 0; i < count && failure.get() == null; i++) {
-            try {
-                permits.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException("interrupted with " + futures.size() + " of " + count + " statements sent", e);
-            }
-            CompletableFuture<T> future = call.apply(i).toCompletableFuture();
-            future.whenComplete((result, error) -> {
-                if (error != null) {
-                    failure.compareAndSet(null, error);
-                }
-                permits.release();
-            });
-            futures.add(future);
-        }
-        try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw cause instanceof RuntimeException runtime ? runtime : new StoreException(cause.toString(), cause);
-        }
-        List<T> results = new ArrayList<>(count);
-        futures.forEach(future -> results.add(future.join()));
-        return results;
     }
 
     private Statements statements(String table) {
