@@ -3,9 +3,6 @@ package io.kasper.examples.demo;
 import io.kasper.TopicProcessor;
 import io.kasper.examples.ExampleSettings;
 import io.kasper.examples.StoreWordCounts;
-import io.kasper.redis.RedisStore;
-import io.kasper.redis.RedisStoreConfig;
-import io.kasper.test.RedisServer;
 import io.kasper.examples.LineProducer;
 import io.kasper.examples.SampleText;
 import io.kasper.examples.WordCount;
@@ -42,46 +39,22 @@ final class WordCountCommand implements Callable<Integer>, DemoExample {
             description = "How many of the most frequent words to print. Default: ${DEFAULT-VALUE}.")
     private int top;
     @Option(names = "--store", paramLabel = "KIND", defaultValue = "memory",
-            description = "Where the counts live: memory or redis. Default: ${DEFAULT-VALUE}.")
-    private StoreKind storeKind;
-    @Option(names = "--redis-url", paramLabel = "URL",
-            description = "Redis to keep the counts in with --store redis, e.g. redis://localhost:6379/0. "
-                    + "Without it, a real redis-server is started for the run.")
-    private String redisUrl;
+            description = "Where the counts live: memory, redis, opensearch or cassandra. Default: ${DEFAULT-VALUE}.")
+    private DemoStore.Kind storeKind;
+    @Option(names = {"--store-url", "--redis-url"}, paramLabel = "URL",
+            description = "The store's server: redis://HOST:PORT/DB, http://HOST:PORT (OpenSearch) or HOST:PORT "
+                    + "(Cassandra). Without it, a real server of that kind is started for the run.")
+    private String storeUrl;
     private List<String> lines;
     private StoreWordCounts store;
-
-    /** The stores the demo can keep its counts in. */
-    enum StoreKind { memory, redis }
 
     @Override
     public Integer call() throws Exception {
         lines = SampleText.lines(options.lines(20_000));
         PrintWriter out = spec.commandLine().getOut();
-        if (storeKind == StoreKind.memory) {
-            try (StoreWordCounts counts = StoreWordCounts.inMemory()) {
-                store = counts;
-                return new DemoRun(options, out, parent.stopSignal()).run("word-count", this);
-            }
-        }
-        RedisServer embedded = null;
-        try {
-            String uri = redisUrl;
-            if (uri == null) {
-                embedded = RedisServer.start();
-                uri = embedded.uri();
-                out.println("Embedded redis-server " + embedded.version() + " ready on " + uri);
-            }
-            try (StoreWordCounts counts = new StoreWordCounts(RedisStore.create(RedisStoreConfig.builder()
-                    .name("word-counts").uri(uri).prefix("kasper-demo-" + options.runId()).build()))) {
-                store = counts;
-                out.println("Counts kept in Redis at " + uri + " under kasper-demo-" + options.runId() + "/{word}");
-                return new DemoRun(options, out, parent.stopSignal()).run("word-count", this);
-            }
-        } finally {
-            if (embedded != null) {
-                embedded.close();
-            }
+        try (DemoStore demoStore = DemoStore.open(storeKind, storeUrl, "kasper-demo-" + options.runId(), out)) {
+            store = demoStore.counts();
+            return new DemoRun(options, out, parent.stopSignal()).run("word-count", this);
         }
     }
 
