@@ -51,6 +51,10 @@ public class StoreException extends KasperException {
 
     static String describe(Throwable cause) {
         String message = cause.getMessage();
+        if (cause instanceof StoreException) {
+            // an adapter's own StoreException already explains itself; its class name adds nothing
+            return message == null ? "" : message;
+        }
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

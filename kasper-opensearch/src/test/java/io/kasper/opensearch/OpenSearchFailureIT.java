@@ -34,7 +34,7 @@ class OpenSearchFailureIT {
                     .put("open", "b", bytes("3")).put("blocked", "y", bytes("4")).put("open", "c", bytes("5"));
 
             assertThatThrownBy(() -> multi.push(entries)).isInstanceOf(StoreException.class)
-                    .hasMessageStartingWith("store 'failures' (opensearch) push of 5 keys failed: StoreException: "
+                    .hasMessageStartingWith("store 'failures' (opensearch) push of 5 keys failed: "
                             + "2 of 5 bulk items failed: key 'x' in index '" + prefix + "-blocked' (HTTP 403): "
                             + "cluster_block_exception: index [" + prefix + "-blocked] blocked by: "
                             + "[FORBIDDEN/8/index write (api)];")
@@ -56,7 +56,7 @@ class OpenSearchFailureIT {
             }
 
             assertThatThrownBy(() -> store.putAll(entries)).isInstanceOf(StoreException.class)
-                    .hasMessageStartingWith("store 'failures' (opensearch) putAll of 25 keys failed: StoreException: "
+                    .hasMessageStartingWith("store 'failures' (opensearch) putAll of 25 keys failed: "
                             + "25 of 25 bulk items failed (first 10 shown): key '")
                     .satisfies(e -> assertThat(e.getMessage().split("cluster_block_exception")).hasSize(11));
         }
@@ -71,7 +71,7 @@ class OpenSearchFailureIT {
             assertThat(written.status()).as(written.body()).isEqualTo(201);
 
             assertThatThrownBy(() -> store.get("foreign")).isInstanceOf(StoreException.class)
-                    .hasMessage("store 'failures' (opensearch) get of 1 key failed: StoreException: document 'foreign' "
+                    .hasMessage("store 'failures' (opensearch) get of 1 key failed: document 'foreign' "
                             + "in index '" + index + "' has no string field 'b64': not a Kasper value");
         }
     }
