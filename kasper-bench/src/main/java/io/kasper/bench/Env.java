@@ -26,7 +26,7 @@ public final class Env implements AutoCloseable {
     private final KafkaBroker broker;
     private final RedisServer redis;
     private final Admin admin;
-    private final AtomicInteger seq = new AtomicInteger();
+    private final AtomicInteger seq;
 
     /** Starts a forked broker and a Redis server. */
     public Env(Options options) {
@@ -41,6 +41,20 @@ public final class Env implements AutoCloseable {
         }
         this.redis = started;
         this.admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
+        this.seq = new AtomicInteger();
+    }
+
+    private Env(Env shared, Options options) {
+        this.options = options;
+        this.broker = shared.broker;
+        this.redis = shared.redis;
+        this.admin = shared.admin;
+        this.seq = shared.seq;
+    }
+
+    /** Returns a view of this environment with other flags (same broker, Redis and names); do not close it. */
+    public Env with(Options other) {
+        return new Env(this, other);
     }
 
     /** Returns the flags. */
@@ -69,9 +83,15 @@ public final class Env implements AutoCloseable {
         return name;
     }
 
-    /** Returns producer properties: acks=all, idempotent, Kafka's defaults otherwise. */
+    /**
+     * Returns the producer properties of the ceiling, the hand-rolled loops and the latency input: acks=all,
+     * idempotent, and the batching Kasper's own producer uses (linger.ms 5, batch.size 256 KiB), so that the
+     * comparison is about the loops, not producer tuning.
+     */
     public Properties producerProps() {
         Properties p = new Properties();
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
