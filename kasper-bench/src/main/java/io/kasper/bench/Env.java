@@ -1,0 +1,189 @@
+package io.kasper.bench;
+
+import io.kasper.test.KafkaBroker;
+import io.kasper.test.RedisServer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The shared environment of one benchmark run: the broker, Redis, an admin client and fresh names. */
+public final class Env implements AutoCloseable {
+
+    private final Options options;
+    private final KafkaBroker broker;
+    private final RedisServer redis;
+    private final Admin admin;
+    private final AtomicInteger seq;
+
+    /** Starts a forked broker and a Redis server. */
+    public Env(Options options) {
+        this.options = options;
+        this.broker = KafkaBroker.start();
+        RedisServer started;
+        try {
+            started = RedisServer.start();
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        this.redis = started;
+        this.admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
+        this.seq = new AtomicInteger();
+    }
+
+    private Env(Env shared, Options options) {
+        this.options = options;
+        this.broker = shared.broker;
+        this.redis = shared.redis;
+        this.admin = shared.admin;
+        this.seq = shared.seq;
+    }
+
+    /** Returns a view of this environment with other flags (same broker, Redis and names); do not close it. */
+    public Env with(Options other) {
+        return new Env(this, other);
+    }
+
+    /** Returns the flags. */
+    public Options options() {
+        return options;
+    }
+
+    /** Returns the broker's bootstrap servers. */
+    public String bootstrap() {
+        return broker.bootstrapServers();
+    }
+
+    /** Returns the Redis URI. */
+    public String redisUri() {
+        return redis.uri();
+    }
+
+    /** Returns a name unique in this run: {@code prefix-<n>}. */
+    public String fresh(String prefix) {
+        return prefix + "-" + seq.incrementAndGet();
+    }
+
+    /** Creates a topic with the configured partition count and waits until it is ready. */
+    public String createTopic(String name) {
+        broker.createTopic(name, options.partitions());
+        return name;
+    }
+
+    /**
+     * Returns the producer properties of the ceiling, the hand-rolled loops and the latency input: acks=all,
+     * idempotent, and the batching Kasper's own producer uses (linger.ms 5, batch.size 256 KiB), so that the
+     * comparison is about the loops, not producer tuning.
+     */
+    public Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+
+    /** Returns consumer properties for a group (no auto commit, from the earliest offset, 10,000 records a poll). */
+    public Properties consumerProps(String group) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        if (group != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        }
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return p;
+    }
+
+    /** Returns the sum of the end offsets of a topic's partitions: the records it holds. */
+    public long endOffsetSum(String topic) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < options.partitions(); p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        try {
+            return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(info -> info.offset()).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the end offsets of " + topic, e);
+        }
+    }
+
+    /** Returns the sum of a group's committed offsets on a topic. */
+    public long committedSum(String group, String topic) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            return committed.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot list the committed offsets of " + group, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits until a group has committed {@code inputRecords} on the input topic and, when {@code outputTopic} is not
+     * null, the output topic holds at least {@code inputRecords}; polls every 20 ms. Returns the time of completion.
+     *
+     * @param failed checked at each poll: a pipeline that died makes the wait fail at once
+     */
+    public long awaitDone(String group, String input, long inputRecords, String outputTopic, BooleanSupplier failed,
+            Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean outputDone = outputTopic == null;
+        while (System.nanoTime() < deadline) {
+            if (failed.getAsBoolean()) {
+                throw new IllegalStateException("pipeline of group " + group + " failed");
+            }
+            if (!outputDone) {
+                outputDone = endOffsetSum(outputTopic) >= inputRecords;
+            }
+            if (outputDone && committedSum(group, input) >= inputRecords) {
+                return System.nanoTime();
+            }
+            sleep(20);
+        }
+        throw new IllegalStateException("group " + group + " did not finish within " + timeout + ": committed "
+                + committedSum(group, input) + " of " + inputRecords);
+    }
+
+    /** Sleeps, turning an interrupt into an unchecked failure. */
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+        redis.close();
+        broker.close();
+    }
+}

@@ -1,0 +1,57 @@
+package io.kasper.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/** The hand-rolled at-least-once pass-through: poll (10,000) → send each → producer.flush() → commitSync(). */
+public final class HandRolledPipe {
+
+    private HandRolledPipe() {
+    }
+
+    /** Starts the loop on every partition of {@code input} (static assignment), copying to the same partition. */
+    public static RunningPipeline start(Env env, String group, String input, String output) {
+        return new RunningPipeline("hand-rolled-pipe", stop -> {
+            AtomicReference<Exception> sendFailure = new AtomicReference<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(env.consumerProps(group));
+                    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(env.producerProps())) {
+                consumer.assign(partitions(input, env.options().partitions()));
+                while (!stop.get()) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        producer.send(new ProducerRecord<>(output, r.partition(), r.key(), r.value()), (md, e) -> {
+                            if (e != null) {
+                                sendFailure.compareAndSet(null, e);
+                            }
+                        });
+                    }
+                    producer.flush();
+                    if (sendFailure.get() != null) {
+                        throw sendFailure.get();
+                    }
+                    consumer.commitSync();
+                }
+            }
+        }, null);
+    }
+
+    /** Returns partitions 0..count-1 of a topic. */
+    static List<TopicPartition> partitions(String topic, int count) {
+        List<TopicPartition> list = new ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            list.add(new TopicPartition(topic, p));
+        }
+        return list;
+    }
+}

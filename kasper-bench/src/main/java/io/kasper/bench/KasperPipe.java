@@ -1,0 +1,54 @@
+package io.kasper.bench;
+
+import io.kasper.MessageProcessor;
+import io.kasper.TopicProcessor;
+import io.kasper.TopicProcessorConfig;
+import java.time.Duration;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** The Kasper pass-through: a TopicProcessor (batchSize 10,000, every partition static) copying to the same partition. */
+public final class KasperPipe {
+
+    /** Messages per batch. */
+    public static final int BATCH_SIZE = 10_000;
+    /** batchWaitDuration of every Kasper pipeline in the bench. */
+    public static final Duration BATCH_WAIT = Duration.ofMillis(50);
+
+    private KasperPipe() {
+    }
+
+    /** Returns the consumer group of a Kasper processor name. */
+    public static String group(String name) {
+        return TopicProcessorConfig.CONSUMER_GROUP_PREFIX + name;
+    }
+
+    /** Returns the configuration of a bench TopicProcessor over partitions 0..partitions-1 of {@code input}. */
+    public static TopicProcessorConfig config(String bootstrap, String name, String input, int partitions) {
+        return TopicProcessorConfig.builder().topicProcessorName(name).bootstrapServers(bootstrap)
+                .inputTopics(input).inputPartitions(IntStream.range(0, partitions).toArray())
+                .batchSize(BATCH_SIZE).batchWaitDuration(BATCH_WAIT).closeTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** Creates the pass-through processor. */
+    public static TopicProcessor create(String bootstrap, String name, String input, String output, int partitions) {
+        MessageProcessor copy = (messages, sender) -> {
+            for (ConsumerRecord<byte[], byte[]> m : messages) {
+                sender.send(new ProducerRecord<>(output, m.partition(), m.key(), m.value()));
+            }
+        };
+        return new TopicProcessor(config(bootstrap, name, input, partitions), p -> copy);
+    }
+
+    /** Starts a TopicProcessor's loop on a background thread. */
+    public static RunningPipeline run(TopicProcessor processor) {
+        return new RunningPipeline("kasper-" + processor.config().topicProcessorName(), stop -> processor.runLoop(),
+                processor::close);
+    }
+
+    /** Starts the pass-through for a processor name. */
+    public static RunningPipeline start(Env env, String name, String input, String output) {
+        return run(create(env.bootstrap(), name, input, output, env.options().partitions()));
+    }
+}

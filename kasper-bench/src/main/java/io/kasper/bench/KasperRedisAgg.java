@@ -1,0 +1,46 @@
+package io.kasper.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.kasper.MessageProcessor;
+import io.kasper.TopicProcessor;
+import io.kasper.redis.RedisStore;
+import io.kasper.redis.RedisStoreConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Kasper + RedisStore: per batch one getAll of the distinct words, update, one putAll, send each new aggregate. */
+public final class KasperRedisAgg {
+
+    private KasperRedisAgg() {
+    }
+
+    /** Starts the processor; the store's keys are {@code <prefix>/<word>}. */
+    public static RunningPipeline start(Env env, String name, String input, String output, String prefix) {
+        RedisStore store = RedisStore.create(RedisStoreConfig.builder().name("aggregates").uri(env.redisUri())
+                .prefix(prefix).processor(name).build());
+        MessageProcessor aggregate = (messages, sender) -> {
+            Map<String, Aggregate> delta = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> m : messages) {
+                delta.merge(new String(m.key(), UTF_8), Aggregate.ZERO.add(m.value()), Aggregate::plus);
+            }
+            Map<String, byte[]> current = store.getAll(delta.keySet());
+            Map<String, byte[]> updated = new HashMap<>();
+            int partition = messages.get(0).partition();
+            delta.forEach((word, d) -> {
+                byte[] value = Aggregate.decode(current.get(word)).plus(d).bytes();
+                updated.put(word, value);
+                sender.send(new ProducerRecord<>(output, partition, word.getBytes(UTF_8), value));
+            });
+            store.putAll(updated);
+        };
+        TopicProcessor processor = new TopicProcessor(
+                KasperPipe.config(env.bootstrap(), name, input, env.options().partitions()), p -> aggregate);
+        return new RunningPipeline("kasper-redis-" + name, stop -> processor.runLoop(), () -> {
+            processor.close();
+            store.close();
+        });
+    }
+}

@@ -1,0 +1,109 @@
+package io.kasper.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+
+/**
+ * Kafka Streams pipelines: the pass-through ({@code stream(input).to(output)}) and the helpers shared with
+ * {@link StreamsAgg}: at_least_once, one thread, max.poll.records 10,000, commit.interval.ms 100, state in a temp dir.
+ */
+public final class StreamsPipe {
+
+    private StreamsPipe() {
+    }
+
+    /** Returns the Streams configuration of an application id, its state dir in {@code stateDir}. */
+    public static Properties props(Env env, String appId, Path stateDir) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrap());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10_000);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return p;
+    }
+
+    /** Starts the pass-through; its consumer group is the application id. */
+    public static Started start(Env env, String appId, String input, String output) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.<byte[], byte[]>stream(input).to(output);
+        return Started.of(env, appId, builder.build());
+    }
+
+    /** A started KafkaStreams with its temp state dir; closing stops it and deletes the dir. */
+    public static final class Started extends RunningPipeline {
+
+        private final KafkaStreams streams;
+
+        private Started(KafkaStreams streams, AtomicBoolean died, Path stateDir) {
+            super("streams-closer", stop -> {
+                while (!stop.get()) {
+                    Thread.sleep(20);
+                    if (died.get()) {
+                        throw new IllegalStateException("Kafka Streams died");
+                    }
+                }
+            }, () -> {
+                streams.close(Duration.ofSeconds(30));
+                streams.cleanUp();
+                deleteTree(stateDir);
+            });
+            this.streams = streams;
+        }
+
+        /** Builds and starts a KafkaStreams for a topology. */
+        static Started of(Env env, String appId, Topology topology) {
+            Path stateDir;
+            try {
+                stateDir = Files.createTempDirectory("kasper-bench-streams-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            KafkaStreams streams = new KafkaStreams(topology, props(env, appId, stateDir));
+            AtomicBoolean died = new AtomicBoolean();
+            streams.setUncaughtExceptionHandler(e -> {
+                died.set(true);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            Started started = new Started(streams, died, stateDir);
+            streams.start();
+            return started;
+        }
+
+        /** Returns the running KafkaStreams. */
+        public KafkaStreams streams() {
+            return streams;
+        }
+    }
+
+    /** Deletes a directory tree, ignoring what cannot be deleted. */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}
