@@ -15,8 +15,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * End-to-end latency at a fixed input rate: each value carries {@code System.nanoTime()} taken just before
  * {@code send}; a consumer of the output topic (same JVM, fetch.max.wait.ms 5) records arrival minus that time.
+ *
+ * <p>The first {@value #WARM_UP_SECONDS} s at the target rate warm the pipeline, the pacer and the measuring consumer
+ * up (JIT compilation in this one JVM otherwise builds a backlog of several hundred ms that drains over about a
+ * second); records sent then are not measured, for every pipeline alike, and their p99 is reported separately.
  */
 public final class LatencyRun {
+
+    /** Seconds at the target rate before measuring starts. */
+    public static final int WARM_UP_SECONDS = 3;
 
     /**
      * The latency percentiles of one run, in milliseconds.
@@ -25,8 +32,9 @@ public final class LatencyRun {
      * @param p99 99th percentile
      * @param max maximum
      * @param received output records measured
+     * @param warmUpP99 99th percentile of the records sent during the warm-up, which is not measured
      */
-    public record Result(double p50, double p99, double max, int received) {
+    public record Result(double p50, double p99, double max, int received, double warmUpP99) {
     }
 
     private LatencyRun() {
@@ -34,7 +42,8 @@ public final class LatencyRun {
 
     /**
      * Runs a pipeline from a fresh input to a fresh output topic: warms it up with one record per partition, then
-     * produces {@code rate} msg/s for {@code seconds} s and measures every output record.
+     * produces {@code rate} msg/s for {@value #WARM_UP_SECONDS} + {@code seconds} s and measures every output record
+     * sent after the warm-up.
      *
      * @param starter starts the pipeline given (input, output)
      */
@@ -43,7 +52,7 @@ public final class LatencyRun {
         Options o = env.options();
         String input = env.createTopic(env.fresh("lat-in-" + label));
         String output = env.createTopic(env.fresh("lat-out-" + label));
-        int total = o.latencyRate() * o.latencySeconds();
+        int total = o.latencyRate() * (WARM_UP_SECONDS + o.latencySeconds());
         Properties cp = env.consumerProps(null);
         cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         try (RunningPipeline pipeline = starter.apply(input, output);
@@ -62,17 +71,27 @@ public final class LatencyRun {
                 check(pipeline, warmDeadline, "warm-up");
             }
             AtomicReference<Exception> failure = new AtomicReference<>();
+            long measureFrom = System.nanoTime() + Duration.ofSeconds(WARM_UP_SECONDS).toNanos();
+            long[] warmUp = new long[total];
+            int warmed = 0;
+            int arrived = 0;
             Thread pacer = new Thread(() -> pace(producer, input, total, o, failure), "latency-producer");
             pacer.start();
             long[] latencies = new long[total];
             int received = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(o.latencySeconds() + 60L).toNanos();
-            while (received < total) {
+            long deadline = System.nanoTime()
+                    + Duration.ofSeconds(WARM_UP_SECONDS + o.latencySeconds() + 60L).toNanos();
+            while (arrived < total) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
                     long now = System.nanoTime();
                     long sent = ByteBuffer.wrap(r.value()).getLong();
-                    if (sent >= 0 && received < total) {
-                        latencies[received++] = now - sent;
+                    if (sent >= 0 && arrived < total) {
+                        arrived++;
+                        if (sent >= measureFrom) {
+                            latencies[received++] = now - sent;
+                        } else {
+                            warmUp[warmed++] = now - sent;
+                        }
                     }
                 }
                 check(pipeline, deadline, "measurement (" + received + " of " + total + ")");
@@ -83,7 +102,8 @@ public final class LatencyRun {
             }
             long[] measured = Arrays.copyOf(latencies, received);
             return new Result(Stats.percentile(measured, 50) / 1e6, Stats.percentile(measured, 99) / 1e6,
-                    Stats.percentile(measured, 100) / 1e6, received);
+                    Stats.percentile(measured, 100) / 1e6, received,
+                    Stats.percentile(Arrays.copyOf(warmUp, warmed), 99) / 1e6);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

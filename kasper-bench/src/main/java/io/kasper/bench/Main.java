@@ -222,8 +222,9 @@ public final class Main {
                 options.latencySeconds());
         LatencyRun.Result r = LatencyRun.measure(env, label, s);
         report.latency(label, r);
-        progress("run %d/%d %-22s p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d records)", run, options.repeat(),
-                label, r.p50(), r.p99(), r.max(), r.received());
+        progress("run %d/%d %-22s p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d records; p99 of the %d s warm-up, "
+                + "not measured: %.1f ms)", run, options.repeat(), label, r.p50(), r.p99(), r.max(), r.received(),
+                LatencyRun.WARM_UP_SECONDS, r.warmUpP99());
     }
 
     private void memoryPhase(String input) throws Exception {

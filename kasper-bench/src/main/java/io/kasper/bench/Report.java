@@ -94,8 +94,8 @@ public final class Report {
                         duplicates.getOrDefault(p, 0L)));
             }
         }
-        sb.append(String.format(Locale.ROOT, "%nlatency at %,d msg/s for %d s (ms)%n", options.latencyRate(),
-                options.latencySeconds()));
+        sb.append(String.format(Locale.ROOT, "%nlatency at %,d msg/s for %d s after a %d s warm-up at that rate (ms)%n",
+                options.latencyRate(), options.latencySeconds(), LatencyRun.WARM_UP_SECONDS));
         sb.append(String.format(Locale.ROOT, "%-24s %10s %10s %10s%n", "pipeline", "p50", "p99", "max"));
         for (String p : latencies.keySet()) {
             sb.append(String.format(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f%n", p,
