@@ -148,7 +148,7 @@ public final class BatchAssembler {
 
     /** Messages of one partition number, with the arrival time of each chunk added. */
     private static final class Accumulator {
-        private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        private List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         /** Chunk starts: {index into records, arrival nanos}; the first one dates the oldest waiting message. */
         private final ArrayDeque<long[]> chunks = new ArrayDeque<>();
 
@@ -175,7 +175,14 @@ public final class BatchAssembler {
         }
 
         List<ConsumerRecord<byte[], byte[]>> take(int max) {
-            int n = Math.min(max, records.size());
+            if (records.size() <= max) {
+                // the usual case: everything waiting goes; hand the list over instead of copying it
+                List<ConsumerRecord<byte[], byte[]>> all = records;
+                records = new ArrayList<>();
+                chunks.clear();
+                return all;
+            }
+            int n = max;
             List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(records.subList(0, n));
             records.subList(0, n).clear();
             ArrayDeque<long[]> remaining = new ArrayDeque<>();

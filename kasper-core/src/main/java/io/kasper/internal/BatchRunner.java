@@ -55,7 +55,7 @@ public final class BatchRunner implements AutoCloseable {
      */
     public void run(Batch batch) {
         InFlightBatch inFlight = tracker.open(batch);
-        BatchSender sender = new BatchSender(producer, inFlight, metrics);
+        BatchSender sender = new BatchSender(producer, inFlight);
         long start = System.nanoTime();
         try {
             processors.get(batch.partition()).process(batch.records(), sender);
@@ -80,9 +80,11 @@ public final class BatchRunner implements AutoCloseable {
     public void harvest() {
         InFlightBatch failed = tracker.harvest(done -> {
             metrics.produced(done.batch().partition(), System.nanoTime() - done.producedNanos());
+            metrics.outgoing(done.acks());
             completed.putAll(done.batch().commitOffsets());
         });
         if (failed != null) {
+            metrics.outgoing(failed.acks());
             throw failure(failed.batch(), "output could not be produced", failed.failure());
         }
     }

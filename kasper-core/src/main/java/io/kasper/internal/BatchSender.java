@@ -21,14 +21,12 @@ final class BatchSender implements Sender {
 
     private final Producer<byte[], byte[]> producer;
     private final InFlightBatch inFlight;
-    private final ProcessorMetrics metrics;
     private List<ProducerRecord<byte[], byte[]>> buffer = new ArrayList<>();
     private boolean completed;
 
-    BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight, ProcessorMetrics metrics) {
+    BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight) {
         this.producer = producer;
         this.inFlight = inFlight;
-        this.metrics = metrics;
     }
 
     @Override
@@ -78,14 +76,7 @@ final class BatchSender implements Sender {
         for (ProducerRecord<byte[], byte[]> record : toSend) {
             inFlight.expectAck();
             try {
-                acks.add(producer.send(record, (metadata, exception) -> {
-                    if (exception == null) {
-                        metrics.outgoing(metadata.topic(), metadata.partition());
-                        inFlight.acked();
-                    } else {
-                        inFlight.failed(exception);
-                    }
-                }));
+                acks.add(producer.send(record, inFlight));
             } catch (RuntimeException e) {
                 // e.g. the producer is closed or the record cannot be serialized: the batch fails like on a nack
                 inFlight.failed(e);

@@ -1,16 +1,24 @@
 package io.kasper.internal;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * A processed batch whose output messages are being acknowledged. It is complete when the processor has returned
  * ({@link #seal()}) and every output message has been acknowledged or has failed.
  *
- * <p>Thread-safety: thread-safe; producer callbacks complete it from the producer's I/O thread.
+ * <p>It is also the producer {@link Callback} of every one of its output messages: one object per batch instead of one
+ * per message keeps the hot path free of allocations.
+ *
+ * <p>Thread-safety: thread-safe; producer callbacks complete it from the producer's I/O thread (one thread per
+ * producer, so the acknowledgement counts are written by one thread at a time and read only once the batch is done).
  */
-final class InFlightBatch {
+final class InFlightBatch implements Callback {
 
     private final Batch batch;
     /** One for the processor still running, plus one per output message not yet acknowledged. */
@@ -19,6 +27,8 @@ final class InFlightBatch {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final long startNanos = System.nanoTime();
     private volatile long producedNanos;
+    /** Acknowledged messages per output topic, indexed by partition. */
+    private final Map<String, long[]> acks = new HashMap<>();
 
     InFlightBatch(Batch batch) {
         this.batch = batch;
@@ -32,8 +42,28 @@ final class InFlightBatch {
         pending.incrementAndGet();
     }
 
-    void acked() {
-        release();
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception exception) {
+        if (exception == null) {
+            long[] perPartition = acks.get(metadata.topic());
+            if (perPartition == null || perPartition.length <= metadata.partition()) {
+                long[] grown = new long[Math.max(metadata.partition() + 1, 16)];
+                if (perPartition != null) {
+                    System.arraycopy(perPartition, 0, grown, 0, perPartition.length);
+                }
+                perPartition = grown;
+                acks.put(metadata.topic(), perPartition);
+            }
+            perPartition[metadata.partition()]++;
+            release();
+        } else {
+            failed(exception);
+        }
+    }
+
+    /** Returns acknowledged messages per output topic, indexed by partition; read it only once the batch is done. */
+    Map<String, long[]> acks() {
+        return acks;
     }
 
     void failed(Throwable cause) {

@@ -46,6 +46,9 @@ public final class ProcessorLoop {
     private static final long BUSY_POLL_MILLIS = 2;
     /** Batches of one partition that may await acks at once; beyond it the partition is paused (bounded memory). */
     static final int MAX_IN_FLIGHT_BATCHES_PER_PARTITION = 4;
+    /** How often lag and {@link #hasConsumedAllMessages()} are refreshed: often enough to be current, rarely
+     *  enough to stay off the hot path of a loop that spins every few milliseconds. */
+    private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final TopicProcessorConfig config;
     private final Map<Integer, MessageProcessor> processors;
@@ -55,6 +58,7 @@ public final class ProcessorLoop {
     private final BatchAssembler assembler;
     private volatile boolean stopRequested;
     private volatile boolean consumedAll;
+    private long lastProgressNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
     private boolean commitInFlight;
     private ProcessorMetrics metrics;
     private BatchRunner runner;
@@ -208,7 +212,10 @@ public final class ProcessorLoop {
             }
         }
         updatePauses();
-        updateProgress();
+        if (now - lastProgressNanos >= PROGRESS_INTERVAL_NANOS) {
+            lastProgressNanos = now;
+            updateProgress();
+        }
     }
 
     private void commitAsync() {

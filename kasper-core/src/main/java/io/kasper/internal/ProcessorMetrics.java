@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  * The meters of one topic processor, named after {@link KasperMetrics}. Removes every meter it registered on
  * {@link #close()}.
  *
- * <p>Thread-safety: thread-safe; outgoing counts are recorded from the producer's I/O thread.
+ * <p>Thread-safety: thread-safe.
  */
 final class ProcessorMetrics implements AutoCloseable {
 
@@ -47,10 +47,17 @@ final class ProcessorMetrics implements AutoCloseable {
                 .increment(count);
     }
 
-    void outgoing(String topic, int partition) {
-        outgoing.computeIfAbsent(new TopicPartition(topic, partition), k -> remember(
-                Counter.builder(KasperMetrics.MESSAGES_OUTGOING).description("output messages acknowledged")
-                        .tags(tags(k)).register(registry))).increment();
+    /** Adds a completed batch's acknowledged output, per output topic and partition (array index). */
+    void outgoing(Map<String, long[]> acks) {
+        acks.forEach((topic, perPartition) -> {
+            for (int partition = 0; partition < perPartition.length; partition++) {
+                if (perPartition[partition] > 0) {
+                    outgoing.computeIfAbsent(new TopicPartition(topic, partition), k -> remember(
+                            Counter.builder(KasperMetrics.MESSAGES_OUTGOING).description("output messages acknowledged")
+                                    .tags(tags(k)).register(registry))).increment(perPartition[partition]);
+                }
+            }
+        });
     }
 
     void behindGauge(TopicPartition tp, Map<TopicPartition, Long> behind) {

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 class CommitTrackerTest {
 
     private static final TopicPartition T0 = new TopicPartition("t", 0);
+    private static final org.apache.kafka.clients.producer.RecordMetadata ACK =
+            new org.apache.kafka.clients.producer.RecordMetadata(new TopicPartition("out", 3), 0, 0, 0, 0, 0);
 
     private static Batch batch(int partition, long from, int n) {
         List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
@@ -29,12 +31,12 @@ class CommitTrackerTest {
         first.expectAck();
         first.expectAck();
         first.seal();
-        first.acked();
+        first.onCompletion(ACK, null);
 
         assertThat(tracker.harvest(b -> { })).isNull();
         assertThat(tracker.drainReleasable()).isEmpty();
 
-        first.acked();
+        first.onCompletion(ACK, null);
         tracker.harvest(b -> { });
         assertThat(tracker.drainReleasable()).isEqualTo(Map.of(T0, new OffsetAndMetadata(10)));
     }
@@ -52,7 +54,7 @@ class CommitTrackerTest {
         assertThat(tracker.drainReleasable()).isEmpty();
         assertThat(tracker.inFlight(0)).isEqualTo(2);
 
-        first.acked();
+        first.onCompletion(ACK, null);
         List<InFlightBatch> completed = new ArrayList<>();
         tracker.harvest(completed::add);
         assertThat(completed).containsExactly(first, second);
@@ -90,5 +92,20 @@ class CommitTrackerTest {
         tracker.restore(firstAttempt);
 
         assertThat(tracker.drainReleasable()).isEqualTo(Map.of(T0, new OffsetAndMetadata(10)));
+    }
+
+    @Test
+    void countsAcknowledgedOutputPerTopicAndPartition() {
+        CommitTracker tracker = new CommitTracker();
+        InFlightBatch batch = tracker.open(batch(0, 0, 1));
+        batch.expectAck();
+        batch.expectAck();
+        batch.seal();
+        batch.onCompletion(ACK, null);
+        batch.onCompletion(ACK, null);
+
+        assertThat(batch.isDone()).isTrue();
+        assertThat(batch.acks()).containsOnlyKeys("out");
+        assertThat(batch.acks().get("out")[3]).isEqualTo(2);
     }
 }
