@@ -2,6 +2,7 @@ package io.kasper.cassandra;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.kasper.InvalidConfigException;
+import io.kasper.store.StoreConfigRules;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.InetSocketAddress;
@@ -146,6 +147,8 @@ public final class CassandraStoreConfig {
      * <p>Not thread-safe: use from one thread.
      */
     public static final class Builder {
+
+        private static final StoreConfigRules RULES = new StoreConfigRules("CassandraStoreConfig");
 
         private String name;
         private List<String> contactPoints;
@@ -319,40 +322,40 @@ public final class CassandraStoreConfig {
          * @throws InvalidConfigException naming the field, the rule it breaks and its value
          */
         public CassandraStoreConfig build() {
-            requireNotBlank("name", name);
+            RULES.requireNotBlank("name", name);
             if (contactPoints == null || contactPoints.isEmpty()) {
-                throw invalid("contactPoints", "must hold at least one host:port", contactPoints);
+                throw RULES.invalid("contactPoints", "must hold at least one host:port", contactPoints);
             }
             List<InetSocketAddress> addresses = new ArrayList<>();
             for (String point : contactPoints) {
                 addresses.add(parse(point));
             }
-            requireNotBlank("localDatacenter", localDatacenter);
+            RULES.requireNotBlank("localDatacenter", localDatacenter);
             if ((username == null) != (password == null)) {
-                throw invalid("credentials", "needs both username and password", username);
+                throw RULES.invalid("credentials", "needs both username and password", username);
             }
             requireIdentifier("keyspace", keyspace);
             requireIdentifier("table", table);
             if (readConsistency == null) {
-                throw invalid("readConsistency", "must be set", null);
+                throw RULES.invalid("readConsistency", "must be set", null);
             }
             if (writeConsistency == null) {
-                throw invalid("writeConsistency", "must be set", null);
+                throw RULES.invalid("writeConsistency", "must be set", null);
             }
             if (maxInFlight < 1 || maxInFlight > 10_000) {
-                throw invalid("maxInFlight", "must be between 1 and 10000", maxInFlight);
+                throw RULES.invalid("maxInFlight", "must be between 1 and 10000", maxInFlight);
             }
             if (requestTimeout == null) {
-                throw invalid("requestTimeout", "must be set", null);
+                throw RULES.invalid("requestTimeout", "must be set", null);
             }
             if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-                throw invalid("requestTimeout", "must be positive", requestTimeout);
+                throw RULES.invalid("requestTimeout", "must be positive", requestTimeout);
             }
             if (meterRegistry == null) {
-                throw invalid("meterRegistry", "must be set", null);
+                throw RULES.invalid("meterRegistry", "must be set", null);
             }
             if (processor != null) {
-                requireNotBlank("processor", processor);
+                RULES.requireNotBlank("processor", processor);
             }
             return new CassandraStoreConfig(this, addresses);
         }
@@ -360,38 +363,26 @@ public final class CassandraStoreConfig {
         private static InetSocketAddress parse(String point) {
             int colon = point == null ? -1 : point.lastIndexOf(':');
             if (colon <= 0) {
-                throw invalid("contactPoints", "must be host:port", point);
+                throw RULES.invalid("contactPoints", "must be host:port", point);
             }
             try {
                 int port = Integer.parseInt(point.substring(colon + 1));
                 if (port < 1 || port > 65_535) {
-                    throw invalid("contactPoints", "must have a port between 1 and 65535", point);
+                    throw RULES.invalid("contactPoints", "must have a port between 1 and 65535", point);
                 }
                 return InetSocketAddress.createUnresolved(point.substring(0, colon), port);
             } catch (NumberFormatException e) {
-                throw invalid("contactPoints", "must be host:port", point);
+                throw RULES.invalid("contactPoints", "must be host:port", point);
             }
         }
 
         private static void requireIdentifier(String field, String value) {
             String problem = CassandraNames.identifierProblem(value);
             if (problem != null) {
-                throw invalid(field, problem, value);
+                throw RULES.invalid(field, problem, value);
             }
         }
 
-        private static void requireNotBlank(String field, String value) {
-            if (value == null) {
-                throw invalid(field, "must be set", null);
-            }
-            if (value.isBlank()) {
-                throw invalid(field, "must not be blank", value);
-            }
-        }
 
-        private static InvalidConfigException invalid(String field, String rule, Object value) {
-            String shown = value instanceof String ? "'" + value + "'" : Objects.toString(value);
-            return new InvalidConfigException("CassandraStoreConfig." + field + " " + rule + ", was " + shown);
-        }
     }
 }

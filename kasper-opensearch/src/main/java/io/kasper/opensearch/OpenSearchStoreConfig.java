@@ -1,6 +1,7 @@
 package io.kasper.opensearch;
 
 import io.kasper.InvalidConfigException;
+import io.kasper.store.StoreConfigRules;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.URI;
@@ -133,6 +134,8 @@ public final class OpenSearchStoreConfig {
      * <p>Not thread-safe: use from one thread.
      */
     public static final class Builder {
+
+        private static final StoreConfigRules RULES = new StoreConfigRules("OpenSearchStoreConfig");
 
         private String name;
         private String uri;
@@ -288,29 +291,29 @@ public final class OpenSearchStoreConfig {
          * @throws InvalidConfigException naming the field, the rule it breaks and its value
          */
         public OpenSearchStoreConfig build() {
-            requireNotBlank("name", name);
-            requireNotBlank("uri", uri);
+            RULES.requireNotBlank("name", name);
+            RULES.requireNotBlank("uri", uri);
             URI parsed = parseUri(uri);
             if ((username == null) != (password == null)) {
-                throw invalid("basicAuth", "needs both username and password", username == null ? null : username);
+                throw RULES.invalid("basicAuth", "needs both username and password", username == null ? null : username);
             }
             if (username != null && username.isEmpty()) {
-                throw invalid("basicAuth", "username must not be empty", username);
+                throw RULES.invalid("basicAuth", "username must not be empty", username);
             }
             String indexProblem = IndexNames.problem(index);
             if (indexProblem != null) {
-                throw invalid("index", indexProblem, index);
+                throw RULES.invalid("index", indexProblem, index);
             }
             if (refresh == null) {
-                throw invalid("refresh", "must be set", null);
+                throw RULES.invalid("refresh", "must be set", null);
             }
-            requirePositive("requestTimeout", requestTimeout);
-            requirePositive("connectTimeout", connectTimeout);
+            RULES.requirePositive("requestTimeout", requestTimeout);
+            RULES.requirePositive("connectTimeout", connectTimeout);
             if (meterRegistry == null) {
-                throw invalid("meterRegistry", "must be set", null);
+                throw RULES.invalid("meterRegistry", "must be set", null);
             }
             if (processor != null) {
-                requireNotBlank("processor", processor);
+                RULES.requireNotBlank("processor", processor);
             }
             return new OpenSearchStoreConfig(this, parsed,
                     tenancy == null ? OpenSearchTenancy.prefixed(index) : tenancy);
@@ -326,42 +329,22 @@ public final class OpenSearchStoreConfig {
             }
             String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw invalid("uri", "must start with http:// or https://", uri);
+                throw RULES.invalid("uri", "must start with http:// or https://", uri);
             }
             if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-                throw invalid("uri", "must name a host", uri);
+                throw RULES.invalid("uri", "must name a host", uri);
             }
             if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
-                throw invalid("uri", "must not have a query or fragment", uri);
+                throw RULES.invalid("uri", "must not have a query or fragment", uri);
             }
             if (parsed.getRawUserInfo() != null) {
-                throw invalid("uri", "must not hold credentials (use basicAuth)", "(hidden)");
+                throw RULES.invalid("uri", "must not hold credentials (use basicAuth)", "(hidden)");
             }
             String text = parsed.toString();
             return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         }
 
-        private static void requireNotBlank(String field, String value) {
-            if (value == null) {
-                throw invalid(field, "must be set", null);
-            }
-            if (value.isBlank()) {
-                throw invalid(field, "must not be blank", value);
-            }
-        }
 
-        private static void requirePositive(String field, Duration value) {
-            if (value == null) {
-                throw invalid(field, "must be set", null);
-            }
-            if (value.isNegative() || value.isZero()) {
-                throw invalid(field, "must be positive", value);
-            }
-        }
 
-        private static InvalidConfigException invalid(String field, String rule, Object value) {
-            String shown = value instanceof String ? "'" + value + "'" : Objects.toString(value);
-            return new InvalidConfigException("OpenSearchStoreConfig." + field + " " + rule + ", was " + shown);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.kasper.redis;
 
 import io.kasper.InvalidConfigException;
+import io.kasper.store.StoreConfigRules;
 import io.kasper.KasperException;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -117,6 +118,8 @@ public final class RedisStoreConfig {
      * <p>Not thread-safe: use from one thread.
      */
     public static final class Builder {
+
+        private static final StoreConfigRules RULES = new StoreConfigRules("RedisStoreConfig");
 
         private String name;
         private String uri;
@@ -240,28 +243,28 @@ public final class RedisStoreConfig {
          * @throws KasperException naming the field, the rule it breaks and its value
          */
         public RedisStoreConfig build() {
-            requireNotBlank("name", name);
-            requireNotBlank("uri", uri);
+            RULES.requireNotBlank("name", name);
+            RULES.requireNotBlank("uri", uri);
             RedisURI parsed = parseUri(uri);
             if (prefix == null || prefix.isEmpty()) {
-                throw invalid("prefix", "must not be empty", prefix);
+                throw RULES.invalid("prefix", "must not be empty", prefix);
             }
             if (prefix.indexOf('/') >= 0) {
-                throw invalid("prefix", "must not contain '/'", prefix);
+                throw RULES.invalid("prefix", "must not contain '/'", prefix);
             }
-            requirePositive("commandTimeout", commandTimeout);
-            requirePositive("connectTimeout", connectTimeout);
+            RULES.requirePositive("commandTimeout", commandTimeout);
+            RULES.requirePositive("connectTimeout", connectTimeout);
             if (maxKeysPerCommand < 1) {
-                throw invalid("maxKeysPerCommand", "must be at least 1", maxKeysPerCommand);
+                throw RULES.invalid("maxKeysPerCommand", "must be at least 1", maxKeysPerCommand);
             }
             if (flushReplicas < 0) {
-                throw invalid("flushReplicas", "must be at least 0", flushReplicas);
+                throw RULES.invalid("flushReplicas", "must be at least 0", flushReplicas);
             }
             if (meterRegistry == null) {
-                throw invalid("meterRegistry", "must be set", null);
+                throw RULES.invalid("meterRegistry", "must be set", null);
             }
             if (processor != null) {
-                requireNotBlank("processor", processor);
+                RULES.requireNotBlank("processor", processor);
             }
             return new RedisStoreConfig(this, parsed);
         }
@@ -269,12 +272,12 @@ public final class RedisStoreConfig {
         private static RedisURI parseUri(String uri) {
             String scheme = uri.contains("://") ? uri.substring(0, uri.indexOf("://")).toLowerCase(Locale.ROOT) : "";
             if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-                throw invalid("uri", "must start with redis:// or rediss://", uri);
+                throw RULES.invalid("uri", "must start with redis:// or rediss://", uri);
             }
             try {
                 RedisURI parsed = RedisURI.create(uri);
                 if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-                    throw invalid("uri", "must name a host", uri);
+                    throw RULES.invalid("uri", "must name a host", uri);
                 }
                 return parsed;
             } catch (IllegalArgumentException e) {
@@ -283,27 +286,7 @@ public final class RedisStoreConfig {
             }
         }
 
-        private static void requireNotBlank(String field, String value) {
-            if (value == null) {
-                throw invalid(field, "must be set", null);
-            }
-            if (value.isBlank()) {
-                throw invalid(field, "must not be blank", value);
-            }
-        }
 
-        private static void requirePositive(String field, Duration value) {
-            if (value == null) {
-                throw invalid(field, "must be set", null);
-            }
-            if (value.isNegative() || value.isZero()) {
-                throw invalid(field, "must be positive", value);
-            }
-        }
 
-        private static InvalidConfigException invalid(String field, String rule, Object value) {
-            String shown = value instanceof String ? "'" + value + "'" : Objects.toString(value);
-            return new InvalidConfigException("RedisStoreConfig." + field + " " + rule + ", was " + shown);
-        }
     }
 }
