@@ -195,6 +195,7 @@ final class BrokerProcess {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        awaitListening(deadline);
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
@@ -220,6 +221,26 @@ final class BrokerProcess {
         kill();
         throw new IllegalStateException("broker on " + bootstrapServers() + " was not ready within "
                 + READY_TIMEOUT.toSeconds() + " s: " + tail(logFile));
+    }
+
+    /**
+     * Waits until the listener accepts connections, so that the admin client does not log a warning for every
+     * refused connection while the JVM boots.
+     */
+    private void awaitListening(long deadline) {
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(50); // polling a port: there is no event to wait on
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the broker", e);
+                }
+            }
+        }
     }
 
     static String tail(Path file) {
