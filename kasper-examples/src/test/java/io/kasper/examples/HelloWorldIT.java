@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class HelloWorldIT {
@@ -28,7 +29,7 @@ class HelloWorldIT {
         LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
         ConcurrentLinkedQueue<String> printed = new ConcurrentLinkedQueue<>();
 
-        try (RunningProcessor running = RunningProcessor.start(
+        try (RunningTopicProcessor running = RunningTopicProcessor.start(
                 HelloWorld.create(settings(broker, unique("hello"), 3), in, out, printed::add))) {
             running.awaitConsumedAll(Duration.ofSeconds(60));
         }

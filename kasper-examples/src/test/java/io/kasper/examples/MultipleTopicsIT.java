@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class MultipleTopicsIT {
@@ -33,7 +34,7 @@ class MultipleTopicsIT {
         LineProducer.produce(broker.bootstrapServers(), greetings, 4, greetingValues);
         LineProducer.produce(broker.bootstrapServers(), names, 4, nameValues);
 
-        try (RunningProcessor running = RunningProcessor.start(
+        try (RunningTopicProcessor running = RunningTopicProcessor.start(
                 MultipleTopics.create(settings(broker, unique("join"), 4), names, greetings, out))) {
             running.awaitConsumedAll(Duration.ofSeconds(60));
         }

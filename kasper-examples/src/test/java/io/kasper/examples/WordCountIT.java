@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class WordCountIT {
@@ -30,7 +31,7 @@ class WordCountIT {
         LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
         StoreWordCounts store = StoreWordCounts.inMemory();
 
-        try (RunningProcessor running = RunningProcessor.start(
+        try (RunningTopicProcessor running = RunningTopicProcessor.start(
                 WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
             running.awaitConsumedAll(Duration.ofSeconds(60));
         }
@@ -53,7 +54,7 @@ class WordCountIT {
         LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
         StoreWordCounts store = StoreWordCounts.inMemory();
 
-        try (RunningProcessor running = RunningProcessor.start(
+        try (RunningTopicProcessor running = RunningTopicProcessor.start(
                 WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
             running.awaitConsumedAll(Duration.ofSeconds(60));
         }
@@ -77,7 +78,7 @@ class WordCountIT {
         try (RedisServer redis = RedisServer.start();
                 StoreWordCounts store = new StoreWordCounts(RedisStore.create(RedisStoreConfig.builder()
                         .name("word-counts").uri(redis.uri()).prefix("wc").build()))) {
-            try (RunningProcessor running = RunningProcessor.start(
+            try (RunningTopicProcessor running = RunningTopicProcessor.start(
                     WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
                 running.awaitConsumedAll(Duration.ofSeconds(60));
             }

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class BatchingIT {
@@ -39,7 +40,7 @@ class BatchingIT {
                 config(broker, unique("batching"), List.of(a, b), range(4)).batchSize(1_000)
                         .batchWaitDuration(Duration.ofSeconds(1)).build(),
                 p -> (messages, sender) -> batches.add(List.copyOf(messages)));
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             await().atMost(Duration.ofSeconds(60)).until(processor::hasConsumedAllMessages);
         }
 
@@ -78,7 +79,7 @@ class BatchingIT {
                 config(broker, name, List.of(topic), List.of(0)).batchSize(10)
                         .batchWaitDuration(Duration.ofMinutes(10)).build(),
                 p -> (messages, sender) -> sizes.add(messages.size()));
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> broker.committedOffsets("kasper-topic-processor-" + name)
                     .getOrDefault(new TopicPartition(topic, 0), -1L) == 30L);
             assertThat(sizes).containsExactly(10, 10, 10);
@@ -97,7 +98,7 @@ class BatchingIT {
                 config(broker, unique("age"), List.of(topic), List.of(0, 1)).batchSize(1_000)
                         .batchWaitDuration(Duration.ofMillis(300)).build(),
                 p -> (messages, sender) -> messagesPerPartition.merge(p, messages.size(), Integer::sum));
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             await().atMost(Duration.ofSeconds(30)).until(processor::hasConsumedAllMessages);
         }
 
@@ -116,7 +117,7 @@ class BatchingIT {
         TopicProcessor processor = new TopicProcessor(
                 config(broker, unique("shared"), List.of(topic), range(3)).build(),
                 Map.of(0, shared, 1, shared, 2, shared));
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             await().atMost(Duration.ofSeconds(30)).until(processor::hasConsumedAllMessages);
         }
 

@@ -31,6 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class DeliveryIT {
@@ -59,7 +60,7 @@ class DeliveryIT {
 
         TopicProcessor processor = new TopicProcessor(
                 config(broker, name, List.of(in), range(6)).batchSize(500).build(), p -> copyTo(out));
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             await().atMost(Duration.ofSeconds(60)).until(processor::hasConsumedAllMessages);
         }
 
@@ -93,7 +94,7 @@ class DeliveryIT {
                         .producerProperty("max.request.size", 10_000).build(),
                 p -> oversizedOnSecondBatch);
         Throwable failure;
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             failure = run.awaitFailure(Duration.ofSeconds(60));
         }
 
@@ -135,7 +136,7 @@ class DeliveryIT {
         TopicProcessor first = new TopicProcessor(
                 config(broker, name, List.of(in), range(4)).batchSize(100).build(), p -> failsOnSeventhBatch);
         Throwable failure;
-        try (BackgroundRun run = BackgroundRun.start(first)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(first)) {
             failure = run.awaitFailure(Duration.ofSeconds(60));
         }
         assertThat(failure).isInstanceOf(BatchFailedException.class)
@@ -152,7 +153,7 @@ class DeliveryIT {
 
         TopicProcessor second = new TopicProcessor(
                 config(broker, name, List.of(in), range(4)).batchSize(100).build(), p -> copyTo(out));
-        try (BackgroundRun run = BackgroundRun.start(second)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(second)) {
             await().atMost(Duration.ofSeconds(60)).until(second::hasConsumedAllMessages);
         }
 
@@ -181,13 +182,13 @@ class DeliveryIT {
 
         TopicProcessor first = new TopicProcessor(config(broker, name, List.of(in), range(2)).build(),
                 p -> recorder.apply(seenFirst));
-        try (BackgroundRun run = BackgroundRun.start(first)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(first)) {
             await().atMost(Duration.ofSeconds(30)).until(first::hasConsumedAllMessages);
         }
         broker.produce(Fixtures.spread(in, 2, 50, "second-"));
         TopicProcessor second = new TopicProcessor(config(broker, name, List.of(in), range(2)).build(),
                 p -> recorder.apply(seenSecond));
-        try (BackgroundRun run = BackgroundRun.start(second)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(second)) {
             await().atMost(Duration.ofSeconds(30)).until(second::hasConsumedAllMessages);
         }
 
@@ -205,7 +206,7 @@ class DeliveryIT {
         TopicProcessor processor = new TopicProcessor(config(broker, unique("reset"), List.of(in), range(2))
                 .consumerProperty("auto.offset.reset", "latest").build(),
                 p -> (messages, sender) -> messages.forEach(m -> seen.add(value(m))));
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             // positions resolved to the end: nothing to consume yet
             await().atMost(Duration.ofSeconds(30)).until(processor::hasConsumedAllMessages);
             broker.produce(Fixtures.spread(in, 2, 10, "new-"));
@@ -236,7 +237,7 @@ class DeliveryIT {
         };
         TopicProcessor processor = new TopicProcessor(
                 config(broker, name, List.of(in), List.of(0)).batchSize(20).build(), p -> slow);
-        BackgroundRun run = BackgroundRun.start(processor);
+        RunningTopicProcessor run = RunningTopicProcessor.start(processor);
         assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
         Thread closer = new Thread(processor::close, "closer");
         closer.start();
@@ -272,7 +273,7 @@ class DeliveryIT {
         TopicProcessor processor = new TopicProcessor(config(broker, unique("consumed"), List.of(in), range(3))
                 .batchWaitDuration(Duration.ofMillis(50)).build(), p -> gated);
         assertThat(processor.hasConsumedAllMessages()).isFalse();
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             assertThat(processor.hasConsumedAllMessages()).isFalse();
             gate.get().countDown();
             await().atMost(Duration.ofSeconds(30)).until(processor::hasConsumedAllMessages);

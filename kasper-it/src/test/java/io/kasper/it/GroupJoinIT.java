@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 /**
  * Orders enriched with customer names, keyed by customer id, in group-managed mode: one instance and three instances
@@ -124,10 +125,10 @@ class GroupJoinIT {
                     p -> enricher(sharedStore, customers, churned)));
         }
 
-        try (BackgroundRun aloneRun = BackgroundRun.start(alone);
-                BackgroundRun r1 = BackgroundRun.start(three.get(0));
-                BackgroundRun r2 = BackgroundRun.start(three.get(1))) {
-            BackgroundRun late = BackgroundRun.start(three.get(2)); // joins while the first half is processed
+        try (RunningTopicProcessor aloneRun = RunningTopicProcessor.start(alone);
+                RunningTopicProcessor r1 = RunningTopicProcessor.start(three.get(0));
+                RunningTopicProcessor r2 = RunningTopicProcessor.start(three.get(1))) {
+            RunningTopicProcessor late = RunningTopicProcessor.start(three.get(2)); // joins while the first half is processed
             try (late) {
                 awaitCommitted(broker, "kasper-topic-processor-" + churnName, firstHalfEnd);
                 broker.produce(orderRecords.subList(ORDERS / 2, ORDERS));

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 /** Construction rules of group-managed processors, and static membership. */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -91,8 +92,8 @@ class GroupMembershipIT {
                 .partitionListener(firstA).build(), p -> counting);
         TopicProcessor b1 = new TopicProcessor(config(broker, name, in).groupInstanceId("b")
                 .partitionListener(b).build(), p -> counting);
-        try (BackgroundRun runB = BackgroundRun.start(b1)) {
-            try (BackgroundRun runA = BackgroundRun.start(a1)) {
+        try (RunningTopicProcessor runB = RunningTopicProcessor.start(b1)) {
+            try (RunningTopicProcessor runA = RunningTopicProcessor.start(a1)) {
                 broker.produce(Fixtures.spread(in, 4, 400, "first-"));
                 await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(broker, group) == 400
                         && !b.assigned.isEmpty() && !firstA.assigned.isEmpty()
@@ -101,7 +102,7 @@ class GroupMembershipIT {
             int bAssignmentsBefore = b.assigned.size();
             TopicProcessor a2 = new TopicProcessor(config(broker, name, in).groupInstanceId("a")
                     .partitionListener(secondA).build(), p -> counting);
-            try (BackgroundRun runA2 = BackgroundRun.start(a2)) {
+            try (RunningTopicProcessor runA2 = RunningTopicProcessor.start(a2)) {
                 broker.produce(Fixtures.spread(in, 4, 400, "second-"));
                 await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(broker, group) == 800);
                 assertThat(secondA.assigned).as("the restarted member").containsExactly(last(firstA));
@@ -132,7 +133,7 @@ class GroupMembershipIT {
         };
         TopicProcessor processor = new TopicProcessor(Fixtures.config(broker, unique("st"), List.of(in), List.of(0, 2))
                 .partitionListener(listener).build(), p -> (messages, sender) -> events.add("batch " + p));
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             await().atMost(Duration.ofSeconds(30)).until(processor::hasConsumedAllMessages);
         }
 

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 /** Orders joined with customers, both keyed by customer id: the join Kasper's per-partition batches are made for. */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -99,7 +100,7 @@ class JoinIT {
         TopicProcessor processor = new TopicProcessor(
                 config(broker, unique("join"), List.of(orders, customers), range(PARTITIONS)).batchSize(250).build(),
                 p -> new OrderEnricher(customers, enriched));
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             await().atMost(Duration.ofSeconds(60)).until(processor::hasConsumedAllMessages);
         }
 

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 /**
  * A process() call longer than max.poll.interval.ms gets the member kicked out of the group: Kasper treats its
@@ -75,7 +76,7 @@ class MaxPollIntervalIT {
                     GroupMemberMain.groupConfig(broker.bootstrapServers(), name, List.of(in), 50)
                             .consumerProperty("max.poll.interval.ms", 2_000).partitionListener(listener).build(),
                     p -> slowOnce);
-            try (BackgroundRun run = BackgroundRun.start(processor)) {
+            try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
                 Map<TopicPartition, Long> end = Map.of(new TopicPartition(in, 0), 100L, new TopicPartition(in, 1),
                         100L);
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class MetricsIT {
@@ -50,7 +51,7 @@ class MetricsIT {
                         }
                     }
                 });
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             await().atMost(Duration.ofSeconds(60)).until(processor::hasConsumedAllMessages);
 
             assertThat(processed).hasValue(3_000);

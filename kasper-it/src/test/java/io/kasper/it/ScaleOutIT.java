@@ -35,6 +35,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import io.kasper.test.RunningTopicProcessor;
 
 /**
  * Group-managed instances sharing two co-partitioned topics while members join, leave, die and are replaced: nothing
@@ -68,7 +69,7 @@ class ScaleOutIT {
         }
     }
 
-    private record Member(TopicProcessor processor, BackgroundRun run, OwnershipLog ownership) {
+    private record Member(TopicProcessor processor, RunningTopicProcessor run, OwnershipLog ownership) {
     }
 
     @Test
@@ -211,7 +212,7 @@ class ScaleOutIT {
                 GroupMemberMain.groupConfig(broker.bootstrapServers(), name, topics, BATCH_SIZE)
                         .partitionListener(ownership).build(),
                 p -> new PassThrough(out, owner, spans::add));
-        return new Member(processor, BackgroundRun.start(processor), ownership);
+        return new Member(processor, RunningTopicProcessor.start(processor), ownership);
     }
 
     private static Process fork(KafkaBroker broker, String name, String topics, String out, String owner, Path dir)

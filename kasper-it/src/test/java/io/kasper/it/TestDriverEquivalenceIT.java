@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.kasper.test.RunningTopicProcessor;
 
 /** The test driver forms the same batches as a TopicProcessor on a real broker, for the same input. */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -53,7 +54,7 @@ class TestDriverEquivalenceIT {
 
         List<List<ConsumerRecord<byte[], byte[]>>> real = Collections.synchronizedList(new ArrayList<>());
         TopicProcessor processor = new TopicProcessor(config, p -> (messages, sender) -> real.add(List.copyOf(messages)));
-        try (BackgroundRun run = BackgroundRun.start(processor)) {
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
             await().atMost(Duration.ofSeconds(60)).until(processor::hasConsumedAllMessages);
         }
 

@@ -13,6 +13,7 @@ import io.kasper.store.StoreException;
 import io.kasper.test.KafkaBroker;
 import io.kasper.test.KafkaBrokerExtension;
 import io.kasper.test.RedisServer;
+import io.kasper.test.RunningTopicProcessor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -23,9 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -87,20 +86,6 @@ class RedisWordCountIT {
                 .batchWaitDuration(Duration.ofMillis(200)).closeTimeout(Duration.ofSeconds(20)).build();
     }
 
-    private static CompletableFuture<Void> runInBackground(TopicProcessor processor) {
-        CompletableFuture<Void> ended = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                processor.runLoop();
-                ended.complete(null);
-            } catch (Throwable t) {
-                ended.completeExceptionally(t);
-            }
-        });
-        thread.start();
-        return ended;
-    }
-
     private static Map<String, Long> readWithLettuce(RedisServer redis, String prefix, Set<String> words) {
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -130,10 +115,9 @@ class RedisWordCountIT {
                         .uri(redis.uri()).prefix("wc").build())) {
             TopicProcessor processor = new TopicProcessor(config(broker, "wc-exact-" + SEQ.get(), topic),
                     p -> wordCounter(counts, null));
-            CompletableFuture<Void> ended = runInBackground(processor);
-            await().atMost(Duration.ofSeconds(60)).until(processor::hasConsumedAllMessages);
-            processor.close();
-            ended.get(30, TimeUnit.SECONDS);
+            try (RunningTopicProcessor running = RunningTopicProcessor.start(processor)) {
+                running.awaitConsumedAll(Duration.ofSeconds(60));
+            }
 
             assertThat(readWithLettuce(redis, "wc", expected.keySet())).isEqualTo(expected);
         }
@@ -165,16 +149,12 @@ class RedisWordCountIT {
                 counter.process(messages, sender);
             };
             TopicProcessor first = new TopicProcessor(config(broker, name, topic), p -> killingOnFourthBatch);
-            CompletableFuture<Void> ended = runInBackground(first);
-            assertThat(fourthBatch.await(30, TimeUnit.SECONDS)).isTrue();
-            redis.kill();
-            killed.countDown();
-
-            Throwable failure = null;
-            try {
-                ended.get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                failure = e.getCause();
+            Throwable failure;
+            try (RunningTopicProcessor running = RunningTopicProcessor.start(first)) {
+                assertThat(fourthBatch.await(30, TimeUnit.SECONDS)).isTrue();
+                redis.kill();
+                killed.countDown();
+                failure = running.awaitFailure(Duration.ofSeconds(60));
             }
             assertThat(failure).isInstanceOf(BatchFailedException.class).hasCauseInstanceOf(StoreException.class);
             assertThat(failure.getCause()).hasMessageContaining("store 'word-counts' (redis) getAll of");
@@ -186,10 +166,9 @@ class RedisWordCountIT {
 
             redis.restart();
             TopicProcessor second = new TopicProcessor(config(broker, name, topic), p -> counter);
-            CompletableFuture<Void> secondEnded = runInBackground(second);
-            await().atMost(Duration.ofSeconds(60)).until(second::hasConsumedAllMessages);
-            second.close();
-            secondEnded.get(30, TimeUnit.SECONDS);
+            try (RunningTopicProcessor running = RunningTopicProcessor.start(second)) {
+                running.awaitConsumedAll(Duration.ofSeconds(60));
+            }
         }
 
         Set<String> echoed = broker.readAll(echo).stream().map(r -> new String(r.value(), UTF_8))

@@ -1,7 +1,6 @@
 package io.kasper.examples.demo;
 
 import io.kasper.examples.ExampleSettings;
-import io.kasper.examples.RunningProcessor;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -10,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.kasper.test.RunningTopicProcessor;
 
 /**
  * Runs one demo from start to end: cluster, topics, input, processor with progress output, result, clean-up.
@@ -74,7 +74,7 @@ final class DemoRun {
         String processorName = "kasper-demo-" + exampleName + "-" + options.runId();
         ExampleSettings settings = new ExampleSettings(cluster.bootstrapServers(), processorName,
                 options.partitions, registry);
-        RunningProcessor running = opened(RunningProcessor.start(example.create(settings, out)));
+        RunningTopicProcessor running = opened(RunningTopicProcessor.start(example.create(settings, out)));
         say("Topic processor '" + processorName + "' running");
         try (ProgressReporter progress = ProgressReporter.start(registry, out)) {
             running.awaitConsumedAll(options.timeout());
