@@ -59,20 +59,8 @@ public final class CassandraServer implements AutoCloseable {
      *         tail), or its classpath cannot be resolved
      */
     public static CassandraServer start() {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("kasper-cassandra-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temp dir for Cassandra", e);
-        }
-        CassandraServer server = new CassandraServer(dir);
-        Runtime.getRuntime().addShutdownHook(server.reaper);
-        try {
-            server.startProcess();
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        CassandraServer server = new CassandraServer(ServerLaunch.tempDir("kasper-cassandra-", "Cassandra"));
+        ServerLaunch.start(server.reaper, server::startProcess, server::close);
         return server;
     }
 
@@ -127,11 +115,7 @@ public final class CassandraServer implements AutoCloseable {
             }
             process = null;
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is exiting: the hook runs anyway
-        }
+        ServerLaunch.removeReaper(reaper);
         BrokerProcess.deleteRecursively(workDir);
     }
 

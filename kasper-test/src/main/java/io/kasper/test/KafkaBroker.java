@@ -1,8 +1,5 @@
 package io.kasper.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -41,6 +38,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final BrokerProcess process;
     private final TopicAdmin topics;
     private final RecordIo records;
+    private final Thread reaper = new Thread(this::killQuietly, "kasper-broker-reaper");
     private boolean closed;
 
     private KafkaBroker(Path workDir, Map<String, String> serverProperties) {
@@ -68,20 +66,8 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the broker does not start within 60 s
      */
     public static KafkaBroker start(Map<String, String> serverProperties) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("kasper-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temp dir for the broker", e);
-        }
-        KafkaBroker broker = new KafkaBroker(dir, serverProperties);
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::killQuietly, "kasper-broker-reaper"));
-        try {
-            broker.startProcess();
-        } catch (RuntimeException e) {
-            broker.close();
-            throw e;
-        }
+        KafkaBroker broker = new KafkaBroker(ServerLaunch.tempDir("kasper-kafka-", "the broker"), serverProperties);
+        ServerLaunch.start(broker.reaper, broker::startProcess, broker::close);
         return broker;
     }
 
@@ -185,6 +171,7 @@ public final class KafkaBroker implements AutoCloseable {
         closed = true;
         topics.close();
         process.stop();
+        ServerLaunch.removeReaper(reaper);
         BrokerProcess.deleteRecursively(workDir);
     }
 

@@ -68,20 +68,8 @@ public final class OpenSearchServer implements AutoCloseable {
      *         tail), or its classpath cannot be resolved
      */
     public static OpenSearchServer start() {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("kasper-opensearch-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temp dir for OpenSearch", e);
-        }
-        OpenSearchServer server = new OpenSearchServer(dir);
-        Runtime.getRuntime().addShutdownHook(server.reaper);
-        try {
-            server.startProcess();
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        OpenSearchServer server = new OpenSearchServer(ServerLaunch.tempDir("kasper-opensearch-", "OpenSearch"));
+        ServerLaunch.start(server.reaper, server::startProcess, server::close);
         return server;
     }
 
@@ -152,11 +140,7 @@ public final class OpenSearchServer implements AutoCloseable {
             }
             process = null;
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is exiting: the hook runs anyway
-        }
+        ServerLaunch.removeReaper(reaper);
         BrokerProcess.deleteRecursively(workDir);
     }
 

@@ -2,7 +2,6 @@ package io.kasper.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,12 +91,7 @@ public final class RedisServer implements AutoCloseable {
      * @throws IllegalStateException when {@link Binary#PATH} finds none, or it does not answer within 20 s
      */
     public static RedisServer start(Binary binary) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("kasper-redis-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temp dir for redis-server", e);
-        }
+        Path dir = ServerLaunch.tempDir("kasper-redis-", "redis-server");
         RedisServer server;
         try {
             Path onPath = binary == Binary.EMBEDDED ? null : RedisBinary.fromPath();
@@ -110,13 +104,7 @@ public final class RedisServer implements AutoCloseable {
             BrokerProcess.deleteRecursively(dir);
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(server.reaper);
-        try {
-            server.startProcess();
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        ServerLaunch.start(server.reaper, server::startProcess, server::close);
         return server;
     }
 
@@ -275,11 +263,7 @@ public final class RedisServer implements AutoCloseable {
         }
         closed = true;
         kill();
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is exiting: the hook runs anyway
-        }
+        ServerLaunch.removeReaper(reaper);
         BrokerProcess.deleteRecursively(workDir);
     }
 
