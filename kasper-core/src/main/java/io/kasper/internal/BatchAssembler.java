@@ -84,21 +84,6 @@ public final class BatchAssembler {
     }
 
     /**
-     * Closes and returns every non-empty batch regardless of size and age, as the test driver does on demand.
-     *
-     * @return batches holding every waiting message, at most {@code batchSize} messages each
-     */
-    public List<Batch> takeAll() {
-        List<Batch> all = new ArrayList<>();
-        accumulators.forEach((partition, acc) -> {
-            while (!acc.isEmpty()) {
-                all.add(new Batch(partition, acc.take(batchSize)));
-            }
-        });
-        return all;
-    }
-
-    /**
      * Drops the messages waiting for the given partitions, unprocessed: their next owner will fetch them again from
      * the committed offsets.
      *

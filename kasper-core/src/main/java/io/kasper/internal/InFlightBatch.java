@@ -25,7 +25,6 @@ final class InFlightBatch implements Callback {
     private final AtomicInteger pending = new AtomicInteger(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final long startNanos = System.nanoTime();
     private volatile long producedNanos;
     /** Acknowledged messages per output topic, indexed by partition. */
     private final Map<String, long[]> acks = new HashMap<>();
@@ -99,10 +98,6 @@ final class InFlightBatch implements Callback {
 
     CompletableFuture<Void> completion() {
         return done;
-    }
-
-    long startNanos() {
-        return startNanos;
     }
 
     long producedNanos() {

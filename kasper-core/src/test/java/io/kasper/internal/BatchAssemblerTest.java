@@ -103,16 +103,6 @@ class BatchAssemblerTest {
     }
 
     @Test
-    void takeAllEmptiesEveryPartitionInBatchSizedChunks() {
-        BatchAssembler assembler = new BatchAssembler(List.of(0, 1), 3, Duration.ofHours(1));
-        assembler.add(records("t", 0, 0, 4), 0);
-        assembler.add(records("t", 1, 0, 1), 0);
-
-        assertThat(assembler.takeAll()).extracting(Batch::size).containsExactly(3, 1, 1);
-        assertThat(assembler.waiting(0)).isZero();
-    }
-
-    @Test
     void rejectsRecordsOfUnassignedPartition() {
         BatchAssembler assembler = new BatchAssembler(List.of(0), 3, Duration.ofHours(1));
 
