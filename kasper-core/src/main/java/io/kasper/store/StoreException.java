@@ -7,33 +7,59 @@ import io.kasper.KasperException;
  *
  * <p>Messages name the store, its kind, the operation and the number of keys, for instance
  * {@code store 'counts' (redis) getAll of 1200 keys failed: RedisCommandTimeoutException: ...}; the backend's exception
- * is the cause. Immutable and thread-safe.
+ * is the cause.
+ *
+ * <p>A store exception is {@linkplain #isRetriable() retriable} when the same call may succeed later without any
+ * change (connection lost, timeout, server busy or restarting); a {@code TopicProcessor} then retries the batch with
+ * backoff (see {@code io.kasper.ErrorPolicy}) before failing it. Adapters mark their backend's transient failures.
+ * Immutable and thread-safe.
  */
 public class StoreException extends KasperException {
 
     private static final long serialVersionUID = 1L;
 
+    private final boolean retriable;
+
     /**
-     * Creates an exception with a message and a cause.
+     * Creates a non-retriable exception with a message and a cause.
      *
      * @param message what failed, naming the store and the operation
      * @param cause the backend's failure
      */
     public StoreException(String message, Throwable cause) {
-        super(message, cause);
+        this(message, cause, false);
     }
 
     /**
-     * Creates an exception with a message.
+     * Creates an exception with a message, a cause, and whether the call may succeed when retried.
+     *
+     * @param message what failed, naming the store and the operation
+     * @param cause the backend's failure
+     * @param retriable true for transient failures (connection lost, timeout, server unavailable)
+     */
+    public StoreException(String message, Throwable cause, boolean retriable) {
+        super(message, cause);
+        this.retriable = retriable;
+    }
+
+    /**
+     * Creates a non-retriable exception with a message.
      *
      * @param message what failed, naming the store and the operation
      */
     public StoreException(String message) {
-        super(message);
+        this(message, null, false);
+    }
+
+    /** Returns whether the failed call may succeed when retried unchanged (a transient failure). */
+    public boolean isRetriable() {
+        return retriable;
     }
 
     static StoreException callFailed(String store, String tenant, String operation, int keys, Throwable cause) {
-        return new StoreException(describeCall(store, tenant, operation, keys) + " failed: " + describe(cause), cause);
+        boolean retriable = cause instanceof StoreException storeFailure && storeFailure.isRetriable();
+        return new StoreException(describeCall(store, tenant, operation, keys) + " failed: " + describe(cause), cause,
+                retriable);
     }
 
     /** Formats "store 'counts' (redis) tenant 'acme' getAll of 3 keys"; keys below zero are left out. */
