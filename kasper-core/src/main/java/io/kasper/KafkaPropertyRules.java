@@ -76,6 +76,19 @@ final class KafkaPropertyRules {
         }
     }
 
+    /** Returns the consumer's {@code max.poll.interval.ms}: the consumer property, else the shared one, else 300 s. */
+    static long maxPollIntervalMillis(Map<String, Object> kafkaProps, Map<String, Object> consumerProps) {
+        Object value = consumerProps.getOrDefault("max.poll.interval.ms", kafkaProps.get("max.poll.interval.ms"));
+        if (value == null) {
+            return 300_000L;
+        }
+        try {
+            return Long.parseLong(String.valueOf(value).trim());
+        } catch (NumberFormatException e) {
+            return 300_000L; // the Kafka client itself rejects a malformed value with its own message
+        }
+    }
+
     private static List<String> assignorNames(Object strategy) {
         List<String> names = new ArrayList<>();
         Collection<?> entries = strategy instanceof Collection<?> c ? c

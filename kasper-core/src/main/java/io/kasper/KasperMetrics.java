@@ -35,6 +35,21 @@ public final class KasperMetrics {
     /** Timer: time of each offset commit round trip; tag processor. */
     public static final String COMMIT_TIME = "kasper.commit.time";
 
+    /** Tag: the {@link PoisonPolicy} applied to a poison message ({@code fail}, {@code skip}, {@code dead_letter}). */
+    public static final String TAG_POLICY = "policy";
+
+    /** Counter: poison messages; tags processor, topic, partition (of the input), policy. */
+    public static final String MESSAGES_POISON = "kasper.messages.poison";
+    /** Counter: calls of {@link MessageProcessor#process} repeated after a transient failure; tags processor, partition. */
+    public static final String BATCH_RETRIES = "kasper.batch.retries";
+    /** Function counter: output records the producer sent again after a transient error (its
+     *  {@code record-retry-total}); tag processor. */
+    public static final String PRODUCE_RETRIES = "kasper.produce.retries";
+    /** Counter: offset commits that failed (they are retried with backoff while the partitions are owned); tag processor. */
+    public static final String COMMIT_FAILURES = "kasper.commit.failures";
+    /** Gauge: 1 while the processor is ready ({@link TopicProcessor#isReady()}), else 0; tag processor. */
+    public static final String PROCESSOR_READY = "kasper.processor.ready";
+
     /** Counter: store calls; tags processor, store, operation. */
     public static final String STORE_CALLS = "kasper.store.calls";
     /** Distribution summary: keys per store call; tags processor, store, operation. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +31,13 @@ import org.slf4j.LoggerFactory;
  * processor.runLoop();   // blocks until close() or a failure
  * }</pre>
  *
- * <p>Thread-safety: {@link #runLoop()} runs on the calling thread and may be called once; {@link #close()} and
- * {@link #hasConsumedAllMessages()} are safe from any thread, including a signal handler or shutdown hook.
+ * <p>Failures follow the configuration's {@link ErrorPolicy}: poison messages fail the batch, are skipped or go to a
+ * dead-letter topic; transient failures are retried with backoff; a broker outage is ridden out up to a timeout.
+ * {@link #state()} and {@link #isReady()} serve health probes.
+ *
+ * <p>Thread-safety: {@link #runLoop()} runs on the calling thread and may be called once; {@link #close()},
+ * {@link #state()}, {@link #isReady()} and {@link #hasConsumedAllMessages()} are safe from any thread, including a
+ * signal handler or shutdown hook.
  * To scale out, run more instances (other threads, processes or machines): with other {@code inputPartitions}, or
  * all with {@code groupManaged()} so that the consumer group shares the partitions among them.
  */
@@ -160,6 +166,7 @@ public final class TopicProcessor implements AutoCloseable {
         }
         loop.requestStop();
         if (!started.get()) {
+            loop.closedBeforeRun();
             ProcessorLoop.releasePartitions(config);
             return;
         }
@@ -189,6 +196,29 @@ public final class TopicProcessor implements AutoCloseable {
      */
     public boolean hasConsumedAllMessages() {
         return loop.hasConsumedAllMessages();
+    }
+
+    /**
+     * Returns the lifecycle state: CREATED, STARTING, RUNNING, REBALANCING (group-managed), CLOSING, then CLOSED or
+     * FAILED. Safe from any thread; meant for health checks and dashboards.
+     */
+    public ProcessorState state() {
+        return loop.status().state();
+    }
+
+    /**
+     * Returns whether the processor is ready: {@link ProcessorState#RUNNING} and its last request to the Kafka
+     * cluster (a commit, or the check it makes after 2 s without any answer) succeeded. False while starting,
+     * rebalancing, riding out a broker outage, closing and after it stopped. Use it for a readiness probe; use
+     * {@code !state().isTerminal()} for a liveness probe. Safe from any thread.
+     */
+    public boolean isReady() {
+        return loop.status().isReady();
+    }
+
+    /** Returns the failure that stopped the processor (the one {@link #runLoop()} threw), if it failed. */
+    public Optional<KasperException> failure() {
+        return loop.status().failure();
     }
 
     /** Returns the configuration. */

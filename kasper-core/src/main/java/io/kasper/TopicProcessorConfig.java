@@ -42,6 +42,11 @@ public final class TopicProcessorConfig {
     public static final Duration DEFAULT_BATCH_WAIT_DURATION = Duration.ofSeconds(5);
     /** Default {@code closeTimeout}: how long closing waits for outstanding acknowledgements and the final commit. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Default {@code maxUncommittedBatches}: batches of one partition processed but not yet committed. Also the most
+     * batches of a partition that a fault (crash, broker outage, failed produce) can make Kasper deliver again.
+     */
+    public static final int DEFAULT_MAX_UNCOMMITTED_BATCHES = 4;
     /** Prefix of the consumer group id; the topic processor name follows it. */
     public static final String CONSUMER_GROUP_PREFIX = "kasper-topic-processor-";
     /**
@@ -66,6 +71,8 @@ public final class TopicProcessorConfig {
     private final boolean groupManaged;
     private final String groupInstanceId;
     private final PartitionListener partitionListener;
+    private final ErrorPolicy errorPolicy;
+    private final int maxUncommittedBatches;
 
     private TopicProcessorConfig(Builder b) {
         this.topicProcessorName = b.topicProcessorName;
@@ -83,6 +90,8 @@ public final class TopicProcessorConfig {
         this.groupManaged = b.groupManaged;
         this.groupInstanceId = b.groupInstanceId;
         this.partitionListener = b.partitionListener;
+        this.errorPolicy = b.errorPolicy;
+        this.maxUncommittedBatches = b.maxUncommittedBatches;
     }
 
     /** Returns a new builder with every field at its default. */
@@ -148,6 +157,19 @@ public final class TopicProcessorConfig {
         return closeTimeout;
     }
 
+    /** Returns how failures are handled: poison messages, transient failures, broker outages. */
+    public ErrorPolicy errorPolicy() {
+        return errorPolicy;
+    }
+
+    /**
+     * Returns how many batches of one partition may be processed but not yet committed; processing of that partition
+     * waits beyond it. 1 means each batch is committed before the next one of its partition is processed.
+     */
+    public int maxUncommittedBatches() {
+        return maxUncommittedBatches;
+    }
+
     /** Returns the registry that receives Kasper's metrics (a no-op registry when none was given). */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
@@ -174,7 +196,8 @@ public final class TopicProcessorConfig {
                 + ", inputTopics=" + inputTopics + ", " + (groupManaged ? "groupManaged" + (groupInstanceId == null ? ""
                 : ", groupInstanceId=" + groupInstanceId) : "inputPartitions=" + inputPartitions)
                 + ", batchSize=" + batchSize
-                + ", batchWaitDuration=" + batchWaitDuration + "}";
+                + ", batchWaitDuration=" + batchWaitDuration + ", maxUncommittedBatches=" + maxUncommittedBatches
+                + ", " + errorPolicy + "}";
     }
 
     /**
@@ -195,6 +218,8 @@ public final class TopicProcessorConfig {
         private boolean groupManaged;
         private String groupInstanceId;
         private PartitionListener partitionListener;
+        private ErrorPolicy errorPolicy = ErrorPolicy.defaults();
+        private int maxUncommittedBatches = DEFAULT_MAX_UNCOMMITTED_BATCHES;
         private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
         private final Map<String, Object> consumerProperties = new LinkedHashMap<>();
         private final Map<String, Object> producerProperties = new LinkedHashMap<>();
@@ -337,6 +362,32 @@ public final class TopicProcessorConfig {
         }
 
         /**
+         * Sets how failures are handled: poison messages (fail, skip or dead-letter), retries of transient failures,
+         * the broker outage timeout. Default {@link ErrorPolicy#defaults()}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder errorPolicy(ErrorPolicy policy) {
+            this.errorPolicy = policy;
+            return this;
+        }
+
+        /**
+         * Sets how many batches of one partition may be processed but not yet committed (their output awaits
+         * acknowledgement, or their commit is under way). Higher keeps a partition busy while acknowledgements travel;
+         * 1 bounds what a crash or outage can make Kasper deliver again to one batch per partition. Default
+         * {@value TopicProcessorConfig#DEFAULT_MAX_UNCOMMITTED_BATCHES}.
+         *
+         * @param batches at least 1
+         * @return this builder
+         */
+        public Builder maxUncommittedBatches(int batches) {
+            this.maxUncommittedBatches = batches;
+            return this;
+        }
+
+        /**
          * Sets how long closing waits for outstanding acknowledgements and the final commit. Default 30 s.
          *
          * @param timeout positive
@@ -434,6 +485,10 @@ public final class TopicProcessorConfig {
             }
             validatePositive("batchWaitDuration", batchWaitDuration, errors);
             validatePositive("closeTimeout", closeTimeout, errors);
+            if (maxUncommittedBatches < 1) {
+                errors.add("maxUncommittedBatches must be at least 1, was " + maxUncommittedBatches);
+            }
+            validateErrorPolicy(errors);
             KafkaPropertyRules.check("kafkaProperties", kafkaProperties, errors);
             KafkaPropertyRules.check("consumerProperties", consumerProperties, errors);
             KafkaPropertyRules.check("producerProperties", producerProperties, errors);
@@ -441,6 +496,27 @@ public final class TopicProcessorConfig {
                 throw new InvalidConfigException("invalid TopicProcessorConfig: " + String.join("; ", errors));
             }
             return new TopicProcessorConfig(this);
+        }
+
+        private void validateErrorPolicy(List<String> errors) {
+            if (errorPolicy == null) {
+                errors.add("errorPolicy must be set, was null (ErrorPolicy.defaults() fails on poison messages)");
+                return;
+            }
+            errorPolicy.deadLetterTopic().filter(topic -> inputTopics != null && inputTopics.contains(topic))
+                    .ifPresent(topic -> errors.add("errorPolicy.deadLetterTopic must not be an input topic, was '"
+                            + topic + "' and inputTopics " + quoteAll(inputTopics)));
+            if (groupManaged) {
+                long maxPollInterval = KafkaPropertyRules.maxPollIntervalMillis(kafkaProperties, consumerProperties);
+                long backoff = errorPolicy.totalBackoff().toMillis();
+                if (backoff >= maxPollInterval / 2) {
+                    errors.add("errorPolicy retries must wait less than half of max.poll.interval.ms ("
+                            + maxPollInterval + " ms) in group-managed mode, or the group removes the member while it "
+                            + "waits, but maxRetries " + errorPolicy.maxRetries() + " with retryBackoff "
+                            + errorPolicy.retryBackoff() + ".." + errorPolicy.maxRetryBackoff() + " wait " + backoff
+                            + " ms (lower maxRetries or retryBackoff, or raise max.poll.interval.ms)");
+                }
+            }
         }
 
         private void validateName(List<String> errors) {
@@ -547,7 +623,8 @@ public final class TopicProcessorConfig {
                 && consumerProperties.equals(other.consumerProperties)
                 && producerProperties.equals(other.producerProperties) && meterRegistry == other.meterRegistry
                 && groupManaged == other.groupManaged && Objects.equals(groupInstanceId, other.groupInstanceId)
-                && partitionListener == other.partitionListener;
+                && partitionListener == other.partitionListener && errorPolicy.equals(other.errorPolicy)
+                && maxUncommittedBatches == other.maxUncommittedBatches;
     }
 
     @Override

@@ -189,4 +189,43 @@ class TopicProcessorConfigTest {
         assertThat(config.batchSize()).isEqualTo(1000);
         assertThatThrownBy(() -> config.inputTopics().add("x")).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void errorPolicyAndMaxUncommittedBatchesHaveDocumentedDefaults() {
+        TopicProcessorConfig config = valid().build();
+
+        assertThat(config.errorPolicy()).isEqualTo(ErrorPolicy.defaults());
+        assertThat(config.maxUncommittedBatches()).isEqualTo(TopicProcessorConfig.DEFAULT_MAX_UNCOMMITTED_BATCHES)
+                .isEqualTo(4);
+    }
+
+    @Test
+    void rejectsMaxUncommittedBatchesBelowOneAndANullErrorPolicy() {
+        assertThatThrownBy(() -> valid().maxUncommittedBatches(0).errorPolicy(null).build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid TopicProcessorConfig: maxUncommittedBatches must be at least 1, was 0; "
+                        + "errorPolicy must be set, was null (ErrorPolicy.defaults() fails on poison messages)");
+    }
+
+    @Test
+    void rejectsAnInputTopicAsDeadLetterTopic() {
+        assertThatThrownBy(() -> valid().errorPolicy(ErrorPolicy.builder().deadLetterTopic("tweets").build()).build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid TopicProcessorConfig: errorPolicy.deadLetterTopic must not be an input topic, "
+                        + "was 'tweets' and inputTopics ['tweets', 'followers']");
+    }
+
+    @Test
+    void rejectsRetriesThatWaitLongerThanHalfTheMaxPollIntervalInGroupManagedMode() {
+        ErrorPolicy slow = ErrorPolicy.builder().maxRetries(3)
+                .retryBackoff(Duration.ofSeconds(10), Duration.ofSeconds(10)).build();
+
+        assertThatThrownBy(() -> valid().inputPartitions().groupManaged().errorPolicy(slow)
+                .consumerProperty("max.poll.interval.ms", "60000").build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid TopicProcessorConfig: errorPolicy retries must wait less than half of "
+                        + "max.poll.interval.ms (60000 ms) in group-managed mode, or the group removes the member "
+                        + "while it waits, but maxRetries 3 with retryBackoff PT10S..PT10S wait 30000 ms (lower maxRetries or retryBackoff, or raise max.poll.interval.ms)");
+        assertThat(valid().inputPartitions().groupManaged().errorPolicy(slow).build().errorPolicy()).isEqualTo(slow);
+    }
 }

@@ -1,29 +1,51 @@
 package io.kasper.internal;
 
 import io.kasper.BatchFailedException;
+import io.kasper.ErrorPolicy;
+import io.kasper.KasperException;
 import io.kasper.MessageProcessor;
+import io.kasper.PoisonMessageException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs closed batches through their {@link MessageProcessor}, hands the buffered output to the producer, and tracks
  * acknowledgements until a batch's offsets may be committed. Shared by the {@code TopicProcessor} loop and the test
- * driver, so that both process, fail and release offsets the same way.
+ * driver, so that both process, retry, set poison messages aside, fail and release offsets the same way.
+ *
+ * <p>One batch may take several calls of {@code process}: after a {@link PoisonMessageException} (policy SKIP or
+ * DEAD_LETTER) the processor is called again without the poison records, and after a transient failure (see
+ * {@link ErrorPolicy#isTransient}) it is called again with the same records after a backoff. The output buffered by a
+ * failed call is discarded; the batch completes with the output of its last call.
  *
  * <p>Internal API. Thread-safety: not thread-safe; owned by one loop thread (acks complete on other threads).
  */
 public final class BatchRunner implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
+
     private final String processorName;
     private final Map<Integer, MessageProcessor> processors;
     private final Producer<byte[], byte[]> producer;
     private final ProcessorMetrics metrics;
+    private final ErrorPolicy policy;
+    private final RetryPause pause;
+    private final PoisonHandler poisonHandler;
     private final CommitTracker tracker = new CommitTracker();
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
 
@@ -34,13 +56,18 @@ public final class BatchRunner implements AutoCloseable {
      * @param processors the processor of every partition number
      * @param producer the producer of output messages (acks=all)
      * @param registry receives the batch metrics; they are removed on {@link #close()}
+     * @param policy what to do with poison messages and transient failures
+     * @param pause waits between attempts of a batch
      */
     public BatchRunner(String processorName, Map<Integer, MessageProcessor> processors,
-            Producer<byte[], byte[]> producer, MeterRegistry registry) {
+            Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause) {
         this.processorName = processorName;
         this.processors = Map.copyOf(processors);
         this.producer = producer;
         this.metrics = new ProcessorMetrics(registry, processorName);
+        this.policy = policy;
+        this.pause = pause;
+        this.poisonHandler = new PoisonHandler(processorName, policy, producer, metrics);
     }
 
     ProcessorMetrics metrics() {
@@ -48,45 +75,133 @@ public final class BatchRunner implements AutoCloseable {
     }
 
     /**
-     * Processes a batch and hands its output to the producer without waiting for acknowledgements.
+     * Processes a batch and hands its output to the producer without waiting for acknowledgements. Poison messages
+     * and transient failures are handled by the {@link ErrorPolicy}; when the pause between retries is cut short by a
+     * stop request, the batch is left uncommitted (it is processed again after a restart) and this returns normally.
      *
      * @param batch the closed batch
-     * @throws BatchFailedException when the processor throws; the batch is then never released for commit
+     * @throws BatchFailedException when the processor throws (after any retries), or a poison message meets policy
+     *     FAIL; the batch is then never released for commit
      */
     public void run(Batch batch) {
         InFlightBatch inFlight = tracker.open(batch);
-        BatchSender sender = new BatchSender(producer, inFlight);
+        MessageProcessor processor = processors.get(batch.partition());
+        List<ConsumerRecord<byte[], byte[]>> remaining = batch.records();
+        List<PoisonHandler.Poisoned> poisoned = new ArrayList<>();
+        int retries = 0;
         long start = System.nanoTime();
-        try {
-            processors.get(batch.partition()).process(batch.records(), sender);
-        } catch (Throwable t) { // an AssertionError in user code must fail the batch too
-            sender.discard();
-            inFlight.abandon(t);
-            if (t instanceof VirtualMachineError vmError) {
-                throw vmError;
+        while (true) {
+            BatchSender sender = new BatchSender(producer, inFlight);
+            try {
+                if (!remaining.isEmpty()) { // a batch of poison only is complete without a call
+                    processor.process(remaining, sender);
+                }
+                poisonHandler.dispose(poisoned, inFlight);
+                sender.complete();
+                metrics.batch(batch.partition(), batch.size(), System.nanoTime() - start);
+                batch.counts().forEach(metrics::incoming);
+                return;
+            } catch (Throwable t) { // an AssertionError in user code must fail the batch too
+                sender.discard();
+                if (t instanceof VirtualMachineError vmError) {
+                    inFlight.abandon(vmError);
+                    throw vmError;
+                }
+                if (inFlight.failure() != null) {
+                    // output flushed by this call failed; the next call produces the batch's output again
+                    inFlight = tracker.reopen(inFlight);
+                }
+                if (t instanceof PoisonMessageException poison) {
+                    remaining = setAside(poison, remaining, poisoned, inFlight);
+                    continue;
+                }
+                if (ErrorPolicy.isTransient(t) && retries < policy.maxRetries()) {
+                    retries++;
+                    if (retryAfterPause(batch, retries, t)) {
+                        continue;
+                    }
+                    inFlight.abandon(new CancellationException("stopped while retrying " + batch));
+                    return;
+                }
+                inFlight.abandon(t);
+                throw failure(batch, retries == 0 ? "MessageProcessor threw"
+                        : "MessageProcessor threw after " + retries + " retries", t);
             }
-            throw failure(batch, "MessageProcessor threw", t);
         }
-        metrics.batch(batch.partition(), batch.size(), System.nanoTime() - start);
-        batch.counts().forEach(metrics::incoming);
-        sender.complete();
+    }
+
+    /** Sets the records a poison exception names aside and returns the rest, or fails the batch under policy FAIL. */
+    private List<ConsumerRecord<byte[], byte[]>> setAside(PoisonMessageException poison,
+            List<ConsumerRecord<byte[], byte[]>> remaining, List<PoisonHandler.Poisoned> poisoned,
+            InFlightBatch inFlight) {
+        Batch batch = inFlight.batch();
+        if (!poisonHandler.setsAside()) {
+            poisonHandler.countFailing(poison);
+            inFlight.abandon(poison);
+            throw failure(batch, "MessageProcessor rejected a poison message (errorPolicy poisonPolicy FAIL)", poison);
+        }
+        List<ConsumerRecord<byte[], byte[]>> named;
+        try {
+            named = poisonHandler.named(remaining, poison);
+        } catch (KasperException e) {
+            inFlight.abandon(e);
+            throw failure(batch, "MessageProcessor threw", e);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : named) {
+            poisoned.add(new PoisonHandler.Poisoned(record, poison));
+        }
+        Set<ConsumerRecord<byte[], byte[]>> drop = Collections.newSetFromMap(new IdentityHashMap<>());
+        drop.addAll(named);
+        List<ConsumerRecord<byte[], byte[]>> rest = new ArrayList<>(remaining.size() - named.size());
+        for (ConsumerRecord<byte[], byte[]> record : remaining) {
+            if (!drop.contains(record)) {
+                rest.add(record);
+            }
+        }
+        return Collections.unmodifiableList(rest);
+    }
+
+    private boolean retryAfterPause(Batch batch, int retry, Throwable cause) {
+        Duration wait = policy.backoff(retry);
+        metrics.retry(batch.partition());
+        LOG.warn("TopicProcessor '{}': transient failure processing {}, retry {} of {} in {} ms: {}", processorName,
+                batch, retry, policy.maxRetries(), wait.toMillis(), cause.toString());
+        try {
+            return pause.pause(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
      * Releases the offsets of every batch completed in order, and reports a failed one.
      *
+     * @return the number of batches released
      * @throws BatchFailedException when a batch's output could not be produced
      */
-    public void harvest() {
+    public int harvest() {
+        int[] released = {0};
         InFlightBatch failed = tracker.harvest(done -> {
             metrics.produced(done.batch().partition(), System.nanoTime() - done.producedNanos());
             metrics.outgoing(done.acks());
             completed.putAll(done.batch().commitOffsets());
+            released[0]++;
         });
-        if (failed != null) {
+        if (failed != null && !(failed.failure() instanceof CancellationException)) {
             metrics.outgoing(failed.acks());
             throw failure(failed.batch(), "output could not be produced", failed.failure());
         }
+        return released[0];
+    }
+
+    /**
+     * Tells the runner which offsets are committed, so that batches released earlier stop counting as uncommitted.
+     *
+     * @param committedOffset the committed offset of a topic-partition (-1 or less when none)
+     */
+    public void committed(ToLongFunction<TopicPartition> committedOffset) {
+        tracker.committed(committedOffset);
     }
 
     /** Returns and forgets the offsets released by {@link #harvest()} since the last call. */
@@ -104,7 +219,10 @@ public final class BatchRunner implements AutoCloseable {
         return Map.copyOf(completed);
     }
 
-    /** Returns the number of batches of {@code partition} awaiting acknowledgement or an earlier batch. */
+    /**
+     * Returns the number of batches of {@code partition} not yet committed: awaiting acknowledgement, an earlier
+     * batch, or the commit of their offsets.
+     */
     public int inFlight(int partition) {
         return tracker.inFlight(partition);
     }

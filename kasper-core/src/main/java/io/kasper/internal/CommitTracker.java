@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -24,6 +25,8 @@ final class CommitTracker {
 
     private final Map<Integer, ArrayDeque<InFlightBatch>> queues = new TreeMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> releasable = new HashMap<>();
+    /** Per partition number, the commit offsets of released batches whose commit is not yet confirmed. */
+    private final Map<Integer, ArrayDeque<Map<TopicPartition, OffsetAndMetadata>>> uncommitted = new HashMap<>();
 
     InFlightBatch open(Batch batch) {
         InFlightBatch inFlight = new InFlightBatch(batch);
@@ -31,10 +34,38 @@ final class CommitTracker {
         return inFlight;
     }
 
-    /** Returns the number of batches of {@code partition} not yet released. */
+    /**
+     * Replaces a batch's tracking, when its output failed and the batch is processed again: acknowledgements still
+     * due for the first attempt no longer count.
+     *
+     * @return the new tracking, in the old one's place in the partition's queue
+     */
+    InFlightBatch reopen(InFlightBatch old) {
+        ArrayDeque<InFlightBatch> queue = queues.get(old.batch().partition());
+        if (queue == null || queue.peekLast() != old) {
+            throw new IllegalStateException("only the latest batch of a partition can be reopened: " + old.batch());
+        }
+        queue.pollLast();
+        InFlightBatch fresh = new InFlightBatch(old.batch());
+        queue.addLast(fresh);
+        return fresh;
+    }
+
+    /** Returns the number of batches of {@code partition} not yet committed (in flight, or released). */
     int inFlight(int partition) {
         ArrayDeque<InFlightBatch> queue = queues.get(partition);
-        return queue == null ? 0 : queue.size();
+        ArrayDeque<Map<TopicPartition, OffsetAndMetadata>> released = uncommitted.get(partition);
+        return (queue == null ? 0 : queue.size()) + (released == null ? 0 : released.size());
+    }
+
+    /** Forgets released batches whose every offset is now committed. */
+    void committed(ToLongFunction<TopicPartition> committedOffset) {
+        for (ArrayDeque<Map<TopicPartition, OffsetAndMetadata>> released : uncommitted.values()) {
+            while (!released.isEmpty() && released.peekFirst().entrySet().stream()
+                    .allMatch(e -> committedOffset.applyAsLong(e.getKey()) >= e.getValue().offset())) {
+                released.pollFirst();
+            }
+        }
     }
 
     boolean isEmpty() {
@@ -57,7 +88,9 @@ final class CommitTracker {
                     break;
                 }
                 queue.pollFirst();
-                releasable.putAll(head.batch().commitOffsets());
+                Map<TopicPartition, OffsetAndMetadata> offsets = head.batch().commitOffsets();
+                releasable.putAll(offsets);
+                uncommitted.computeIfAbsent(head.batch().partition(), p -> new ArrayDeque<>()).addLast(offsets);
                 onCompleted.accept(head);
             }
         }
@@ -82,6 +115,7 @@ final class CommitTracker {
      */
     void forget(Set<Integer> partitions) {
         queues.keySet().removeAll(partitions);
+        uncommitted.keySet().removeAll(partitions);
         releasable.keySet().removeIf(tp -> partitions.contains(tp.partition()));
     }
 

@@ -63,6 +63,11 @@ final class KafkaClientProperties {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // The producer retries output (idempotently, in order) for as long as the processor rides out an outage.
+        long outageMillis = config.errorPolicy().brokerOutageTimeout().toMillis();
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, outageMillis));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, outageMillis / 2));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(60_000, outageMillis));
         props.putAll(config.kafkaProperties());
         props.putAll(config.producerProperties());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

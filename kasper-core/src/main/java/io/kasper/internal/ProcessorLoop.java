@@ -5,7 +5,9 @@ import io.kasper.KasperException;
 import io.kasper.MessageProcessor;
 import io.kasper.TopicProcessorConfig;
 import java.time.Duration;
+import io.kasper.ProcessorState;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -44,8 +47,9 @@ public final class ProcessorLoop {
     private static final long IDLE_POLL_MILLIS = 100;
     /** Poll while acknowledgements are outstanding: they complete on another thread and must be noticed soon. */
     private static final long BUSY_POLL_MILLIS = 2;
-    /** Batches of one partition that may await acks at once; beyond it the partition is paused (bounded memory). */
-    static final int MAX_IN_FLIGHT_BATCHES_PER_PARTITION = 4;
+    /** First wait before a failed commit is tried again; it doubles up to {@link #MAX_COMMIT_BACKOFF_NANOS}. */
+    private static final long COMMIT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_COMMIT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** How often lag and {@link #hasConsumedAllMessages()} are refreshed: often enough to be current, rarely
      *  enough to stay off the hot path of a loop that spins every few milliseconds. */
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -56,7 +60,12 @@ public final class ProcessorLoop {
     private final String name;
     private final Assignment assignment;
     private final BatchAssembler assembler;
+    private final ProcessorStatus status = new ProcessorStatus();
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopRequested;
+    private int failedCommits;
+    private long nextCommitNanos;
+    private BrokerWatch watch;
     private volatile boolean consumedAll;
     private long lastProgressNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
     private boolean commitInFlight;
@@ -116,6 +125,18 @@ public final class ProcessorLoop {
     /** Asks the loop to finish: it stops polling, waits for outstanding acks, commits and returns. Any thread. */
     public void requestStop() {
         stopRequested = true;
+        status.closing();
+        stopSignal.countDown();
+    }
+
+    /** Marks a loop that was closed before it ever ran as closed. */
+    public void closedBeforeRun() {
+        status.stopped(null);
+    }
+
+    /** Returns the loop's state, failure and readiness; safe from any thread. */
+    public ProcessorStatus status() {
+        return status;
     }
 
     /** Returns whether every assigned input partition's committed offset has reached its high-water mark. */
@@ -147,7 +168,11 @@ public final class ProcessorLoop {
         } catch (RuntimeException e) {
             failure = new KasperException("TopicProcessor '" + name + "' failed: " + e, e);
         }
-        failure = shutdown(failure);
+        try {
+            failure = shutdown(failure);
+        } finally {
+            status.stopped(failure);
+        }
         if (failure != null) {
             LOG.error("TopicProcessor '{}' stopped on failure: {}", name, failure.getMessage(), failure);
             throw failure;
@@ -155,12 +180,18 @@ public final class ProcessorLoop {
     }
 
     private void start() {
+        status.move(ProcessorState.STARTING);
         consumer = new KafkaConsumer<>(clients.consumer());
         producer = new KafkaProducer<>(clients.producer());
-        runner = new BatchRunner(name, processors, producer, config.meterRegistry());
+        runner = new BatchRunner(name, processors, producer, config.meterRegistry(), config.errorPolicy(),
+                wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS));
         metrics = runner.metrics();
+        metrics.readiness(status);
+        metrics.produceRetries(producer);
+        watch = new BrokerWatch(name, config.bootstrapServers(), config.errorPolicy().brokerOutageTimeout(), status,
+                System.nanoTime());
         rebalance = new RebalanceHandler(name, config.closeTimeout(), config.partitionListener(), assignment,
-                assembler, runner, consumer);
+                assembler, runner, consumer, status);
         if (config.isGroupManaged()) {
             consumer.subscribe(config.inputTopics(), rebalance);
             LOG.info("TopicProcessor '{}' started: joining group '{}' (group-managed assignment{}), topics {}, "
@@ -185,6 +216,7 @@ public final class ProcessorLoop {
         }
         rebalance.staticAssigned(new TreeSet<>(config.inputPartitions()));
         rebalance.rethrowFailure();
+        status.move(ProcessorState.RUNNING);
         LOG.info("TopicProcessor '{}' started: group '{}', topics {}, partitions {}, batchSize {}, "
                         + "batchWaitDuration {}, starting offsets {}", name, config.consumerGroupId(),
                 config.inputTopics(), config.inputPartitions(), config.batchSize(), config.batchWaitDuration(),
@@ -192,7 +224,9 @@ public final class ProcessorLoop {
     }
 
     private void step() {
-        runner.harvest();
+        if (runner.harvest() > 0) {
+            watch.contact(System.nanoTime());
+        }
         commitAsync();
         long now = System.nanoTime();
         long waitMillis = runner.isIdle() && !commitInFlight
@@ -201,11 +235,16 @@ public final class ProcessorLoop {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(waitMillis));
         rebalance.rethrowFailure();
         now = System.nanoTime();
+        if (!records.isEmpty()) {
+            watch.contact(now);
+        } else {
+            watch.check(consumer, probePartitions(), now);
+        }
         for (TopicPartition tp : records.partitions()) {
             assembler.add(records.records(tp), now);
         }
         for (Batch batch : assembler.takeDue(now,
-                p -> runner.inFlight(p) < MAX_IN_FLIGHT_BATCHES_PER_PARTITION)) {
+                p -> runner.inFlight(p) < config.maxUncommittedBatches())) {
             runner.run(batch);
             if (stopRequested) {
                 break;
@@ -218,8 +257,21 @@ public final class ProcessorLoop {
         }
     }
 
+    /** Partitions whose end offsets the broker watch asks for: the owned ones, else partition 0 of each topic. */
+    private Collection<TopicPartition> probePartitions() {
+        Collection<TopicPartition> owned = assignment.topicPartitions();
+        if (!owned.isEmpty()) {
+            return owned;
+        }
+        List<TopicPartition> first = new ArrayList<>();
+        for (String topic : config.inputTopics()) {
+            first.add(new TopicPartition(topic, 0));
+        }
+        return first;
+    }
+
     private void commitAsync() {
-        if (commitInFlight) {
+        if (commitInFlight || failedCommits > 0 && System.nanoTime() < nextCommitNanos) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = runner.drainReleasable();
@@ -231,12 +283,30 @@ public final class ProcessorLoop {
         long start = System.nanoTime();
         consumer.commitAsync(offsets, (result, exception) -> {
             commitInFlight = false;
-            metrics.commit(System.nanoTime() - start);
+            long end = System.nanoTime();
+            metrics.commit(end - start);
             if (exception == null) {
                 offsets.forEach((tp, om) -> assignment.committed(tp, om.offset()));
+                runner.committed(assignment::committed);
+                watch.contact(end);
+                if (failedCommits > 0) {
+                    LOG.info("TopicProcessor '{}': commits succeed again after {} failed attempt(s)", name,
+                            failedCommits);
+                    failedCommits = 0;
+                }
             } else {
-                LOG.warn("TopicProcessor '{}': commit of {} failed, will retry while the partitions are still owned: "
-                        + "{}", name, offsets, exception.toString());
+                failedCommits++;
+                metrics.commitFailure();
+                watch.failedRequest(end);
+                nextCommitNanos = end + Math.min(MAX_COMMIT_BACKOFF_NANOS,
+                        COMMIT_BACKOFF_NANOS << Math.min(failedCommits - 1, 10));
+                if (failedCommits == 1) {
+                    LOG.warn("TopicProcessor '{}': commit of {} failed, retrying with backoff while the partitions "
+                            + "are still owned: {}", name, offsets, exception.toString());
+                } else {
+                    LOG.debug("TopicProcessor '{}': commit attempt {} failed: {}", name, failedCommits,
+                            exception.toString());
+                }
                 // After a rebalance, an old offset must not overwrite what the partition's next owner commits.
                 offsets.keySet().removeIf(tp -> !assignment.owns(tp) || offsets.get(tp).offset()
                         <= assignment.committed(tp));
@@ -279,7 +349,8 @@ public final class ProcessorLoop {
      * failed one of its partition), and closes the clients.
      */
     private KasperException shutdown(KasperException failure) {
-        Duration timeout = config.closeTimeout();
+        // With no broker answering, waiting for acks or a final commit only delays the failure.
+        Duration timeout = watch != null && watch.isUnreachable() ? Duration.ZERO : config.closeTimeout();
         boolean drained = false;
         if (rebalance != null) {
             rebalance.closing();

@@ -1,18 +1,24 @@
 package io.kasper.internal;
 
 import io.kasper.KasperMetrics;
+import io.kasper.PoisonPolicy;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -32,6 +38,9 @@ final class ProcessorMetrics implements AutoCloseable {
     private final Map<Integer, Timer> processTimes = new ConcurrentHashMap<>();
     private final Map<Integer, Timer> produceTimes = new ConcurrentHashMap<>();
     private final Timer commitTime;
+    private final Counter commitFailures;
+    private final Map<TopicPartition, Map<PoisonPolicy, Counter>> poison = new ConcurrentHashMap<>();
+    private final Map<Integer, Counter> retries = new ConcurrentHashMap<>();
 
     ProcessorMetrics(MeterRegistry registry, String processor) {
         this.registry = registry;
@@ -39,6 +48,53 @@ final class ProcessorMetrics implements AutoCloseable {
         this.commitTime = remember(Timer.builder(KasperMetrics.COMMIT_TIME)
                 .description("offset commit round trip").tag(KasperMetrics.TAG_PROCESSOR, processor)
                 .register(registry));
+        this.commitFailures = remember(Counter.builder(KasperMetrics.COMMIT_FAILURES)
+                .description("failed offset commits (retried with backoff)").tag(KasperMetrics.TAG_PROCESSOR, processor)
+                .register(registry));
+    }
+
+    void poison(TopicPartition tp, PoisonPolicy policy) {
+        poison.computeIfAbsent(tp, k -> new ConcurrentHashMap<>()).computeIfAbsent(policy, p -> remember(
+                Counter.builder(KasperMetrics.MESSAGES_POISON).description("poison messages")
+                        .tags(tags(tp)).tag(KasperMetrics.TAG_POLICY, p.name().toLowerCase(Locale.ROOT))
+                        .register(registry))).increment();
+    }
+
+    void retry(int partition) {
+        perPartition(retries, partition, p -> Counter.builder(KasperMetrics.BATCH_RETRIES)
+                .description("process calls repeated after a transient failure").tags(partitionTags(p))
+                .register(registry)).increment();
+    }
+
+    void commitFailure() {
+        commitFailures.increment();
+    }
+
+    /** Registers the readiness gauge. */
+    void readiness(ProcessorStatus status) {
+        remember(Gauge.builder(KasperMetrics.PROCESSOR_READY, status, s -> s.isReady() ? 1 : 0)
+                .description("1 while the processor is running and reaches the cluster")
+                .tag(KasperMetrics.TAG_PROCESSOR, processor).register(registry));
+    }
+
+    /** Registers the producer's retry count. */
+    void produceRetries(Producer<?, ?> producer) {
+        remember(FunctionCounter.builder(KasperMetrics.PRODUCE_RETRIES, producer, ProcessorMetrics::recordRetries)
+                .description("output records sent again after a transient error")
+                .tag(KasperMetrics.TAG_PROCESSOR, processor).register(registry));
+    }
+
+    private static double recordRetries(Producer<?, ?> producer) {
+        try {
+            for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
+                if (e.getKey().name().equals("record-retry-total") && e.getKey().group().equals("producer-metrics")) {
+                    return ((Number) e.getValue().metricValue()).doubleValue();
+                }
+            }
+        } catch (RuntimeException e) {
+            // a closed producer has no metrics any more
+        }
+        return 0;
     }
 
     void incoming(TopicPartition tp, long count) {

@@ -2,6 +2,7 @@ package io.kasper.internal;
 
 import io.kasper.KasperException;
 import io.kasper.PartitionListener;
+import io.kasper.ProcessorState;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,12 +42,15 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private final BatchAssembler assembler;
     private final BatchRunner runner;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final ProcessorStatus status;
     private final Set<TopicPartition> gauged = new HashSet<>();
     private KasperException failure;
     private boolean closing;
 
     RebalanceHandler(String name, Duration timeout, Optional<PartitionListener> listener, Assignment assignment,
-            BatchAssembler assembler, BatchRunner runner, KafkaConsumer<byte[], byte[]> consumer) {
+            BatchAssembler assembler, BatchRunner runner, KafkaConsumer<byte[], byte[]> consumer,
+            ProcessorStatus status) {
+        this.status = status;
         this.name = name;
         this.timeout = timeout;
         this.listener = listener;
@@ -76,15 +80,22 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         guarded("onPartitionsAssigned", partitions, () -> assigned(partitions));
+        status.move(ProcessorState.RUNNING);
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (!closing) {
+            status.move(ProcessorState.REBALANCING);
+        }
         guarded("onPartitionsRevoked", partitions, () -> revoked(partitions));
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        if (!closing) {
+            status.move(ProcessorState.REBALANCING);
+        }
         guarded("onPartitionsLost", partitions, () -> lost(partitions));
     }
 

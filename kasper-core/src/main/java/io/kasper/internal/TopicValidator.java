@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Checks a configuration against the cluster before anything is consumed: every input topic exists, all have the same
- * partition count, and every configured partition is in range. Thread-safe (stateless).
+ * partition count, every configured partition is in range, and the dead-letter topic, if any, exists. Thread-safe
+ * (stateless).
  */
 final class TopicValidator {
 
@@ -36,10 +38,12 @@ final class TopicValidator {
     static int validate(TopicProcessorConfig config, KafkaClientProperties clients) {
         Map<String, Integer> counts = new TreeMap<>();
         List<String> missing = new ArrayList<>();
+        Optional<String> deadLetterTopic = config.errorPolicy().deadLetterTopic();
+        List<String> topics = new ArrayList<>(config.inputTopics());
+        deadLetterTopic.ifPresent(topics::add);
         try (Admin admin = Admin.create(clients.admin())) {
-            Map<String, KafkaFuture<TopicDescription>> futures =
-                    admin.describeTopics(config.inputTopics()).topicNameValues();
-            for (String topic : config.inputTopics()) {
+            Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(topics).topicNameValues();
+            for (String topic : topics) {
                 try {
                     counts.put(topic, futures.get(topic).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                             .partitions().size());
@@ -59,6 +63,12 @@ final class TopicValidator {
                 }
             }
         }
+        if (deadLetterTopic.isPresent() && missing.remove(deadLetterTopic.get())) {
+            throw new InvalidConfigException("errorPolicy.deadLetterTopic must exist, but '" + deadLetterTopic.get()
+                    + "' does not exist on " + config.bootstrapServers()
+                    + (missing.isEmpty() ? "" : "; inputTopics must exist, but " + quoted(missing) + " do not"));
+        }
+        deadLetterTopic.ifPresent(counts::remove);
         if (!missing.isEmpty()) {
             throw new InvalidConfigException("inputTopics must exist, but " + quoted(missing)
                     + (missing.size() == 1 ? " does" : " do") + " not exist on " + config.bootstrapServers());

@@ -108,4 +108,35 @@ class CommitTrackerTest {
         assertThat(batch.acks()).containsOnlyKeys("out");
         assertThat(batch.acks().get("out")[3]).isEqualTo(2);
     }
+
+    @Test
+    void releasedBatchesCountAsUncommittedUntilTheirOffsetsAreCommitted() {
+        CommitTracker tracker = new CommitTracker();
+        tracker.open(batch(0, 0, 10)).seal();
+        tracker.open(batch(0, 10, 10)).seal();
+        tracker.harvest(b -> { });
+        tracker.drainReleasable();
+
+        assertThat(tracker.inFlight(0)).isEqualTo(2);
+
+        tracker.committed(tp -> tp.equals(T0) ? 10 : -1);
+        assertThat(tracker.inFlight(0)).isEqualTo(1);
+
+        tracker.committed(tp -> tp.equals(T0) ? 20 : -1);
+        assertThat(tracker.inFlight(0)).isZero();
+    }
+
+    @Test
+    void reopenedBatchIgnoresTheFailureOfItsFirstAttempt() {
+        CommitTracker tracker = new CommitTracker();
+        InFlightBatch first = tracker.open(batch(0, 0, 10));
+        first.expectAck();
+        first.onCompletion(null, new org.apache.kafka.common.errors.TimeoutException("expired"));
+
+        InFlightBatch second = tracker.reopen(first);
+        second.seal();
+
+        assertThat(tracker.harvest(b -> { })).isNull();
+        assertThat(tracker.drainReleasable()).isEqualTo(Map.of(T0, new OffsetAndMetadata(10)));
+    }
 }

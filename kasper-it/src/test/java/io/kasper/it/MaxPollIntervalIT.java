@@ -4,6 +4,7 @@ import static io.kasper.it.Fixtures.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kasper.ErrorPolicy;
 import io.kasper.MessageProcessor;
 import io.kasper.PartitionListener;
 import io.kasper.TopicProcessor;
@@ -74,7 +75,9 @@ class MaxPollIntervalIT {
             };
             TopicProcessor processor = new TopicProcessor(
                     GroupMemberMain.groupConfig(broker.bootstrapServers(), name, List.of(in), 50)
-                            .consumerProperty("max.poll.interval.ms", 2_000).partitionListener(listener).build(),
+                            .consumerProperty("max.poll.interval.ms", 2_000).partitionListener(listener)
+                            // retries could wait longer than this short poll interval allows
+                            .errorPolicy(ErrorPolicy.builder().maxRetries(0).build()).build(),
                     p -> slowOnce);
             try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
                 Map<TopicPartition, Long> end = Map.of(new TopicPartition(in, 0), 100L, new TopicPartition(in, 1),

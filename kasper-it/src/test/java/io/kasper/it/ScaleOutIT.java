@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kasper.PartitionListener;
 import io.kasper.TopicProcessor;
+import io.kasper.TopicProcessorConfig;
 import io.kasper.test.KafkaBroker;
 import io.kasper.test.KafkaBrokerExtension;
 import java.io.IOException;
@@ -48,8 +49,8 @@ class ScaleOutIT {
     private static final int RECORDS = 300_000;
     private static final int PHASES = 4;
     private static final int BATCH_SIZE = 500;
-    /** Mirrors ProcessorLoop.MAX_IN_FLIGHT_BATCHES_PER_PARTITION: batches per partition awaiting acks at once. */
-    private static final int MAX_IN_FLIGHT = 4;
+    /** Batches per partition that may be uncommitted at once (the default maxUncommittedBatches). */
+    private static final int MAX_IN_FLIGHT = TopicProcessorConfig.DEFAULT_MAX_UNCOMMITTED_BATCHES;
     private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(90);
 
     /** Counts the rebalances an in-JVM instance went through and the partitions it holds now. */

@@ -92,7 +92,12 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
         this.producer = new MockProducer<>(true, new GivenOrFirstPartition(), new ByteArraySerializer(),
                 new ByteArraySerializer());
         this.assembler = new BatchAssembler(config.inputPartitions(), config.batchSize(), config.batchWaitDuration());
-        this.runner = new BatchRunner(config.topicProcessorName(), resolved, producer, config.meterRegistry());
+        // Retries wait on the virtual clock: a test of a transient failure takes no wall-clock time.
+        this.runner = new BatchRunner(config.topicProcessorName(), resolved, producer, config.meterRegistry(),
+                config.errorPolicy(), wait -> {
+                    nowNanos += wait.toNanos();
+                    return true;
+                });
     }
 
     /**
@@ -199,6 +204,7 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
                 throw e;
             }
             runner.drainReleasable().forEach((tp, om) -> committed.put(tp, om.offset()));
+            runner.committed(tp -> committed.getOrDefault(tp, -1L));
         }
     }
 

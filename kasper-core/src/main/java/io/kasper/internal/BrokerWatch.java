@@ -1,0 +1,105 @@
+package io.kasper.internal;
+
+import io.kasper.KasperException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices when the Kafka cluster stops answering and fails the processor once it has not answered for the
+ * {@code brokerOutageTimeout}. Every answer the loop sees anyway (records fetched, output acknowledged, a commit
+ * accepted) counts as contact; after a short silence the watch asks a broker itself, for the end offsets of a few
+ * partitions, so that an idle processor notices an outage too.
+ *
+ * <p>Thread-safety: not thread-safe; used by the loop thread.
+ */
+final class BrokerWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerWatch.class);
+    /** Silence after which the watch asks a broker itself; also the spacing of those questions. */
+    static final long PROBE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Longest the loop thread blocks on one question. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
+    private final String processorName;
+    private final String bootstrapServers;
+    private final Duration outageTimeout;
+    private final ProcessorStatus status;
+    private long lastContactNanos;
+    private long lastProbeNanos;
+    private long silentSinceNanos = -1;
+
+    BrokerWatch(String processorName, String bootstrapServers, Duration outageTimeout, ProcessorStatus status,
+            long nowNanos) {
+        this.processorName = processorName;
+        this.bootstrapServers = bootstrapServers;
+        this.outageTimeout = outageTimeout;
+        this.status = status;
+        this.lastContactNanos = nowNanos;
+        this.lastProbeNanos = nowNanos;
+    }
+
+    /** Records that the cluster answered. */
+    void contact(long nowNanos) {
+        lastContactNanos = nowNanos;
+        if (silentSinceNanos >= 0) {
+            LOG.info("TopicProcessor '{}': the Kafka cluster answers again after {} ms", processorName,
+                    TimeUnit.NANOSECONDS.toMillis(nowNanos - silentSinceNanos));
+            silentSinceNanos = -1;
+        }
+        status.brokerUnreachable(false);
+    }
+
+    /** Records that a request to the cluster failed (not an answer: the silence goes on). */
+    void failedRequest(long nowNanos) {
+        unreachable(nowNanos);
+    }
+
+    /**
+     * Asks a broker for end offsets when the cluster has been silent for a while, and fails once the silence
+     * exceeds the outage timeout.
+     *
+     * @param consumer the loop's consumer
+     * @param partitions partitions to ask about (any partitions of the input topics)
+     * @param nowNanos the loop's clock
+     * @throws KasperException when no broker has answered for the outage timeout
+     */
+    void check(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, long nowNanos) {
+        if (nowNanos - lastContactNanos < PROBE_AFTER_NANOS || nowNanos - lastProbeNanos < PROBE_AFTER_NANOS) {
+            return;
+        }
+        lastProbeNanos = nowNanos;
+        try {
+            consumer.endOffsets(partitions, PROBE_TIMEOUT);
+            contact(System.nanoTime());
+            return;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            unreachable(nowNanos);
+        }
+        long silentNanos = System.nanoTime() - lastContactNanos;
+        if (silentNanos >= outageTimeout.toNanos()) {
+            throw new KasperException("TopicProcessor '" + processorName + "': no Kafka broker of '" + bootstrapServers
+                    + "' has answered for " + TimeUnit.NANOSECONDS.toMillis(silentNanos)
+                    + " ms (errorPolicy brokerOutageTimeout " + outageTimeout + "); stopping. Input whose output "
+                    + "is not acknowledged stays uncommitted and is processed again after a restart");
+        }
+    }
+
+    /** Returns whether the cluster is currently believed unreachable. */
+    boolean isUnreachable() {
+        return silentSinceNanos >= 0;
+    }
+
+    private void unreachable(long nowNanos) {
+        if (silentSinceNanos < 0) {
+            silentSinceNanos = lastContactNanos;
+            LOG.warn("TopicProcessor '{}': the Kafka cluster at '{}' does not answer; riding it out for up to {} "
+                    + "(errorPolicy brokerOutageTimeout)", processorName, bootstrapServers, outageTimeout);
+        }
+        status.brokerUnreachable(true);
+    }
+}

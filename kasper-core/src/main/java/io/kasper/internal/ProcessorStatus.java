@@ -1,0 +1,69 @@
+package io.kasper.internal;
+
+import io.kasper.KasperException;
+import io.kasper.ProcessorState;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The lifecycle state of one topic processor, its failure, and whether the cluster currently answers: what a health
+ * probe reads. The loop thread writes it; any thread reads it.
+ *
+ * <p>Internal API. Thread-safety: thread-safe.
+ */
+public final class ProcessorStatus {
+
+    private final AtomicReference<ProcessorState> state = new AtomicReference<>(ProcessorState.CREATED);
+    private volatile KasperException failure;
+    private volatile boolean brokerUnreachable;
+
+    /** Returns the current state. */
+    public ProcessorState state() {
+        return state.get();
+    }
+
+    /** Returns the failure that stopped the processor, if it failed. */
+    public Optional<KasperException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Returns whether the processor is running normally: {@link ProcessorState#RUNNING} and its last contact with
+     * the cluster succeeded.
+     */
+    public boolean isReady() {
+        return state.get() == ProcessorState.RUNNING && !brokerUnreachable;
+    }
+
+    /** Returns whether the last attempt to reach the cluster (commit or probe) failed. */
+    public boolean isBrokerUnreachable() {
+        return brokerUnreachable;
+    }
+
+    void brokerUnreachable(boolean unreachable) {
+        this.brokerUnreachable = unreachable;
+    }
+
+    /** Moves to {@code next} unless the processor is closing or stopped; returns whether it moved. */
+    boolean move(ProcessorState next) {
+        ProcessorState current;
+        do {
+            current = state.get();
+            if (current == ProcessorState.CLOSING || current.isTerminal()) {
+                return false;
+            }
+        } while (!state.compareAndSet(current, next));
+        return true;
+    }
+
+    /** Marks the processor as closing (a stop was requested); a terminal state stays. */
+    public void closing() {
+        move(ProcessorState.CLOSING);
+    }
+
+    /** Marks the processor as stopped: {@link ProcessorState#FAILED} with the failure, else CLOSED. */
+    void stopped(KasperException cause) {
+        this.failure = cause;
+        state.set(cause == null ? ProcessorState.CLOSED : ProcessorState.FAILED);
+    }
+}
