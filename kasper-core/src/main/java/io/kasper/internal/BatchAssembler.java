@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.IntPredicate;
+import java.util.function.IntUnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -63,21 +63,23 @@ public final class BatchAssembler {
     }
 
     /**
-     * Closes and returns every batch that is due at {@code nowNanos}, in partition order.
+     * Closes and returns the batches that are due at {@code nowNanos}, in partition order, at most {@code room(p)} of
+     * partition p.
      *
      * @param nowNanos the current time
-     * @param mayClose whether a partition may close a batch now (false holds its messages back, e.g. under
-     *     back-pressure)
+     * @param room how many batches a partition may close now (0 holds its messages back, e.g. under back-pressure)
      * @return the closed batches, possibly several per partition when more than {@code batchSize} messages wait
      */
-    public List<Batch> takeDue(long nowNanos, IntPredicate mayClose) {
+    public List<Batch> takeDue(long nowNanos, IntUnaryOperator room) {
         List<Batch> due = new ArrayList<>();
         for (Map.Entry<Integer, Accumulator> e : accumulators.entrySet()) {
             int partition = e.getKey();
             Accumulator acc = e.getValue();
-            while (!acc.isEmpty() && mayClose.test(partition)
+            int left = acc.isEmpty() ? 0 : room.applyAsInt(partition);
+            while (left > 0 && !acc.isEmpty()
                     && (acc.size() >= batchSize || nowNanos - acc.oldestArrival() >= waitNanos)) {
                 due.add(new Batch(partition, acc.take(batchSize)));
+                left--;
             }
         }
         return due;

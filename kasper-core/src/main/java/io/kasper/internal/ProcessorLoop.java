@@ -244,7 +244,7 @@ public final class ProcessorLoop {
             assembler.add(records.records(tp), now);
         }
         for (Batch batch : assembler.takeDue(now,
-                p -> runner.inFlight(p) < config.maxUncommittedBatches())) {
+                p -> config.maxUncommittedBatches() - runner.inFlight(p))) {
             runner.run(batch);
             if (stopRequested) {
                 break;

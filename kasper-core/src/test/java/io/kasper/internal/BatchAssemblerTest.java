@@ -28,7 +28,7 @@ class BatchAssemblerTest {
         assembler.add(records("customers", 0, 10, 2), 0);
         assembler.add(records("orders", 1, 0, 4), 0);
 
-        List<Batch> due = assembler.takeDue(10 * MS, p -> true);
+        List<Batch> due = assembler.takeDue(10 * MS, p -> Integer.MAX_VALUE);
 
         assertThat(due).hasSize(2);
         assertThat(due.get(0).partition()).isZero();
@@ -46,12 +46,12 @@ class BatchAssemblerTest {
         BatchAssembler assembler = new BatchAssembler(List.of(0), 10, Duration.ofHours(1));
         assembler.add(records("t", 0, 0, 25), 0);
 
-        List<Batch> due = assembler.takeDue(0, p -> true);
+        List<Batch> due = assembler.takeDue(0, p -> Integer.MAX_VALUE);
 
         assertThat(due).extracting(Batch::size).containsExactly(10, 10);
         assertThat(due.get(1).records().get(0).offset()).isEqualTo(10);
         assertThat(assembler.waiting(0)).isEqualTo(5);
-        assertThat(assembler.takeDue(0, p -> true)).isEmpty();
+        assertThat(assembler.takeDue(0, p -> Integer.MAX_VALUE)).isEmpty();
     }
 
     @Test
@@ -59,9 +59,9 @@ class BatchAssemblerTest {
         BatchAssembler assembler = new BatchAssembler(List.of(0), 10, Duration.ofMillis(100));
         assembler.add(records("t", 0, 0, 3), 0);
 
-        assertThat(assembler.takeDue(99 * MS, p -> true)).isEmpty();
+        assertThat(assembler.takeDue(99 * MS, p -> Integer.MAX_VALUE)).isEmpty();
         assertThat(assembler.nanosUntilNextDeadline(99 * MS)).isEqualTo(MS);
-        assertThat(assembler.takeDue(100 * MS, p -> true)).extracting(Batch::size).containsExactly(3);
+        assertThat(assembler.takeDue(100 * MS, p -> Integer.MAX_VALUE)).extracting(Batch::size).containsExactly(3);
         assertThat(assembler.nanosUntilNextDeadline(100 * MS)).isEqualTo(Long.MAX_VALUE);
     }
 
@@ -71,10 +71,10 @@ class BatchAssemblerTest {
         assembler.add(records("t", 0, 0, 1), 0);
         assembler.add(records("t", 1, 0, 1), 60 * MS);
 
-        assertThat(assembler.takeDue(100 * MS, p -> true)).extracting(Batch::partition).containsExactly(0);
+        assertThat(assembler.takeDue(100 * MS, p -> Integer.MAX_VALUE)).extracting(Batch::partition).containsExactly(0);
         assertThat(assembler.nanosUntilNextDeadline(100 * MS)).isEqualTo(60 * MS);
-        assertThat(assembler.takeDue(159 * MS, p -> true)).isEmpty();
-        assertThat(assembler.takeDue(160 * MS, p -> true)).extracting(Batch::partition).containsExactly(1);
+        assertThat(assembler.takeDue(159 * MS, p -> Integer.MAX_VALUE)).isEmpty();
+        assertThat(assembler.takeDue(160 * MS, p -> Integer.MAX_VALUE)).extracting(Batch::partition).containsExactly(1);
     }
 
     @Test
@@ -83,10 +83,10 @@ class BatchAssemblerTest {
         assembler.add(records("t", 0, 0, 3), 0);
         assembler.add(records("t", 0, 3, 4), 50 * MS);
 
-        assertThat(assembler.takeDue(50 * MS, p -> true)).extracting(Batch::size).containsExactly(5);
+        assertThat(assembler.takeDue(50 * MS, p -> Integer.MAX_VALUE)).extracting(Batch::size).containsExactly(5);
         // the two left over arrived at 50 ms, so they are due at 150 ms, not at 100 ms
-        assertThat(assembler.takeDue(149 * MS, p -> true)).isEmpty();
-        assertThat(assembler.takeDue(150 * MS, p -> true)).extracting(Batch::size).containsExactly(2);
+        assertThat(assembler.takeDue(149 * MS, p -> Integer.MAX_VALUE)).isEmpty();
+        assertThat(assembler.takeDue(150 * MS, p -> Integer.MAX_VALUE)).extracting(Batch::size).containsExactly(2);
     }
 
     @Test
@@ -95,7 +95,7 @@ class BatchAssemblerTest {
         assembler.add(records("t", 0, 0, 4), 0);
         assembler.add(records("t", 1, 0, 4), 0);
 
-        List<Batch> due = assembler.takeDue(5 * MS, p -> p == 1);
+        List<Batch> due = assembler.takeDue(5 * MS, p -> p == 1 ? Integer.MAX_VALUE : 0);
 
         assertThat(due).extracting(Batch::partition).containsExactly(1, 1);
         assertThat(assembler.isFull(0)).isTrue();
@@ -108,5 +108,15 @@ class BatchAssemblerTest {
 
         assertThatThrownBy(() -> assembler.add(records("t", 7, 0, 1), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("partition 7 is not one of [0]");
+    }
+
+    @Test
+    void closesNoMoreBatchesOfAPartitionThanItHasRoomFor() {
+        BatchAssembler assembler = new BatchAssembler(List.of(0), 2, Duration.ofSeconds(1));
+        assembler.add(records("t", 0, 0, 7), 0);
+
+        assertThat(assembler.takeDue(0, p -> 1)).extracting(Batch::size).containsExactly(2);
+        assertThat(assembler.takeDue(0, p -> 2)).extracting(Batch::size).containsExactly(2, 2);
+        assertThat(assembler.waiting(0)).isEqualTo(1);
     }
 }

@@ -1,0 +1,40 @@
+package io.kasper.it;
+
+import io.kasper.TopicProcessor;
+
+/**
+ * A static-mode {@link FaultCopier} topic processor as a program of its own, for the scenario that SIGKILLs the
+ * processor's JVM. SIGTERM closes it through a shutdown hook; a failure exits with status 1.
+ *
+ * <pre>
+ * java -cp &lt;test classpath&gt; io.kasper.it.FaultProcessorMain &lt;bootstrap&gt; &lt;name&gt; &lt;in&gt; &lt;out&gt;
+ *     &lt;partitions&gt; &lt;delayMillis&gt;
+ * </pre>
+ */
+public final class FaultProcessorMain {
+
+    private FaultProcessorMain() {
+    }
+
+    /**
+     * Runs until SIGTERM or a failure.
+     *
+     * @param args bootstrap servers, processor name, input topic, output topic, partition count, delay per batch
+     */
+    public static void main(String[] args) {
+        if (args.length != 6) {
+            System.err.println("usage: FaultProcessorMain <bootstrap> <name> <in> <out> <partitions> <delayMillis>");
+            System.exit(2);
+        }
+        TopicProcessor processor = new TopicProcessor(
+                FaultInjectionIT.config(args[0], args[1], args[2], Integer.parseInt(args[4])).build(),
+                p -> new FaultCopier(args[3], Long.parseLong(args[5])));
+        Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "close-" + args[1]));
+        try {
+            processor.runLoop();
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+}
