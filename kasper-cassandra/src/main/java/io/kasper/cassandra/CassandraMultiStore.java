@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * statement per key across all tenants, asynchronously and bounded as in {@link CassandraStore}; keys of tenants
  * without a table are absent. {@code allTenants()} lists the keyspace's tables of the prefix from the driver's schema
  * metadata and keeps those holding a live row (one {@code SELECT ... LIMIT 1} per table). Tables are never dropped.
- * {@code flush()} is a no-op, as in {@link CassandraStore}.
+ * {@code flush()} is a no-op, as in {@link CassandraStore}. Failures are retriable as {@link CassandraStoreConfig}
+ * describes.
  *
  * <p><b>Lifecycle and thread-safety:</b> as {@link CassandraStore}. Thread-safe.
  */
@@ -32,7 +33,7 @@ public final class CassandraMultiStore extends MeteredMultiStore {
     private final Set<String> knownTables = ConcurrentHashMap.newKeySet();
 
     private CassandraMultiStore(CassandraStoreConfig config, CassandraBackend backend) {
-        super("cassandra", config.name(), config.meterRegistry(), config.processor());
+        super("cassandra", config.name(), config.meterRegistry(), config.processor(), CassandraFailures::isTransient);
         this.prefix = config.table();
         this.backend = backend;
     }

@@ -18,7 +18,8 @@ import java.util.Map;
  * <p><b>Round trips:</b> {@code getAll} and {@code putAll} run one prepared single-partition statement per key,
  * asynchronously, with at most {@link CassandraStoreConfig#maxInFlight()} in flight: no sequential round trips, and no
  * multi-partition logged batch (which would funnel every key through one coordinator and the batch log). The writes of
- * a {@code putAll} are therefore not atomic: when one fails, others may be written; the first failure is reported.
+ * a {@code putAll} are therefore not atomic: when one fails, others may be written; the first failure is reported,
+ * as a {@link StoreException} that is retriable when the failure is transient (see {@link CassandraStoreConfig}).
  * Reads use {@link CassandraStoreConfig#readConsistency()}, writes and deletes
  * {@link CassandraStoreConfig#writeConsistency()}. Deleting an absent key writes a tombstone and is no error.
  *
@@ -35,7 +36,7 @@ public final class CassandraStore extends MeteredStore {
     private final CassandraBackend backend;
 
     private CassandraStore(CassandraStoreConfig config, CassandraBackend backend) {
-        super("cassandra", config.name(), config.meterRegistry(), config.processor());
+        super("cassandra", config.name(), config.meterRegistry(), config.processor(), CassandraFailures::isTransient);
         this.table = config.table();
         this.backend = backend;
     }

@@ -16,6 +16,16 @@ import java.util.Objects;
  * tenant table prefix), table creation, consistency levels, concurrency, timeouts and metrics. Build with
  * {@link #builder()}; {@link Builder#build()} validates every field.
  *
+ * <p><b>Retriable failures:</b> a failed call's {@link io.kasper.store.StoreException} is
+ * {@linkplain io.kasper.store.StoreException#isRetriable() retriable} when no node could be reached or every node tried
+ * failed for a transient reason ({@code NoNodeAvailableException}, {@code AllNodesFailedException}), on the driver's
+ * {@link #requestTimeout()}, on the coordinator's read or write timeout, too few live replicas for the consistency
+ * level ({@code UnavailableException}), an overloaded or bootstrapping node, and a closed, busy or silent connection.
+ * It is not for statements the node rejects ({@code SyntaxError}, {@code InvalidQueryException}, e.g. a dropped
+ * table or an over-long key; {@code UnauthorizedException}), credentials it refuses, and replica-side read or write
+ * failures. A write that timed out may have been applied, but every write is an idempotent upsert or delete, so
+ * retrying it is safe.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class CassandraStoreConfig {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
  * Base of every {@link MultiStore} implementation: validates arguments, records the {@code kasper.store.*} meters
@@ -17,6 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Subclasses implement the {@code do*} methods; tenant views ({@link #tenant}) are provided here on top of them, so
  * an adapter writes its bulk logic once. Tenant views report under this store's name (no tenant tag: tenants are
  * unbounded) and name the tenant in their exception messages.
+ *
+ * <p><b>Retriable failures</b> are decided as in {@link MeteredStore}, by the rule given to
+ * {@link #MeteredMultiStore(String, String, MeterRegistry, String, Predicate)}; tenant views use the same rule.
  *
  * <p>Thread-safety: this class is thread-safe; it is as safe as the subclass's {@code do*} methods.
  */
@@ -35,7 +39,23 @@ public abstract class MeteredMultiStore implements MultiStore {
      * @throws NullPointerException when an argument is null
      */
     protected MeteredMultiStore(String kind, String name, MeterRegistry registry, String processor) {
-        this.meters = new StoreMeters(kind, name, registry, processor);
+        this(kind, name, registry, processor, StoreMeters.NO_TRANSIENT_FAILURES);
+    }
+
+    /**
+     * Creates the base of a multi-store whose backend failures are retriable when {@code transientFailure} says so.
+     *
+     * @param kind the kind of backend, for messages ({@code "redis"}, {@code "in-memory"})
+     * @param name the store's name: the {@code store} tag and the name in messages
+     * @param registry where to record meters
+     * @param processor the {@code processor} tag (the topic processor's name, or the store's name)
+     * @param transientFailure the backend's rule: whether one exception, a failure of a {@code do*} method or one of
+     *        its causes, is transient (the same call may succeed later unchanged); must be thread-safe and not throw
+     * @throws NullPointerException when an argument is null
+     */
+    protected MeteredMultiStore(String kind, String name, MeterRegistry registry, String processor,
+            Predicate<Throwable> transientFailure) {
+        this.meters = new StoreMeters(kind, name, registry, processor, transientFailure);
     }
 
     @Override
@@ -92,7 +112,8 @@ public abstract class MeteredMultiStore implements MultiStore {
         try {
             doClose();
         } catch (RuntimeException e) {
-            throw StoreException.callFailed(meters.description(), null, "close", -1, e);
+            // a closed store cannot be called again, so retrying makes no sense
+            throw StoreException.callFailed(meters.description(), null, "close", -1, e, false);
         } finally {
             meters.removeAll();
         }

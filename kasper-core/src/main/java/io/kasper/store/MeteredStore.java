@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
  * Base of every {@link Store} implementation: validates arguments, records the {@code kasper.store.*} meters
@@ -19,6 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Subclasses implement the {@code do*} methods, which receive validated, de-duplicated, non-empty arguments and may
  * throw any runtime exception. Two stores with the same name and processor share meters: give stores of one
  * processor distinct names.
+ *
+ * <p><b>Retriable failures:</b> the {@link StoreException} wrapping a backend failure is
+ * {@linkplain StoreException#isRetriable() retriable} when the adapter's rule, given to
+ * {@link #MeteredStore(String, String, MeterRegistry, String, Predicate)}, calls the failure or one of its causes
+ * transient, or when the first {@link StoreException} among them (one the subclass threw) is retriable; such a
+ * store exception decides alone, so a subclass can mark a failure either way where it knows better than the rule.
+ * Failures of {@link #close()} and calls on a closed store are never retriable.
  *
  * <p>Thread-safety: this class is thread-safe; it is as safe as the subclass's {@code do*} methods.
  */
@@ -39,7 +47,23 @@ public abstract class MeteredStore implements Store {
      * @throws NullPointerException when an argument is null
      */
     protected MeteredStore(String kind, String name, MeterRegistry registry, String processor) {
-        this(new StoreMeters(kind, name, registry, processor), null, true);
+        this(kind, name, registry, processor, StoreMeters.NO_TRANSIENT_FAILURES);
+    }
+
+    /**
+     * Creates the base of a store whose backend failures are retriable when {@code transientFailure} says so.
+     *
+     * @param kind the kind of backend, for messages ({@code "redis"}, {@code "in-memory"})
+     * @param name the store's name: the {@code store} tag and the name in messages
+     * @param registry where to record meters
+     * @param processor the {@code processor} tag (the topic processor's name, or the store's name)
+     * @param transientFailure the backend's rule: whether one exception, a failure of a {@code do*} method or one of
+     *        its causes, is transient (the same call may succeed later unchanged); must be thread-safe and not throw
+     * @throws NullPointerException when an argument is null
+     */
+    protected MeteredStore(String kind, String name, MeterRegistry registry, String processor,
+            Predicate<Throwable> transientFailure) {
+        this(new StoreMeters(kind, name, registry, processor, transientFailure), null, true);
     }
 
     MeteredStore(StoreMeters meters, String tenant, boolean ownsMeters) {
@@ -117,7 +141,8 @@ public abstract class MeteredStore implements Store {
         try {
             doClose();
         } catch (RuntimeException e) {
-            throw StoreException.callFailed(meters.description(), tenant, "close", -1, e);
+            // a closed store cannot be called again, so retrying makes no sense
+            throw StoreException.callFailed(meters.description(), tenant, "close", -1, e, false);
         } finally {
             if (ownsMeters) {
                 meters.removeAll();

@@ -11,7 +11,9 @@ import io.kasper.KasperException;
  *
  * <p>A store exception is {@linkplain #isRetriable() retriable} when the same call may succeed later without any
  * change (connection lost, timeout, server busy or restarting); a {@code TopicProcessor} then retries the batch with
- * backoff (see {@code io.kasper.ErrorPolicy}) before failing it. Adapters mark their backend's transient failures.
+ * backoff (see {@code io.kasper.ErrorPolicy}) before failing it. Adapters classify their backend's failures by
+ * handing a rule to {@link MeteredStore} or {@link MeteredMultiStore}, or by throwing a retriable store exception
+ * themselves.
  * Immutable and thread-safe.
  */
 public class StoreException extends KasperException {
@@ -56,8 +58,13 @@ public class StoreException extends KasperException {
         return retriable;
     }
 
-    static StoreException callFailed(String store, String tenant, String operation, int keys, Throwable cause) {
-        boolean retriable = cause instanceof StoreException storeFailure && storeFailure.isRetriable();
+    /**
+     * Wraps a backend failure of one call, naming the call.
+     *
+     * @param retriable the classification of the failure (see {@code StoreMeters#isRetriable})
+     */
+    static StoreException callFailed(String store, String tenant, String operation, int keys, Throwable cause,
+            boolean retriable) {
         return new StoreException(describeCall(store, tenant, operation, keys) + " failed: " + describe(cause), cause,
                 retriable);
     }

@@ -11,27 +11,39 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Records the {@code kasper.store.*} meters of one store and turns backend failures into {@link StoreException}s.
+ * Records the {@code kasper.store.*} meters of one store and turns backend failures into {@link StoreException}s,
+ * retriable or not by the adapter's rule (see {@link #isRetriable}).
  *
- * <p>Meters are registered per operation on first use and all removed by {@link #removeAll()}. Thread-safe.
+ * <p>Meters are registered per operation on first use and all removed by {@link #removeAll()}. Thread-safe when the
+ * rule is.
  */
 final class StoreMeters {
+
+    /** Never transient: the rule of stores that do not classify their failures. */
+    static final Predicate<Throwable> NO_TRANSIENT_FAILURES = failure -> false;
+
+    /** How deep a cause chain is searched: deep enough for any real wrapping, and a guard against cause cycles. */
+    private static final int MAX_CAUSES = 16;
 
     private final MeterRegistry registry;
     private final Tags tags;
     private final String description;
+    private final Predicate<Throwable> transientFailure;
     private final ConcurrentMap<String, OperationMeters> byOperation = new ConcurrentHashMap<>();
 
-    StoreMeters(String kind, String name, MeterRegistry registry, String processor) {
+    StoreMeters(String kind, String name, MeterRegistry registry, String processor,
+            Predicate<Throwable> transientFailure) {
         Objects.requireNonNull(kind, "kind must not be null");
         Objects.requireNonNull(name, "name must not be null");
         this.registry = Objects.requireNonNull(registry, "registry must not be null");
         Objects.requireNonNull(processor, "processor must not be null");
         this.tags = Tags.of(KasperMetrics.TAG_PROCESSOR, processor, KasperMetrics.TAG_STORE, name);
         this.description = "store '" + name + "' (" + kind + ")";
+        this.transientFailure = Objects.requireNonNull(transientFailure, "transientFailure must not be null");
     }
 
     /** Returns "store 'name' (kind)", the prefix of every message about this store. */
@@ -42,7 +54,7 @@ final class StoreMeters {
     /**
      * Runs one backend call, counting it, its keys (when {@code keys >= 0}), its latency and its failure.
      *
-     * @throws StoreException wrapping any runtime exception of the call
+     * @throws StoreException wrapping any runtime exception of the call, retriable as {@link #isRetriable} decides
      */
     <T> T record(String tenant, String operation, int keys, Supplier<T> call) {
         OperationMeters meters = byOperation.computeIfAbsent(operation, this::register);
@@ -55,10 +67,35 @@ final class StoreMeters {
             return call.get();
         } catch (RuntimeException e) {
             meters.errors.increment();
-            throw StoreException.callFailed(description, tenant, operation, keys, e);
+            throw StoreException.callFailed(description, tenant, operation, keys, e, isRetriable(e));
         } finally {
             meters.latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * Decides whether a backend failure may succeed when retried: walks the failure and its causes, outermost first;
+     * the first {@link StoreException} met decides with its own flag (the adapter threw it, so it already classified
+     * that failure, whatever it wraps), otherwise the failure is retriable as soon as the adapter's rule calls one of
+     * them transient. A rule that throws is a bug of the adapter: its exception is added to the failure as suppressed
+     * and the failure counts as not retriable, so that the backend's failure is still the one reported.
+     */
+    boolean isRetriable(RuntimeException failure) {
+        Throwable link = failure;
+        for (int depth = 0; link != null && depth < MAX_CAUSES; depth++, link = link.getCause()) {
+            if (link instanceof StoreException classified) {
+                return classified.isRetriable();
+            }
+            try {
+                if (transientFailure.test(link)) {
+                    return true;
+                }
+            } catch (RuntimeException ruleFailure) {
+                failure.addSuppressed(ruleFailure);
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Removes every meter this instance registered. */

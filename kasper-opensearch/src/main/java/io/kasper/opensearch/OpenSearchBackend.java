@@ -61,8 +61,9 @@ final class OpenSearchBackend {
                     values.add(null);
                     continue;
                 }
+                boolean retriable = OpenSearchFailures.isTransientItemError(0, error.path("type").asText());
                 throw new StoreException("_mget of key '" + ref.key() + "' in index '" + ref.index() + "' failed: "
-                        + describe(error));
+                        + describe(error), null, retriable);
             }
             values.add(doc.path("found").asBoolean() ? Documents.value(doc.get("_source"), ref.index(),
                     doc.path("_id").asText()) : null);
@@ -75,7 +76,8 @@ final class OpenSearchBackend {
      *
      * @param items the actions, at least one
      * @throws StoreException when the request fails, or naming up to {@value #FAILURES_NAMED} failed items and their
-     *         total when some items fail
+     *         total when some items fail; retriable when every failed item's error is transient (the items that
+     *         succeeded are idempotent writes, so retrying the whole bulk is safe)
      */
     void bulk(List<BulkItem> items) {
         JsonNode response = http.send("POST", "/_bulk?refresh=" + refresh.parameter(), ndjson(items),
@@ -86,6 +88,7 @@ final class OpenSearchBackend {
         JsonNode results = response.path("items");
         List<String> named = new ArrayList<>();
         int failed = 0;
+        boolean allTransient = true;
         for (int i = 0; i < results.size(); i++) {
             JsonNode result = results.get(i).elements().next();
             JsonNode error = result.get("error");
@@ -94,15 +97,17 @@ final class OpenSearchBackend {
                 continue;
             }
             failed++;
+            int status = result.path("status").asInt();
+            allTransient &= OpenSearchFailures.isTransientItemError(status, error.path("type").asText());
             if (named.size() < FAILURES_NAMED) {
-                named.add("key '" + item.key() + "' in index '" + item.index() + "' (HTTP "
-                        + result.path("status").asInt() + "): " + describe(error));
+                named.add("key '" + item.key() + "' in index '" + item.index() + "' (HTTP " + status + "): "
+                        + describe(error));
             }
         }
         if (failed > 0) {
             throw new StoreException(failed + " of " + items.size() + " bulk items failed"
                     + (failed > named.size() ? " (first " + named.size() + " shown)" : "") + ": "
-                    + String.join("; ", named));
+                    + String.join("; ", named), null, allTransient);
         }
     }
 

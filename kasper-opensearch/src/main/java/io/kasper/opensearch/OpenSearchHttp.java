@@ -16,7 +16,9 @@ import java.util.Base64;
  * Sends JSON requests to the cluster over {@link HttpClient} (HTTP/1.1) and parses the responses with Jackson.
  *
  * <p>Any status other than 2xx, except those the caller allows, is a {@link StoreException} carrying the method, path,
- * status and the start of the body. Thread-safe: the {@link HttpClient} and {@link ObjectMapper} are.
+ * status and the start of the body, retriable for the statuses {@link OpenSearchFailures#isTransientStatus} names. An
+ * I/O failure of the exchange is an {@link UncheckedIOException}. Thread-safe: the {@link HttpClient} and
+ * {@link ObjectMapper} are.
  */
 final class OpenSearchHttp {
 
@@ -46,7 +48,8 @@ final class OpenSearchHttp {
      * @param contentType the body's type
      * @param allowedStatus a non-2xx status whose body is returned rather than thrown, or 0
      * @return the response
-     * @throws StoreException on any other status, an I/O failure, a timeout or an interrupt
+     * @throws StoreException on any other status or an interrupt
+     * @throws UncheckedIOException on an I/O failure or a timeout
      */
     Response send(String method, String path, byte[] body, String contentType, int allowedStatus) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
@@ -72,7 +75,7 @@ final class OpenSearchHttp {
         int status = response.statusCode();
         if ((status < 200 || status > 299) && status != allowedStatus) {
             throw new StoreException(method + " " + path + " returned HTTP " + status + ": "
-                    + excerpt(response.body()));
+                    + excerpt(response.body()), null, OpenSearchFailures.isTransientStatus(status));
         }
         try {
             JsonNode json = response.body().length == 0 ? JSON.missingNode() : JSON.readTree(response.body());

@@ -33,7 +33,8 @@ public final class OpenSearchMultiStore extends MeteredMultiStore {
     private final OpenSearchBackend backend;
 
     private OpenSearchMultiStore(OpenSearchStoreConfig config) {
-        super("opensearch", config.name(), config.meterRegistry(), config.processor());
+        super("opensearch", config.name(), config.meterRegistry(), config.processor(),
+                OpenSearchFailures::isTransient);
         this.tenancy = config.tenancy();
         this.backend = new OpenSearchBackend(config);
     }

@@ -20,7 +20,9 @@ import java.util.Map;
  * <p><b>Round trips:</b> {@code get} and {@code getAll} are one {@code _mget} (real-time: they see every acknowledged
  * write, whatever the refresh policy); {@code put}, {@code putAll} and {@code delete} one {@code _bulk} with the
  * configured {@link OpenSearchRefresh refresh} policy. A {@code _bulk} is not atomic: when some items fail, the others
- * are written, and the {@link StoreException} names up to 10 failed keys with their errors and the number that failed.
+ * are written, and the {@link StoreException} names up to 10 failed keys with their errors and the number that failed;
+ * it is retriable when every failed item was rejected for load (see {@link OpenSearchStoreConfig} for which failures
+ * are retriable).
  * Deleting a missing key is not an error.
  *
  * <p><b>flush():</b> calls the {@code _flush} API on the index: a Lucene commit, so that the documents no longer
@@ -37,7 +39,8 @@ public final class OpenSearchStore extends MeteredStore {
     private final OpenSearchBackend backend;
 
     private OpenSearchStore(OpenSearchStoreConfig config) {
-        super("opensearch", config.name(), config.meterRegistry(), config.processor());
+        super("opensearch", config.name(), config.meterRegistry(), config.processor(),
+                OpenSearchFailures::isTransient);
         this.index = config.index();
         this.backend = new OpenSearchBackend(config);
     }

@@ -15,6 +15,16 @@ import java.util.Objects;
  * prefix of the tenants' indices), the tenancy, the refresh policy, timeouts, index management and metrics. Build with
  * {@link #builder()}; {@link Builder#build()} validates every field.
  *
+ * <p><b>Retriable failures:</b> a failed call's {@link io.kasper.store.StoreException} is
+ * {@linkplain io.kasper.store.StoreException#isRetriable() retriable} when the cluster could not be reached or did not
+ * answer in time (connect failure, {@link #requestTimeout()}, connection reset), answered HTTP 429, 502, 503 or 504,
+ * or when every failed item of a {@code _bulk} (or the failed document of an {@code _mget}) was rejected for load or
+ * an unavailable shard (status 429/503, {@code es_rejected_execution_exception}, {@code circuit_breaking_exception},
+ * {@code no_shard_available_action_exception}, {@code unavailable_shards_exception}). Other statuses and item errors
+ * (400 mapping or request errors, 403 blocks and permissions, 404, 500), bodies that are not JSON and documents that
+ * are not Kasper values are not retriable. Every write is an idempotent index or delete by id, so retrying a bulk
+ * that partly succeeded is safe.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class OpenSearchStoreConfig {

@@ -39,6 +39,8 @@ class OpenSearchFailureIT {
                             + "cluster_block_exception: index [" + prefix + "-blocked] blocked by: "
                             + "[FORBIDDEN/8/index write (api)];")
                     .hasMessageContaining("; key 'y' in index '" + prefix + "-blocked' (HTTP 403)")
+                    .satisfies(e -> assertThat(((StoreException) e).isRetriable())
+                            .as("a write block stays until an operator lifts it").isFalse())
                     .message().doesNotContain("first");
             assertThat(multi.tenant("open").getAll(List.of("a", "b", "c"))).containsOnlyKeys("a", "b", "c");
             assertThat(multi.tenant("blocked").getAll(List.of("existing", "x", "y"))).containsOnlyKeys("existing");
@@ -72,12 +74,13 @@ class OpenSearchFailureIT {
 
             assertThatThrownBy(() -> store.get("foreign")).isInstanceOf(StoreException.class)
                     .hasMessage("store 'failures' (opensearch) get of 1 key failed: document 'foreign' "
-                            + "in index '" + index + "' has no string field 'b64': not a Kasper value");
+                            + "in index '" + index + "' has no string field 'b64': not a Kasper value")
+                    .satisfies(e -> assertThat(((StoreException) e).isRetriable()).isFalse());
         }
     }
 
     @Test
-    void unreachableClusterFailsCallsWithTheConnectError() throws IOException {
+    void unreachableClusterFailsCallsWithARetriableConnectError() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -89,7 +92,11 @@ class OpenSearchFailureIT {
             assertThatThrownBy(() -> store.getAll(List.of("a", "b"))).isInstanceOf(StoreException.class)
                     .hasMessageStartingWith("store 'failures' (opensearch) getAll of 2 keys failed: "
                             + "UncheckedIOException: POST /_mget on http://127.0.0.1:" + closedPort + " failed: "
-                            + "java.net.ConnectException");
+                            + "java.net.ConnectException")
+                    .satisfies(e -> assertThat(((StoreException) e).isRetriable()).isTrue());
+            assertThatThrownBy(() -> store.putAll(Map.of("a", bytes("1")))).isInstanceOf(StoreException.class)
+                    .hasMessageStartingWith("store 'failures' (opensearch) putAll of 1 key failed: ")
+                    .satisfies(e -> assertThat(((StoreException) e).isRetriable()).isTrue());
         }
     }
 

@@ -13,6 +13,8 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -35,23 +37,36 @@ import java.util.function.Function;
  *
  * <p>Bulk reads and writes are one MGET or MSET, or, above {@code maxKeysPerCommand} keys, several such commands
  * written back to back before any reply is awaited (pipelined). Every wait is bounded by the command timeout, which
- * Lettuce also enforces ({@link TimeoutOptions}). The connection reconnects by itself after a server restart;
- * commands issued while it is down are queued and fail at the timeout if it does not come back.
+ * Lettuce also enforces ({@link TimeoutOptions}). The connection reconnects by itself after a server restart
+ * (Lettuce's auto-reconnect), trying again after {@link #RECONNECT_DELAY_MAX} at most; commands issued while it is
+ * down are queued (Lettuce's default disconnected behavior with auto-reconnect) and fail at the command timeout with a
+ * {@link RedisCommandTimeoutException} if it does not come back in time.
  *
- * <p>Thread-safety: thread-safe (Lettuce connections are); owns the client and closes it in {@link #close()}.
+ * <p>Thread-safety: thread-safe (Lettuce connections are); owns the client and its resources (event loops, timer)
+ * and closes them in {@link #close()}.
  */
 final class RedisBackend implements AutoCloseable {
 
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final int SCAN_COUNT = 1000;
+    /**
+     * The longest wait between two reconnect attempts. Lettuce's default backs off up to 30 s, so a store could stay
+     * disconnected for up to 30 s after Redis is back, failing every batch meanwhile; attempts to a closed port cost
+     * next to nothing, so a stream processor is better served by trying again every second.
+     */
+    static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
     private final RedisStoreConfig config;
+    private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> connection;
     private final RedisAsyncCommands<String, byte[]> commands;
 
-    private RedisBackend(RedisStoreConfig config, RedisClient client, StatefulRedisConnection<String, byte[]> connection) {
+    private RedisBackend(RedisStoreConfig config, ClientResources resources, RedisClient client,
+            StatefulRedisConnection<String, byte[]> connection) {
         this.config = config;
+        this.resources = resources;
         this.client = client;
         this.connection = connection;
         this.commands = connection.async();
@@ -63,15 +78,19 @@ final class RedisBackend implements AutoCloseable {
      * @throws StoreException naming the store and the address when it cannot connect within the connect timeout
      */
     static RedisBackend connect(RedisStoreConfig config, String description) {
-        RedisClient client = RedisClient.create(config.redisUri());
+        // 1, 2, 4, ... ms between attempts, then every RECONNECT_DELAY_MAX
+        ClientResources resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ZERO, RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, config.redisUri());
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).build())
                 .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
                 .build());
         try {
-            return new RedisBackend(config, client, client.connect(CODEC));
+            return new RedisBackend(config, resources, client, client.connect(CODEC));
         } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            shutdown(client, resources);
             throw new StoreException(description + " cannot connect to " + config.address() + ": "
                     + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
@@ -145,7 +164,7 @@ final class RedisBackend implements AutoCloseable {
     /**
      * Waits with {@code WAIT} until the configured number of replicas acknowledged every write of this connection.
      *
-     * @throws IllegalStateException when fewer replicas acknowledged within half the command timeout
+     * @throws StoreException (retriable) when fewer replicas acknowledged within half the command timeout
      */
     void waitForReplicas() {
         if (config.flushReplicas() == 0) {
@@ -155,8 +174,9 @@ final class RedisBackend implements AutoCloseable {
         long waitMillis = Math.max(1, config.commandTimeout().toMillis() / 2);
         long acknowledged = await(commands.waitForReplication(config.flushReplicas(), waitMillis), deadline());
         if (acknowledged < config.flushReplicas()) {
-            throw new IllegalStateException("only " + acknowledged + " of " + config.flushReplicas()
-                    + " replicas acknowledged the writes within " + waitMillis + " ms");
+            // replicas that lag or reconnect catch up by themselves: worth retrying
+            throw new StoreException("only " + acknowledged + " of " + config.flushReplicas()
+                    + " replicas acknowledged the writes within " + waitMillis + " ms", null, true);
         }
     }
 
@@ -165,7 +185,17 @@ final class RedisBackend implements AutoCloseable {
         try {
             connection.close();
         } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            shutdown(client, resources);
+        }
+    }
+
+    /** Shuts the client down, then the resources it was given (a client leaves resources it did not create). */
+    private static void shutdown(RedisClient client, ClientResources resources) {
+        try {
+            client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+        } finally {
+            resources.shutdown(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
         }
     }
 

@@ -25,8 +25,8 @@ import java.util.Set;
  * may or may not show). Call it rarely, not per batch.
  *
  * <p><b>Failures, flush(), lifecycle and thread-safety</b> are those of {@link RedisStore}: calls bounded by the
- * command timeout fail with a {@link StoreException}; flush is a no-op unless {@code flushReplicas} is set; the store
- * owns its client and connection, shared by its tenant views; thread-safe.
+ * command timeout fail with a {@link StoreException}, retriable when transient; flush is a no-op unless
+ * {@code flushReplicas} is set; the store owns its client and connection, shared by its tenant views; thread-safe.
  */
 public final class RedisMultiStore extends MeteredMultiStore {
 
@@ -34,7 +34,7 @@ public final class RedisMultiStore extends MeteredMultiStore {
     private final RedisBackend backend;
 
     private RedisMultiStore(RedisStoreConfig config) {
-        super("redis", config.name(), config.meterRegistry(), config.processor());
+        super("redis", config.name(), config.meterRegistry(), config.processor(), RedisFailures::isTransient);
         this.keys = new RedisKeys(config.prefix());
         this.backend = RedisBackend.connect(config, description());
     }

@@ -20,8 +20,9 @@ import java.util.Map;
  * MGET/MSET commands pipelined on the connection: still one round trip of latency, but such an MSET is not atomic.
  *
  * <p><b>Failures:</b> every call is bounded by {@link RedisStoreConfig#commandTimeout()}; a dead, hung or unreachable
- * server makes it fail with a {@link StoreException} naming the store, operation and key count. The connection
- * reconnects by itself when the server comes back.
+ * server makes it fail with a {@link StoreException} naming the store, operation and key count, retriable when the
+ * failure is transient (see {@link RedisStoreConfig} for which are). The connection reconnects by itself when the
+ * server comes back, within about a second.
  *
  * <p><b>flush():</b> a write call returns only after Redis acknowledged it, so with
  * {@link RedisStoreConfig#flushReplicas()} 0 (the default) flush is a no-op: on-disk durability is the server's own
@@ -39,7 +40,7 @@ public final class RedisStore extends MeteredStore {
     private final RedisBackend backend;
 
     private RedisStore(RedisStoreConfig config) {
-        super("redis", config.name(), config.meterRegistry(), config.processor());
+        super("redis", config.name(), config.meterRegistry(), config.processor(), RedisFailures::isTransient);
         this.keys = new RedisKeys(config.prefix());
         this.backend = RedisBackend.connect(config, description());
     }

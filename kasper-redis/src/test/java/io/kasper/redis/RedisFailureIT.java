@@ -2,6 +2,7 @@ package io.kasper.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.kasper.KasperMetrics;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,7 @@ class RedisFailureIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(COMMAND_TIMEOUT.plusSeconds(3));
         assertThat(failure.get()).isInstanceOf(StoreException.class)
                 .hasMessageStartingWith("store 'counts' (redis) getAll of 1200 keys failed: ");
+        assertThat(((StoreException) failure.get()).isRetriable()).isTrue();
         assertThat(registry.get(KasperMetrics.STORE_ERRORS).tag("operation", "getAll").counter().count())
                 .isEqualTo(1);
     }
@@ -77,11 +80,12 @@ class RedisFailureIT {
         redis.pause();
         long started = System.nanoTime();
 
-        assertThatThrownBy(() -> store.putAll(Map.of("a", new byte[] {1}, "b", new byte[] {2})))
-                .isInstanceOf(StoreException.class)
-                .hasMessageStartingWith("store 'counts' (redis) putAll of 2 keys failed: "
+        StoreException failure = storeFailure(() -> store.putAll(Map.of("a", new byte[] {1}, "b", new byte[] {2})));
+
+        assertThat(failure).hasMessageStartingWith("store 'counts' (redis) putAll of 2 keys failed: "
                         + "RedisCommandTimeoutException: ")
                 .hasCauseInstanceOf(RedisCommandTimeoutException.class);
+        assertThat(failure.isRetriable()).isTrue();
 
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         assertThat(elapsed).isBetween(COMMAND_TIMEOUT.minusMillis(100), COMMAND_TIMEOUT.plusSeconds(2));
@@ -89,17 +93,46 @@ class RedisFailureIT {
     }
 
     @Test
-    void storeReconnectsAfterTheServerRestarts() {
-        store.put("k", new byte[] {1});
+    void serverDownFailsCallsRetriablyAndTheStoreRecoversByItselfAfterARestartOnTheSamePort() {
+        store.put("before", new byte[] {1});
         redis.kill();
-        assertThatThrownBy(() -> store.get("k")).isInstanceOf(StoreException.class)
-                .hasMessageStartingWith("store 'counts' (redis) get of 1 key failed: ");
+
+        // the connection is lost: Lettuce queues the command until it reconnects, here until the command timeout
+        StoreException down = storeFailure(() -> store.putAll(Map.of("a", new byte[] {1}, "b", new byte[] {2})));
+        assertThat(down).hasMessageStartingWith("store 'counts' (redis) putAll of 2 keys failed: "
+                + "RedisCommandTimeoutException: ").hasCauseInstanceOf(RedisCommandTimeoutException.class);
+        assertThat(down.isRetriable()).isTrue();
+        assertThat(storeFailure(() -> store.getAll(List.of("a", "b"))).isRetriable()).isTrue();
 
         redis.restart();
+        long restarted = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .ignoreException(StoreException.class)
+                .until(() -> {
+                    store.putAll(Map.of("after", new byte[] {2}));
+                    return true;
+                });
+        Duration recovery = Duration.ofNanos(System.nanoTime() - restarted);
+        System.out.printf("redis store recovered %d ms after redis-server answered PING again%n",
+                recovery.toMillis());
 
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .untilAsserted(() -> store.put("k", new byte[] {2}));
-        assertThat(store.get("k")).containsExactly(2);
+        // "before" died with the unpersisted server: the store talks to the new process
+        Map<String, byte[]> read = store.getAll(List.of("before", "after"));
+        assertThat(read).containsOnlyKeys("after");
+        assertThat(read.get("after")).containsExactly(2);
+        // the reconnect delay is capped at 1 s; the rest is slack for a busy machine
+        assertThat(recovery).isLessThan(RedisBackend.RECONNECT_DELAY_MAX.plusSeconds(2));
+    }
+
+    @Test
+    void wrongTypeReplyIsNotRetriable() {
+        redis.command("HSET", "counts/k", "field", "value");
+
+        StoreException failure = storeFailure(() -> store.get("k"));
+
+        assertThat(failure).hasMessageStartingWith("store 'counts' (redis) get of 1 key failed: "
+                + "RedisCommandExecutionException: WRONGTYPE ");
+        assertThat(failure.isRetriable()).isFalse();
     }
 
     @Test
@@ -120,9 +153,11 @@ class RedisFailureIT {
                 .meterRegistry(registry).build())) {
             durable.put("k", new byte[] {1});
 
-            assertThatThrownBy(durable::flush).isInstanceOf(StoreException.class)
-                    .hasMessage("store 'durable' (redis) flush failed: IllegalStateException: "
-                            + "only 0 of 1 replicas acknowledged the writes within 250 ms");
+            StoreException failure = storeFailure(durable::flush);
+
+            assertThat(failure).hasMessage("store 'durable' (redis) flush failed: "
+                    + "only 0 of 1 replicas acknowledged the writes within 250 ms");
+            assertThat(failure.isRetriable()).as("replicas may catch up").isTrue();
         }
     }
 
@@ -131,6 +166,12 @@ class RedisFailureIT {
         store.put("k", new byte[] {1});
         store.flush();
         assertThat(registry.get(KasperMetrics.STORE_CALLS).tag("operation", "flush").counter().count()).isEqualTo(1);
+    }
+
+    private static StoreException storeFailure(ThrowingCallable call) {
+        Throwable failure = catchThrowable(call);
+        assertThat(failure).isInstanceOf(StoreException.class);
+        return (StoreException) failure;
     }
 
     private static Map<String, byte[]> values(List<String> keys) {
