@@ -75,12 +75,12 @@ final class BrokerWatch {
         lastProbeNanos = nowNanos;
         try {
             consumer.endOffsets(partitions, PROBE_TIMEOUT);
-            contact(System.nanoTime());
+            contact(nowNanos);
             return;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             unreachable(nowNanos);
         }
-        long silentNanos = System.nanoTime() - lastContactNanos;
+        long silentNanos = nowNanos - lastContactNanos;
         if (silentNanos >= outageTimeout.toNanos()) {
             throw new KasperException("TopicProcessor '" + processorName + "': no Kafka broker of '" + bootstrapServers
                     + "' has answered for " + TimeUnit.NANOSECONDS.toMillis(silentNanos)
