@@ -10,7 +10,6 @@ import io.kasper.test.KafkaBrokerExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +47,7 @@ class HealthEndpointIT {
 
     @Test
     void readyWhileTheProcessorRunsLiveThroughoutAndGoneWithTheDemo(KafkaBroker broker) throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         StopSignal stop = new StopSignal();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -110,7 +109,7 @@ class HealthEndpointIT {
                 });
         assertThat(out.toString()).contains("Serving health probes at http://localhost:" + port
                 + "/health/live and http://localhost:" + port + "/health/ready");
-        assertThat(portIsFree(port)).as("the probes stop with the demo").isTrue();
+        assertThat(Ports.isFree(port)).as("the probes stop with the demo").isTrue();
     }
 
     /** Returns the answer of GET {@code path}, or null while (or once) the demo does not serve it. */
@@ -133,19 +132,5 @@ class HealthEndpointIT {
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean portIsFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
