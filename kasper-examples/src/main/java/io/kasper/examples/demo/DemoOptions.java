@@ -26,7 +26,10 @@ final class DemoOptions {
     int partitions;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Serve Prometheus metrics at http://localhost:PORT/metrics while the demo runs.")
+            description = "Serve Prometheus metrics at http://localhost:PORT/metrics while the demo runs, and on the "
+                    + "same port health probes for the topic processor, with its state as JSON: /health/live (200, "
+                    + "or 503 once it failed) and /health/ready (200 while it is running and reaches Kafka, else "
+                    + "503: while starting, rebalancing, in a broker outage, closed or failed).")
     Integer metricsPort;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
@@ -38,8 +41,10 @@ final class DemoOptions {
     int timeoutSeconds;
 
     @Option(names = "--keep-running",
-            description = "After printing the result, keep the processor (and the metrics endpoint) running until "
-                    + "Ctrl-C.")
+            description = "After printing the result, keep the processor (and the metrics and health endpoints) "
+                    + "running until Ctrl-C. Should the processor fail meanwhile, the demo stays up with "
+                    + "/health/live at 503; while Ctrl-C closes it, live stays 200 (closed is not failed) and ready "
+                    + "is 503.")
     boolean keepRunning;
 
     @Option(names = "--run-id", paramLabel = "ID",

@@ -1,5 +1,6 @@
 package io.kasper.examples.demo;
 
+import io.kasper.TopicProcessor;
 import io.kasper.examples.ExampleSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -51,9 +52,14 @@ final class DemoRun {
 
     private int runExample(String exampleName, DemoExample example) throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        String processorName = "kasper-demo-" + exampleName + "-" + options.runId();
+        HealthEndpoint health = new HealthEndpoint(processorName);
         if (options.metricsPort != null) {
-            MetricsServer server = opened(MetricsServer.start(options.metricsPort, registry));
-            say("Serving Prometheus metrics at http://localhost:" + server.port() + "/metrics");
+            MetricsServer server = opened(MetricsServer.start(options.metricsPort, registry, health));
+            String base = "http://localhost:" + server.port();
+            say("Serving Prometheus metrics at " + base + "/metrics");
+            say("Serving health probes at " + base + HealthEndpoint.LIVE_PATH + " and " + base
+                    + HealthEndpoint.READY_PATH);
         }
         DemoCluster cluster;
         if (options.bootstrapServers == null) {
@@ -71,10 +77,11 @@ final class DemoRun {
         say("Topics: " + String.join(", ", example.topics()) + " (" + options.partitions + " partitions each)");
         example.feed(cluster.bootstrapServers(), options.partitions, out);
 
-        String processorName = "kasper-demo-" + exampleName + "-" + options.runId();
         ExampleSettings settings = new ExampleSettings(cluster.bootstrapServers(), processorName,
                 options.partitions, registry);
-        RunningTopicProcessor running = opened(RunningTopicProcessor.start(example.create(settings, out)));
+        TopicProcessor processor = example.create(settings, out);
+        health.watch(processor);
+        RunningTopicProcessor running = opened(RunningTopicProcessor.start(processor));
         say("Topic processor '" + processorName + "' running");
         try (ProgressReporter progress = ProgressReporter.start(registry, out)) {
             running.awaitConsumedAll(options.timeout());

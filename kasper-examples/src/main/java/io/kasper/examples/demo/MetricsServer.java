@@ -6,13 +6,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Serves the registry's metrics in the Prometheus text format at {@code http://host:port/metrics}.
+ * The demo's HTTP server: the registry's metrics in the Prometheus text format at {@code http://host:port/metrics},
+ * and the topic processor's health probes at {@code /health/live} and {@code /health/ready} (see
+ * {@link HealthEndpoint}).
  *
  * <p>Thread-safety: thread-safe; {@link #close()} is idempotent.
  */
@@ -31,12 +34,15 @@ final class MetricsServer implements AutoCloseable {
      *
      * @param port the TCP port; 0 picks a free one
      * @param registry the metrics to serve
+     * @param health the health probes to serve
      * @throws UncheckedIOException when the port cannot be bound
      */
-    static MetricsServer start(int port, PrometheusMeterRegistry registry) {
+    static MetricsServer start(int port, PrometheusMeterRegistry registry, HealthEndpoint health) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-            server.createContext("/metrics", exchange -> respond(exchange, registry));
+            server.createContext("/metrics", exchange -> send(exchange, HttpURLConnection.HTTP_OK,
+                    "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+            health.register(server);
             ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "kasper-demo-metrics");
                 t.setDaemon(true);
@@ -50,11 +56,20 @@ final class MetricsServer implements AutoCloseable {
         }
     }
 
-    private static void respond(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
+    /**
+     * Sends one complete response and ends the exchange.
+     *
+     * @param exchange the request to answer
+     * @param statusCode the HTTP status
+     * @param contentType the Content-Type header
+     * @param text the body, sent as UTF-8
+     * @throws IOException when the client went away
+     */
+    static void send(HttpExchange exchange, int statusCode, String contentType, String text) throws IOException {
         try (exchange) {
-            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(statusCode, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }

@@ -8,7 +8,6 @@ import io.kasper.test.KafkaBrokerExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +27,7 @@ class MetricsEndpointIT {
 
     @Test
     void servesKasperCountersWithTopicAndPartitionLabelsWhileTheDemoRuns(KafkaBroker broker) throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         StopSignal stop = new StopSignal();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -51,7 +50,7 @@ class MetricsEndpointIT {
         assertThat(incoming.get()).containsExactlyInAnyOrder(
                 incomingLine(0), incomingLine(1), incomingLine(2));
         assertThat(out.toString()).contains("Serving Prometheus metrics at http://localhost:" + port + "/metrics");
-        assertThat(portIsFree(port)).as("the metrics server is stopped after the demo").isTrue();
+        assertThat(Ports.isFree(port)).as("the metrics server is stopped after the demo").isTrue();
     }
 
     private static String incomingLine(int partition) {
@@ -69,20 +68,6 @@ class MetricsEndpointIT {
             return response.statusCode() == 200 ? response.body() : "";
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean portIsFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }
