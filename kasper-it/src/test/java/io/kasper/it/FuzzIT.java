@@ -136,6 +136,20 @@ class FuzzIT {
         };
     }
 
+    /** Counts the calls whose PoisonMessageException names every record: the batch is then complete. */
+    private static MessageProcessor countingPoisonOnly(MessageProcessor processor, AtomicInteger poisonOnly) {
+        return (messages, sender) -> {
+            try {
+                processor.process(messages, sender);
+            } catch (PoisonMessageException e) {
+                if (e.records().size() == messages.size()) {
+                    poisonOnly.incrementAndGet();
+                }
+                throw e;
+            }
+        };
+    }
+
     private static double poisonCount(MeterRegistry registry, String name, PoisonPolicy policy) {
         return registry.find(KasperMetrics.MESSAGES_POISON).tag(KasperMetrics.TAG_PROCESSOR, name)
                 .tag(KasperMetrics.TAG_POLICY, policy.name().toLowerCase(Locale.ROOT)).counters().stream()
@@ -213,9 +227,11 @@ class FuzzIT {
         ErrorPolicy errorPolicy = policy == PoisonPolicy.SKIP ? ErrorPolicy.builder().poisonPolicy(PoisonPolicy.SKIP)
                 .build() : ErrorPolicy.builder().deadLetterTopic(dlt).build();
         AtomicInteger emptyCalls = new AtomicInteger();
+        AtomicInteger poisonOnly = new AtomicInteger();
         TopicProcessor processor = new TopicProcessor(config(broker, name, List.of(in), range(PARTITIONS))
                 .batchSize(50).errorPolicy(errorPolicy).meterRegistry(registry).build(),
-                p -> new DeserializingProcessor<>(new StrictUtf8(), new StrictLong(), emitIds(out, emptyCalls)));
+                p -> countingPoisonOnly(new DeserializingProcessor<>(new StrictUtf8(), new StrictLong(),
+                        emitIds(out, emptyCalls)), poisonOnly));
         long start = System.nanoTime();
         double poisonCounted;
         try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
@@ -234,9 +250,9 @@ class FuzzIT {
         List<ConsumerRecord<byte[], byte[]>> deadLetters = policy == PoisonPolicy.DEAD_LETTER ? broker.readAll(dlt)
                 : List.of();
         System.out.printf("FuzzIT %s: %d records produced, %d deserializable, %d poison; output %d, dead letters %d,"
-                + " poison counter %.0f, duplicates %d, empty typed calls %d, %d ms%n", policy, input.size(),
-                expectedOk.size(), expectedPoison.size(), outputCount, deadLetters.size(), poisonCounted, duplicates,
-                emptyCalls.get(), millis);
+                + " poison counter %.0f, duplicates %d, poison-only batches %d, empty typed calls %d, %d ms%n", policy,
+                input.size(), expectedOk.size(), expectedPoison.size(), outputCount, deadLetters.size(), poisonCounted,
+                duplicates, poisonOnly.get(), emptyCalls.get(), millis);
 
         assertThat(expectedOk).as("the fuzz input holds deserializable records").hasSizeGreaterThan(500);
         assertThat(expectedPoison).as("the fuzz input holds poison records").hasSizeGreaterThan(500);

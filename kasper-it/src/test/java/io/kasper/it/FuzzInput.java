@@ -54,17 +54,17 @@ final class FuzzInput {
 
     /**
      * Records of every kind on every partition, with bursts of poison (so that some batches are poison only),
-     * partition 0 ending and partition 1 starting with such a burst.
+     * partition 0 ending with 80 and partition 1 starting with 60 of them.
      */
     static List<ProducerRecord<byte[], byte[]>> mixed(Random rng, String topic, int partitions, int perPartition) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            int burstLeft = p == 1 ? 40 : 0;
+            int burstLeft = 0;
             for (int i = 0; i < perPartition; i++) {
-                if (burstLeft == 0 && (rng.nextInt(400) == 0 || p == 0 && i == perPartition - 40)) {
+                if (burstLeft == 0 && rng.nextInt(400) == 0) {
                     burstLeft = 20 + rng.nextInt(100);
                 }
-                boolean burst = burstLeft > 0;
+                boolean burst = burstLeft > 0 || p == 1 && i < 60 || p == 0 && i >= perPartition - 80;
                 burstLeft = Math.max(0, burstLeft - 1);
                 byte[] key = anyKey(rng);
                 byte[] value = burst ? badValue(rng) : anyValue(rng);
