@@ -74,6 +74,11 @@ final class BatchSender implements Sender {
         buffer = new ArrayList<>();
         List<Future<RecordMetadata>> acks = new ArrayList<>(toSend.size());
         for (ProducerRecord<byte[], byte[]> record : toSend) {
+            if (inFlight.failure() != null) {
+                // The batch fails anyway; each further send could block up to max.block.ms (e.g. on failed
+                // authentication or missing metadata) and keep close() waiting.
+                break;
+            }
             inFlight.expectAck();
             try {
                 acks.add(producer.send(record, inFlight));
