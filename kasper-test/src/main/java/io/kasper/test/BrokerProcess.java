@@ -42,6 +42,9 @@ final class BrokerProcess {
     private boolean formatted;
 
     /**
+     * Prepares a broker; nothing runs until {@link #start()}.
+     *
+     * @param workDir the fresh directory for its configuration, data and logs
      * @param extraServerProperties {@code server.properties} entries that override the defaults
      * @param saslPlainUsers username to password of the SASL/PLAIN users; when not empty, the broker gets a
      *     SASL_PLAINTEXT listener on one more port that accepts exactly these users
