@@ -166,7 +166,8 @@ public final class ProcessorLoop {
         } catch (KasperException e) {
             failure = e;
         } catch (RuntimeException e) {
-            failure = new KasperException("TopicProcessor '" + name + "' failed: " + e, e);
+            failure = SecurityFailures.translate(name, "consuming and producing", clients.consumer(), e)
+                    .orElseGet(() -> new KasperException("TopicProcessor '" + name + "' failed: " + e, e));
         }
         try {
             failure = shutdown(failure);

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -33,7 +34,9 @@ final class TopicValidator {
      * Returns the common partition count of the input topics.
      *
      * @throws InvalidConfigException naming the missing topic, the differing counts or the partition out of range
-     * @throws KasperException when the cluster cannot be reached
+     * @throws KasperException when the cluster cannot be reached, the admin client cannot be created, or
+     *     authentication or authorization fails (the message says which and names the bootstrap servers,
+     *     {@code security.protocol} and {@code sasl.mechanism}, never a secret)
      */
     static int validate(TopicProcessorConfig config, KafkaClientProperties clients) {
         Map<String, Integer> counts = new TreeMap<>();
@@ -41,7 +44,8 @@ final class TopicValidator {
         Optional<String> deadLetterTopic = config.errorPolicy().deadLetterTopic();
         List<String> topics = new ArrayList<>(config.inputTopics());
         deadLetterTopic.ifPresent(topics::add);
-        try (Admin admin = Admin.create(clients.admin())) {
+        Map<String, Object> adminProperties = clients.admin();
+        try (Admin admin = createAdmin(config, adminProperties)) {
             Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(topics).topicNameValues();
             for (String topic : topics) {
                 try {
@@ -51,8 +55,12 @@ final class TopicValidator {
                     if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                         missing.add(topic);
                     } else {
-                        throw new KasperException("cannot describe input topic '" + topic + "' on "
-                                + config.bootstrapServers() + ": " + e.getCause(), e.getCause());
+                        String action = "describing input topic '" + topic + "'";
+                        throw SecurityFailures.translate(config.topicProcessorName(), action, adminProperties,
+                                e.getCause()).orElseGet(() -> new KasperException("cannot describe input topic '"
+                                + topic + "' on " + config.bootstrapServers() + ": "
+                                + SecurityFailures.scrub(String.valueOf(e.getCause()), adminProperties),
+                                e.getCause()));
                     }
                 } catch (TimeoutException e) {
                     throw new KasperException("cannot reach Kafka at '" + config.bootstrapServers() + "' within "
@@ -86,6 +94,26 @@ final class TopicValidator {
             }
         }
         return partitionCount;
+    }
+
+    /** Creates the admin client; a configuration it rejects (e.g. a malformed JAAS entry) fails with a clear error. */
+    private static Admin createAdmin(TopicProcessorConfig config, Map<String, Object> adminProperties) {
+        try {
+            return Admin.create(adminProperties);
+        } catch (KafkaException e) {
+            throw new KasperException("TopicProcessor '" + config.topicProcessorName() + "': cannot create a Kafka "
+                    + "admin client for " + SecurityFailures.describeConnection(adminProperties) + ": "
+                    + SecurityFailures.scrub(rootMessage(e), adminProperties), e);
+        }
+    }
+
+    /** Returns the message of the innermost cause, which says what is wrong ("Failed to create ..." does not). */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static String quoted(List<String> topics) {

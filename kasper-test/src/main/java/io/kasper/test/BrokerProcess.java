@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,24 +33,46 @@ final class BrokerProcess {
     private final Path logFile;
     private final int port;
     private final int controllerPort;
+    /** Port of the SASL_PLAINTEXT listener, or -1 when the broker has no SASL users. */
+    private final int saslPort;
     private final String classpath;
     private final Map<String, String> extraServerProperties;
+    private final Map<String, String> saslPlainUsers;
     private Process process;
     private boolean formatted;
 
-    BrokerProcess(Path workDir, Map<String, String> extraServerProperties) {
+    /**
+     * Prepares a broker; nothing runs until {@link #start()}.
+     *
+     * @param workDir the fresh directory for its configuration, data and logs
+     * @param extraServerProperties {@code server.properties} entries that override the defaults
+     * @param saslPlainUsers username to password of the SASL/PLAIN users; when not empty, the broker gets a
+     *     SASL_PLAINTEXT listener on one more port that accepts exactly these users
+     */
+    BrokerProcess(Path workDir, Map<String, String> extraServerProperties, Map<String, String> saslPlainUsers) {
         this.workDir = workDir;
         this.dataDir = workDir.resolve("data");
         this.configFile = workDir.resolve("server.properties");
         this.logFile = workDir.resolve("broker.log");
         this.port = FreePorts.next();
         this.controllerPort = FreePorts.next();
+        this.saslPort = saslPlainUsers.isEmpty() ? -1 : FreePorts.next();
         this.classpath = BrokerClasspath.resolve();
         this.extraServerProperties = Map.copyOf(extraServerProperties);
+        this.saslPlainUsers = new LinkedHashMap<>(saslPlainUsers);
     }
 
     String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    boolean hasSaslListener() {
+        return saslPort > 0;
+    }
+
+    /** Returns {@code host:port} of the SASL_PLAINTEXT listener; call only when {@link #hasSaslListener()}. */
+    String saslBootstrapServers() {
+        return "127.0.0.1:" + saslPort;
     }
 
     Path logFile() {
@@ -128,6 +151,9 @@ final class BrokerProcess {
         props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         props.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         props.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (hasSaslListener()) {
+            addSaslListener(props);
+        }
         props.setProperty("inter.broker.listener.name", "PLAINTEXT");
         props.setProperty("controller.listener.names", "CONTROLLER");
         props.setProperty("log.dirs", dataDir.toString());
@@ -160,6 +186,22 @@ final class BrokerProcess {
                 "logger.state.level = WARN",
                 "");
         Files.writeString(workDir.resolve("log4j2.properties"), log4j);
+    }
+
+    /**
+     * Adds a SASL_PLAINTEXT listener that accepts the PLAIN mechanism only, with the users in its own JAAS entry.
+     * The brokers talk to each other and to the controller over PLAINTEXT, so the broker needs no credentials itself.
+     */
+    private void addSaslListener(Properties props) {
+        String listener = SaslPlain.LISTENER;
+        String address = listener + "://127.0.0.1:" + saslPort;
+        props.setProperty("listeners", props.getProperty("listeners") + "," + address);
+        props.setProperty("advertised.listeners", props.getProperty("advertised.listeners") + "," + address);
+        props.setProperty("listener.security.protocol.map",
+                props.getProperty("listener.security.protocol.map") + "," + listener + ":SASL_PLAINTEXT");
+        String prefix = "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + ".";
+        props.setProperty(prefix + "sasl.enabled.mechanisms", SaslPlain.MECHANISM);
+        props.setProperty(prefix + "plain.sasl.jaas.config", SaslPlain.serverJaasConfig(saslPlainUsers));
     }
 
     private void format() throws IOException {
@@ -195,7 +237,10 @@ final class BrokerProcess {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        awaitListening(deadline);
+        awaitListening(port, deadline);
+        if (hasSaslListener()) {
+            awaitListening(saslPort, deadline);
+        }
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
@@ -227,10 +272,10 @@ final class BrokerProcess {
      * Waits until the listener accepts connections, so that the admin client does not log a warning for every
      * refused connection while the JVM boots.
      */
-    private void awaitListening(long deadline) {
+    private void awaitListening(int listenerPort, long deadline) {
         while (System.nanoTime() < deadline && process.isAlive()) {
             try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", listenerPort), 200);
                 return;
             } catch (IOException notYet) {
                 try {

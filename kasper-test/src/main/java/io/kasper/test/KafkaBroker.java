@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -28,6 +31,17 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>A broker built with {@link #builder()} and {@link Builder#saslPlainUser(String, String)} also has a
+ * SASL_PLAINTEXT listener that accepts the PLAIN mechanism for exactly those users, for tests of secured clusters.
+ * The PLAINTEXT listener stays (the harness's own topic and record helpers use it, and the broker replicates over
+ * it), so only clients given {@link #saslBootstrapServers()} authenticate:
+ *
+ * <pre>{@code
+ * try (KafkaBroker broker = KafkaBroker.builder().saslPlainUser("alice", "alice-secret").start()) {
+ *     Properties alice = broker.saslClientProperties("alice");   // bootstrap.servers, security.protocol, ...
+ * }
+ * }</pre>
+ *
  * <p>Thread-safety: all methods are safe to call from any thread; lifecycle methods are serialized.
  */
 public final class KafkaBroker implements AutoCloseable {
@@ -35,15 +49,17 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
 
     private final Path workDir;
+    private final Map<String, String> saslPlainUsers;
     private final BrokerProcess process;
     private final TopicAdmin topics;
     private final RecordIo records;
     private final Thread reaper = new Thread(this::killQuietly, "kasper-broker-reaper");
     private boolean closed;
 
-    private KafkaBroker(Path workDir, Map<String, String> serverProperties) {
+    private KafkaBroker(Path workDir, Map<String, String> serverProperties, Map<String, String> saslPlainUsers) {
         this.workDir = workDir;
-        this.process = new BrokerProcess(workDir, serverProperties);
+        this.saslPlainUsers = Map.copyOf(saslPlainUsers);
+        this.process = new BrokerProcess(workDir, serverProperties, saslPlainUsers);
         this.topics = new TopicAdmin(this::bootstrapServers);
         this.records = new RecordIo(this::bootstrapServers);
     }
@@ -66,7 +82,21 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the broker does not start within 60 s
      */
     public static KafkaBroker start(Map<String, String> serverProperties) {
-        KafkaBroker broker = new KafkaBroker(ServerLaunch.tempDir("kasper-kafka-", "the broker"), serverProperties);
+        return start(serverProperties, Map.of());
+    }
+
+    /**
+     * Returns a builder for a broker with more than the defaults, e.g. SASL users.
+     *
+     * @return a new builder; nothing starts until {@link Builder#start()}
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static KafkaBroker start(Map<String, String> serverProperties, Map<String, String> saslPlainUsers) {
+        KafkaBroker broker = new KafkaBroker(ServerLaunch.tempDir("kasper-kafka-", "the broker"), serverProperties,
+                saslPlainUsers);
         ServerLaunch.start(broker.reaper, broker::startProcess, broker::close);
         return broker;
     }
@@ -74,6 +104,58 @@ public final class KafkaBroker implements AutoCloseable {
     /** Returns {@code host:port} of the broker's PLAINTEXT listener; stable across restarts. */
     public String bootstrapServers() {
         return process.bootstrapServers();
+    }
+
+    /**
+     * Returns {@code host:port} of the broker's SASL_PLAINTEXT listener (mechanism PLAIN); stable across restarts.
+     *
+     * @throws IllegalStateException when the broker was started without SASL users
+     */
+    public String saslBootstrapServers() {
+        if (!process.hasSaslListener()) {
+            throw new IllegalStateException("this broker has no SASL_PLAINTEXT listener: start it with "
+                    + "KafkaBroker.builder().saslPlainUser(username, password).start()");
+        }
+        return process.saslBootstrapServers();
+    }
+
+    /**
+     * Returns client properties that log in to the SASL_PLAINTEXT listener as {@code username} with the password it
+     * was started with: {@code bootstrap.servers}, {@code security.protocol=SASL_PLAINTEXT},
+     * {@code sasl.mechanism=PLAIN} and {@code sasl.jaas.config}. A fresh copy each call.
+     *
+     * @param username one of the users given to {@link Builder#saslPlainUser(String, String)}
+     * @throws IllegalStateException when the broker was started without SASL users
+     * @throws IllegalArgumentException when {@code username} is not one of them
+     */
+    public Properties saslClientProperties(String username) {
+        String bootstrap = saslBootstrapServers();
+        String password = saslPlainUsers.get(username);
+        if (password == null) {
+            throw new IllegalArgumentException("username '" + username + "' is not a SASL user of this broker; its "
+                    + "users are " + new TreeSet<>(saslPlainUsers.keySet()));
+        }
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        props.setProperty("security.protocol", SaslPlain.LISTENER);
+        props.setProperty("sasl.mechanism", SaslPlain.MECHANISM);
+        props.setProperty("sasl.jaas.config", plainJaasConfig(username, password));
+        return props;
+    }
+
+    /**
+     * Returns the client {@code sasl.jaas.config} value that logs in with SASL/PLAIN as {@code username} with
+     * {@code password}, e.g. to try a wrong password. Thread-safe (stateless).
+     *
+     * @param username letters, digits, {@code _} and {@code -}
+     * @param password not empty, without {@code "}, {@code \} or control characters
+     * @return {@code org.apache.kafka.common.security.plain.PlainLoginModule required username="..." password="...";}
+     * @throws IllegalArgumentException when the username or password breaks those rules (the message never
+     *     contains the password)
+     * @throws NullPointerException when either is null
+     */
+    public static String plainJaasConfig(String username, String password) {
+        return SaslPlain.clientJaasConfig(username, password);
     }
 
     /** Returns the file that receives the broker's stdout, stderr and log4j output is next to it ({@code server.log}). */
@@ -178,13 +260,73 @@ public final class KafkaBroker implements AutoCloseable {
     private synchronized void startProcess() {
         long started = System.nanoTime();
         process.start();
-        LOG.info("Kafka broker ready on {} in {} ms (dir {})", bootstrapServers(),
+        LOG.info("Kafka broker ready on {}{} in {} ms (dir {})", bootstrapServers(),
+                process.hasSaslListener() ? " and SASL_PLAINTEXT " + process.saslBootstrapServers() : "",
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), workDir);
     }
 
     private synchronized void killQuietly() {
         if (!closed) {
             process.kill();
+        }
+    }
+
+    /**
+     * Collects the settings of a broker to start: extra {@code server.properties} entries and SASL/PLAIN users.
+     *
+     * <p>Thread-safety: not thread-safe; use one builder from one thread.
+     */
+    public static final class Builder {
+
+        private final Map<String, String> serverProperties = new LinkedHashMap<>();
+        private final Map<String, String> saslPlainUsers = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets one {@code server.properties} entry; it overrides the default of the same key.
+         *
+         * @param key the broker setting, e.g. {@code log.flush.interval.messages}
+         * @param value its value
+         * @return this builder
+         * @throws NullPointerException when the key or value is null
+         */
+        public Builder serverProperty(String key, String value) {
+            serverProperties.put(Objects.requireNonNull(key, "serverProperty key must not be null"),
+                    Objects.requireNonNull(value, () -> "serverProperty '" + key
+                            + "' value must not be null"));
+            return this;
+        }
+
+        /**
+         * Adds a user of the SASL_PLAINTEXT listener (mechanism PLAIN). The first user makes the broker open that
+         * listener on one more free port; without users it has none.
+         *
+         * @param username letters, digits, {@code _} and {@code -}
+         * @param password not empty, without {@code "}, {@code \} or control characters
+         * @return this builder
+         * @throws IllegalArgumentException when the username is taken or either breaks its rule (the message never
+         *     contains the password)
+         * @throws NullPointerException when either is null
+         */
+        public Builder saslPlainUser(String username, String password) {
+            SaslPlain.check(username, password);
+            if (saslPlainUsers.putIfAbsent(username, password) != null) {
+                throw new IllegalArgumentException("saslPlainUser '" + username + "' is already defined");
+            }
+            return this;
+        }
+
+        /**
+         * Starts the broker and waits until it answers on every listener.
+         *
+         * @return the running broker; close it to stop it and delete its data
+         * @throws IllegalStateException when the broker does not start within 60 s (the message carries its log
+         *     tail)
+         */
+        public KafkaBroker start() {
+            return KafkaBroker.start(serverProperties, saslPlainUsers);
         }
     }
 }
