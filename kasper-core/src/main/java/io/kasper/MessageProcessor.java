@@ -26,7 +26,11 @@ public interface MessageProcessor {
      * @param messages the batch: never empty, unmodifiable, all of one partition number
      * @param sender buffers output messages; valid only until this call returns
      * @throws Exception to stop the {@link TopicProcessor}: nothing of this batch is committed and
-     *     {@link TopicProcessor#runLoop()} throws a {@link BatchFailedException} carrying this exception
+     *     {@link TopicProcessor#runLoop()} throws a {@link BatchFailedException} carrying this exception. What the
+     *     configuration's {@link ErrorPolicy} handles does not stop it: a {@link PoisonMessageException} under policy
+     *     SKIP or DEAD_LETTER (the batch is processed again without those records), and a transient failure (a
+     *     retriable {@code StoreException} or Kafka {@code RetriableException} in the cause chain), after which the
+     *     batch is processed again after a backoff, up to {@link ErrorPolicy#maxRetries()} times
      */
     void process(List<ConsumerRecord<byte[], byte[]>> messages, Sender sender) throws Exception;
 }

@@ -63,9 +63,10 @@ public final class TopicProcessor implements AutoCloseable {
      * @param processors a processor for every configured partition number (group-managed: every partition number
      *     of the input topics)
      * @throws InvalidConfigException when a partition has no processor, a topic is missing, partition counts
-     *     differ, a partition is out of range, or another open processor of the same name in this JVM claims one of
-     *     the partitions
-     * @throws KasperException when the cluster cannot be reached
+     *     differ, a partition is out of range, the dead-letter topic is missing, or another open processor of the
+     *     same name in this JVM claims one of the partitions
+     * @throws KasperException when the cluster cannot be reached, or rejects the credentials (the message names the
+     *     bootstrap servers, {@code security.protocol} and {@code sasl.mechanism}, never a secret)
      */
     public TopicProcessor(TopicProcessorConfig config, Map<Integer, ? extends MessageProcessor> processors) {
         this(resolve(config, Objects.requireNonNull(processors, "processors")::get, "processors map"));
@@ -81,7 +82,8 @@ public final class TopicProcessor implements AutoCloseable {
      * @param processorFactory returns the processor of a partition number (it may return a shared instance)
      * @throws InvalidConfigException as {@link #TopicProcessor(TopicProcessorConfig, Map)}, or when the factory
      *     returns null
-     * @throws KasperException when the cluster cannot be reached
+     * @throws KasperException when the cluster cannot be reached, or rejects the credentials (the message names the
+     *     bootstrap servers, {@code security.protocol} and {@code sasl.mechanism}, never a secret)
      */
     public TopicProcessor(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> processorFactory) {
         this(resolve(config, Objects.requireNonNull(processorFactory, "processorFactory"), "processorFactory"));

@@ -1,8 +1,6 @@
 package io.kasper.it;
 
 import static io.kasper.it.FaultInjectionIT.BATCH_SIZE;
-import static io.kasper.it.FaultInjectionIT.produceInputs;
-import static io.kasper.it.FaultInjectionIT.recordCount;
 import static io.kasper.it.Fixtures.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,11 +13,8 @@ import io.kasper.TopicProcessorConfig;
 import io.kasper.test.KafkaBroker;
 import io.kasper.test.RunningTopicProcessor;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,21 +51,14 @@ class BrokerOutageFaultIT {
 
     @Test
     void anOutageShorterThanTheTimeoutIsRiddenOutWithoutARestart() throws Exception {
-        String in = unique("outage-short-in");
-        String out = unique("outage-short-out");
-        broker.createTopic(in, PARTITIONS);
-        broker.createTopic(out, PARTITIONS);
-        List<ConsumerRecord<byte[], byte[]>> inputs = produceInputs(broker, in, PARTITIONS, 20_000);
-        TopicProcessorConfig config = config(unique("outage-short"), in, Duration.ofSeconds(90));
+        FaultScenario scenario = FaultScenario.create(broker, "outage-short", PARTITIONS, 20_000);
+        TopicProcessorConfig config = config(unique("outage-short"), scenario.in, Duration.ofSeconds(90));
 
         long outageMillis;
         long outputAtKill;
         try (RunningTopicProcessor run = RunningTopicProcessor.start(
-                new TopicProcessor(config, p -> new FaultCopier(out, 10)))) {
-            try (Admin admin = Admin.create(broker.clientProperties())) {
-                await().atMost(TIMEOUT).until(() -> recordCount(admin, out, PARTITIONS) >= 5_000);
-                outputAtKill = recordCount(admin, out, PARTITIONS);
-            }
+                new TopicProcessor(config, p -> new FaultCopier(scenario.out, 10)))) {
+            outputAtKill = scenario.awaitOutput(5_000);
             assertThat(run.processor().isReady()).isTrue();
             long killNanos = System.nanoTime();
             broker.kill();
@@ -84,28 +72,23 @@ class BrokerOutageFaultIT {
             await().atMost(Duration.ofSeconds(30)).until(run.processor()::isReady);
         }
 
-        FaultLedger.of("(d) broker SIGKILLed, back in time", inputs).outputs(broker.readAll(out))
+        scenario.ledger("(d) broker SIGKILLed, back in time")
                 .printAndCheck(BATCH_SIZE, 1, "outage " + outageMillis + " ms < brokerOutageTimeout 90 s, "
                         + outputAtKill + " outputs at the kill, processor not restarted");
     }
 
     @Test
     void anOutageLongerThanTheTimeoutFailsTheProcessorAndARestartDeliversEverything() throws Exception {
-        String in = unique("outage-long-in");
-        String out = unique("outage-long-out");
-        broker.createTopic(in, PARTITIONS);
-        broker.createTopic(out, PARTITIONS);
-        List<ConsumerRecord<byte[], byte[]>> inputs = produceInputs(broker, in, PARTITIONS, 20_000);
+        FaultScenario scenario = FaultScenario.create(broker, "outage-long", PARTITIONS, 20_000);
+        String in = scenario.in;
         String name = unique("outage-long");
         Duration outageTimeout = Duration.ofSeconds(5);
 
         Throwable failure;
         long failedAfterMillis;
         try (RunningTopicProcessor run = RunningTopicProcessor.start(
-                new TopicProcessor(config(name, in, outageTimeout), p -> new FaultCopier(out, 10)))) {
-            try (Admin admin = Admin.create(broker.clientProperties())) {
-                await().atMost(TIMEOUT).until(() -> recordCount(admin, out, PARTITIONS) >= 5_000);
-            }
+                new TopicProcessor(config(name, in, outageTimeout), p -> new FaultCopier(scenario.out, 10)))) {
+            scenario.awaitOutput(5_000);
             long killNanos = System.nanoTime();
             broker.kill();
             failure = run.awaitFailure(Duration.ofSeconds(60));
@@ -124,8 +107,8 @@ class BrokerOutageFaultIT {
 
         broker.restart();
         Map<TopicPartition, Long> committedAtFailure = broker.committedOffsets("kasper-topic-processor-" + name);
-        FaultInjectionIT.restartAndFinish(config(name, in, Duration.ofSeconds(60)), new FaultCopier(out, 0));
-        FaultLedger.of("(d) broker SIGKILLed, not back in time", inputs).outputs(broker.readAll(out))
+        FaultInjectionIT.restartAndFinish(config(name, in, Duration.ofSeconds(60)), new FaultCopier(scenario.out, 0));
+        scenario.ledger("(d) broker SIGKILLed, not back in time")
                 .printAndCheck(BATCH_SIZE, 1, "failed " + failedAfterMillis + " ms after the kill with "
                         + failure.getClass().getSimpleName() + ": " + failure.getMessage().lines().findFirst()
                         .orElse("") + "; committed at failure " + committedAtFailure);

@@ -56,25 +56,6 @@ class FaultInjectionIT {
                 .closeTimeout(Duration.ofSeconds(20));
     }
 
-    /** Produces {@code count} unique values round-robin over the partitions and returns them as read back. */
-    static List<ConsumerRecord<byte[], byte[]>> produceInputs(KafkaBroker broker, String in, int partitions,
-            int count) {
-        broker.produce(Fixtures.spread(in, partitions, count, in + "/"));
-        List<ConsumerRecord<byte[], byte[]>> inputs = broker.readAll(in);
-        assertThat(inputs).hasSize(count);
-        return inputs;
-    }
-
-    /** Returns how many records the topic holds (the sum of its end offsets). */
-    static long recordCount(Admin admin, String topic, int partitions) throws Exception {
-        Map<TopicPartition, OffsetSpec> specs = new java.util.HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        return admin.listOffsets(specs).all().get(10, TimeUnit.SECONDS).values().stream()
-                .mapToLong(info -> info.offset()).sum();
-    }
-
     /** Runs a fault-free processor of the same name until it has consumed everything, as an operator's restart. */
     static void restartAndFinish(TopicProcessorConfig config, MessageProcessor processor) throws Exception {
         try (RunningTopicProcessor run = RunningTopicProcessor.start(new TopicProcessor(config, p -> processor))) {
@@ -84,13 +65,10 @@ class FaultInjectionIT {
 
     @Test
     void exceptionInProcessFailsTheBatchAndARestartDeliversEverything(KafkaBroker broker) throws Exception {
-        String in = unique("fault-throw-in");
-        String out = unique("fault-throw-out");
-        broker.createTopic(in, PARTITIONS);
-        broker.createTopic(out, PARTITIONS);
-        List<ConsumerRecord<byte[], byte[]>> inputs = produceInputs(broker, in, PARTITIONS, 8_000);
-        String name = unique("fault-throw");
-        TopicProcessorConfig config = config(broker.bootstrapServers(), name, in, PARTITIONS).build();
+        FaultScenario scenario = FaultScenario.create(broker, "fault-throw", PARTITIONS, 8_000);
+        String out = scenario.out;
+        TopicProcessorConfig config = config(broker.bootstrapServers(), unique("fault-throw"), scenario.in,
+                PARTITIONS).build();
         AtomicInteger callsOfPartition2 = new AtomicInteger();
         MessageProcessor copier = new FaultCopier(out, 0);
         MessageProcessor failsOnce = (messages, sender) -> {
@@ -115,7 +93,7 @@ class FaultInjectionIT {
         Map<TopicPartition, Long> committedAtFailure = broker.committedOffsets(config.consumerGroupId());
         restartAndFinish(config, copier);
 
-        FaultLedger ledger = FaultLedger.of("(a) exception in process", inputs).outputs(broker.readAll(out));
+        FaultLedger ledger = scenario.ledger("(a) exception in process");
         ledger.printAndCheck(BATCH_SIZE, 1, "committed at failure " + committedAtFailure);
         assertThat(ledger.duplicatesPerPartition()).as("only the failed batch's flushed half is delivered twice")
                 .isEqualTo(Map.of(2, BATCH_SIZE / 2));
@@ -124,23 +102,18 @@ class FaultInjectionIT {
     @Test
     void outputTheBrokerRefusesFailsTheProcessorWithoutCommittingItAndARestartDeliversEverything(
             KafkaBroker broker) throws Exception {
-        String in = unique("fault-refuse-in");
-        String out = unique("fault-refuse-out");
-        broker.createTopic(in, PARTITIONS);
-        broker.createTopic(out, PARTITIONS);
-        List<ConsumerRecord<byte[], byte[]>> inputs = produceInputs(broker, in, PARTITIONS, 20_000);
-        String name = unique("fault-refuse");
-        TopicProcessorConfig config = config(broker.bootstrapServers(), name, in, PARTITIONS).build();
-        ConfigResource outTopic = new ConfigResource(ConfigResource.Type.TOPIC, out);
+        FaultScenario scenario = FaultScenario.create(broker, "fault-refuse", PARTITIONS, 20_000);
+        TopicProcessorConfig config = config(broker.bootstrapServers(), unique("fault-refuse"), scenario.in,
+                PARTITIONS).build();
+        ConfigResource outTopic = new ConfigResource(ConfigResource.Type.TOPIC, scenario.out);
 
         Throwable failure;
         long failedAfterMillis;
         long outputBeforeFault;
         try (Admin admin = Admin.create(broker.clientProperties());
                 RunningTopicProcessor run = RunningTopicProcessor.start(
-                        new TopicProcessor(config, p -> new FaultCopier(out, 10)))) {
-            await().atMost(TIMEOUT).until(() -> recordCount(admin, out, PARTITIONS) >= 5_000);
-            outputBeforeFault = recordCount(admin, out, PARTITIONS);
+                        new TopicProcessor(config, p -> new FaultCopier(scenario.out, 10)))) {
+            outputBeforeFault = scenario.awaitOutput(5_000);
             // From now on the output topic accepts no record batch: every produce fails with MESSAGE_TOO_LARGE.
             admin.incrementalAlterConfigs(Map.of(outTopic, List.of(new AlterConfigOp(
                     new ConfigEntry("max.message.bytes", "16"), AlterConfigOp.OpType.SET)))).all()
@@ -156,9 +129,9 @@ class FaultInjectionIT {
                 .hasMessageContaining("output could not be produced")
                 .hasRootCauseInstanceOf(RecordTooLargeException.class);
         Map<TopicPartition, Long> committedAtFailure = broker.committedOffsets(config.consumerGroupId());
-        restartAndFinish(config, new FaultCopier(out, 0));
+        restartAndFinish(config, new FaultCopier(scenario.out, 0));
 
-        FaultLedger.of("(b) produce refused by the broker", inputs).outputs(broker.readAll(out))
+        scenario.ledger("(b) produce refused by the broker")
                 .printAndCheck(BATCH_SIZE, 1, "failed " + failedAfterMillis + " ms after the fault, "
                         + outputBeforeFault + " outputs before it, committed at failure " + committedAtFailure);
     }
@@ -166,32 +139,25 @@ class FaultInjectionIT {
     @Test
     void processorJvmKilledMidBatchLosesNothingAndRedeliversAtMostOneBatchPerPartition(KafkaBroker broker,
             @TempDir Path dir) throws Exception {
-        String in = unique("fault-kill-in");
-        String out = unique("fault-kill-out");
-        broker.createTopic(in, PARTITIONS);
-        broker.createTopic(out, PARTITIONS);
-        List<ConsumerRecord<byte[], byte[]>> inputs = produceInputs(broker, in, PARTITIONS, 20_000);
+        FaultScenario scenario = FaultScenario.create(broker, "fault-kill", PARTITIONS, 20_000);
         String name = unique("fault-kill");
-        TopicProcessorConfig config = config(broker.bootstrapServers(), name, in, PARTITIONS).build();
+        TopicProcessorConfig config = config(broker.bootstrapServers(), name, scenario.in, PARTITIONS).build();
 
         Path log = dir.resolve("processor.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process jvm = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                FaultProcessorMain.class.getName(), broker.bootstrapServers(), name, in, out,
+                FaultProcessorMain.class.getName(), broker.bootstrapServers(), name, scenario.in, scenario.out,
                 Integer.toString(PARTITIONS), "10").redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long outputAtKill;
-        try (Admin admin = Admin.create(broker.clientProperties())) {
-            await().atMost(TIMEOUT).until(() -> !jvm.isAlive() || recordCount(admin, out, PARTITIONS) >= 6_000);
-            assertThat(jvm.isAlive()).as("processor JVM alive before the kill; its log:%n%s",
-                    jvm.isAlive() ? "" : Files.readString(log)).isTrue();
-            jvm.destroyForcibly(); // SIGKILL: no close(), no final commit
-            assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            outputAtKill = recordCount(admin, out, PARTITIONS);
-        }
+        await().atMost(TIMEOUT).until(() -> !jvm.isAlive() || scenario.outputCount() >= 6_000);
+        assertThat(jvm.isAlive()).as("processor JVM alive before the kill; its log:%n%s",
+                jvm.isAlive() ? "" : Files.readString(log)).isTrue();
+        jvm.destroyForcibly(); // SIGKILL: no close(), no final commit
+        assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        long outputAtKill = scenario.outputCount();
         Map<TopicPartition, Long> committedAtKill = broker.committedOffsets(config.consumerGroupId());
-        restartAndFinish(config, new FaultCopier(out, 0));
+        restartAndFinish(config, new FaultCopier(scenario.out, 0));
 
-        FaultLedger.of("(c) processor JVM SIGKILLed", inputs).outputs(broker.readAll(out))
+        scenario.ledger("(c) processor JVM SIGKILLed")
                 .printAndCheck(BATCH_SIZE, 1, outputAtKill + " outputs at the kill (exit "
                         + jvm.exitValue() + "), committed at the kill " + committedAtKill);
     }
@@ -199,11 +165,9 @@ class FaultInjectionIT {
     @Test
     void rebalanceChurnLosesNothing(KafkaBroker broker) throws Exception {
         int partitions = 6;
-        String in = unique("fault-churn-in");
-        String out = unique("fault-churn-out");
-        broker.createTopic(in, partitions);
-        broker.createTopic(out, partitions);
-        List<ConsumerRecord<byte[], byte[]>> inputs = produceInputs(broker, in, partitions, 30_000);
+        FaultScenario scenario = FaultScenario.create(broker, "fault-churn", partitions, 30_000);
+        String in = scenario.in;
+        String out = scenario.out;
         String name = unique("fault-churn");
         TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName(name)
                 .bootstrapServers(broker.bootstrapServers()).inputTopics(in).groupManaged().batchSize(BATCH_SIZE)
@@ -213,12 +177,11 @@ class FaultInjectionIT {
                 .build();
         List<RunningTopicProcessor> members = new ArrayList<>();
         int events = 0;
-        try (Admin admin = Admin.create(broker.clientProperties())) {
+        try {
             members.add(RunningTopicProcessor.start(new TopicProcessor(config, p -> new FaultCopier(out, 5))));
             // join, join, leave, leave: each a rebalance while every member is busy
             for (int step = 1; step <= 4; step++) {
-                long threshold = 30_000L * step / 5;
-                await().atMost(TIMEOUT).until(() -> recordCount(admin, out, partitions) >= threshold);
+                scenario.awaitOutput(30_000L * step / 5);
                 if (step <= 2) {
                     members.add(RunningTopicProcessor.start(new TopicProcessor(config, p -> new FaultCopier(out, 5))));
                 } else {
@@ -238,7 +201,7 @@ class FaultInjectionIT {
             closeAll(members);
         }
 
-        FaultLedger.of("(f) rebalance churn (2 joins, 2 leaves)", inputs).outputs(broker.readAll(out))
+        scenario.ledger("(f) rebalance churn (2 joins, 2 leaves)")
                 .printAndCheck(BATCH_SIZE, events, events + " rebalances");
     }
 

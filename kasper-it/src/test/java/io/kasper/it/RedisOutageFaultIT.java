@@ -1,8 +1,6 @@
 package io.kasper.it;
 
 import static io.kasper.it.FaultInjectionIT.BATCH_SIZE;
-import static io.kasper.it.FaultInjectionIT.produceInputs;
-import static io.kasper.it.FaultInjectionIT.recordCount;
 import static io.kasper.it.Fixtures.unique;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -86,11 +83,9 @@ class RedisOutageFaultIT {
 
     @Test
     void anOutageWithinTheRetryBudgetIsRiddenOutByRetryingTheBatch(KafkaBroker broker) throws Exception {
-        String in = unique("redis-short-in");
-        String out = unique("redis-short-out");
-        broker.createTopic(in, PARTITIONS);
-        broker.createTopic(out, PARTITIONS);
-        List<ConsumerRecord<byte[], byte[]>> inputs = produceInputs(broker, in, PARTITIONS, 20_000);
+        FaultScenario scenario = FaultScenario.create(broker, "redis-short", PARTITIONS, 20_000);
+        String in = scenario.in;
+        String out = scenario.out;
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         TopicProcessorConfig config = FaultInjectionIT.config(broker.bootstrapServers(), unique("redis-short"), in,
                 PARTITIONS).meterRegistry(registry).errorPolicy(ErrorPolicy.builder().maxRetries(30)
@@ -101,9 +96,7 @@ class RedisOutageFaultIT {
         try (RedisStore store = store("short");
                 RunningTopicProcessor run = RunningTopicProcessor.start(
                         new TopicProcessor(config, p -> throughStore(store, out)))) {
-            try (Admin admin = Admin.create(broker.clientProperties())) {
-                await().atMost(TIMEOUT).until(() -> recordCount(admin, out, PARTITIONS) >= 5_000);
-            }
+            scenario.awaitOutput(5_000);
             long killNanos = System.nanoTime();
             redis.kill();
             await().atMost(TIMEOUT).until(() -> registry.find(KasperMetrics.BATCH_RETRIES).counters().stream()
@@ -115,7 +108,7 @@ class RedisOutageFaultIT {
             retries = registry.find(KasperMetrics.BATCH_RETRIES).counters().stream().mapToDouble(c -> c.count()).sum();
         }
 
-        FaultLedger.of("(e) Redis SIGKILLed, back in time", inputs).outputs(broker.readAll(out))
+        scenario.ledger("(e) Redis SIGKILLed, back in time")
                 .printAndCheck(BATCH_SIZE, 1, "outage " + outageMillis + " ms, " + (long) retries
                         + " batch retries, processor not restarted");
     }
@@ -123,11 +116,9 @@ class RedisOutageFaultIT {
     @Test
     void anOutageBeyondTheRetryBudgetFailsTheBatchAndARestartDeliversEverything(KafkaBroker broker)
             throws Exception {
-        String in = unique("redis-long-in");
-        String out = unique("redis-long-out");
-        broker.createTopic(in, PARTITIONS);
-        broker.createTopic(out, PARTITIONS);
-        List<ConsumerRecord<byte[], byte[]>> inputs = produceInputs(broker, in, PARTITIONS, 20_000);
+        FaultScenario scenario = FaultScenario.create(broker, "redis-long", PARTITIONS, 20_000);
+        String in = scenario.in;
+        String out = scenario.out;
         TopicProcessorConfig config = FaultInjectionIT.config(broker.bootstrapServers(), unique("redis-long"), in,
                 PARTITIONS).errorPolicy(ErrorPolicy.builder().maxRetries(2).build()).build();
 
@@ -136,9 +127,7 @@ class RedisOutageFaultIT {
         try (RedisStore store = store("long");
                 RunningTopicProcessor run = RunningTopicProcessor.start(
                         new TopicProcessor(config, p -> throughStore(store, out)))) {
-            try (Admin admin = Admin.create(broker.clientProperties())) {
-                await().atMost(TIMEOUT).until(() -> recordCount(admin, out, PARTITIONS) >= 5_000);
-            }
+            scenario.awaitOutput(5_000);
             long killNanos = System.nanoTime();
             redis.kill();
             failure = run.awaitFailure(TIMEOUT);
@@ -154,7 +143,7 @@ class RedisOutageFaultIT {
         try (RedisStore store = store("long")) {
             FaultInjectionIT.restartAndFinish(config, throughStore(store, out));
         }
-        FaultLedger.of("(e) Redis SIGKILLed, not back in time", inputs).outputs(broker.readAll(out))
+        scenario.ledger("(e) Redis SIGKILLed, not back in time")
                 .printAndCheck(BATCH_SIZE, 1, "failed " + failedAfterMillis + " ms after the kill: "
                         + failure.getCause().getMessage());
     }
