@@ -4,6 +4,7 @@ import io.kasper.KasperException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -64,17 +65,18 @@ final class BrokerWatch {
      * exceeds the outage timeout.
      *
      * @param consumer the loop's consumer
-     * @param partitions partitions to ask about (any partitions of the input topics)
+     * @param partitions supplies the partitions to ask about (any partitions of the input topics); called only when
+     *     the watch asks
      * @param nowNanos the loop's clock
      * @throws KasperException when no broker has answered for the outage timeout
      */
-    void check(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, long nowNanos) {
+    void check(Consumer<?, ?> consumer, Supplier<Collection<TopicPartition>> partitions, long nowNanos) {
         if (nowNanos - lastContactNanos < PROBE_AFTER_NANOS || nowNanos - lastProbeNanos < PROBE_AFTER_NANOS) {
             return;
         }
         lastProbeNanos = nowNanos;
         try {
-            consumer.endOffsets(partitions, PROBE_TIMEOUT);
+            consumer.endOffsets(partitions.get(), PROBE_TIMEOUT);
             contact(nowNanos);
             return;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {

@@ -239,7 +239,7 @@ public final class ProcessorLoop {
         if (!records.isEmpty()) {
             watch.contact(now);
         } else {
-            watch.check(consumer, probePartitions(), now);
+            watch.check(consumer, this::probePartitions, now);
         }
         for (TopicPartition tp : records.partitions()) {
             assembler.add(records.records(tp), now);

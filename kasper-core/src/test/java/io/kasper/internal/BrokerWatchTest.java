@@ -55,7 +55,7 @@ class BrokerWatchTest {
         BrokerWatch watch = watch(Duration.ofSeconds(10), 0);
         for (long now = 0; now < 20 * S; now += S) {
             watch.contact(now);
-            watch.check(cluster, PARTITIONS, now);
+            watch.check(cluster, () -> PARTITIONS, now);
         }
         assertThat(cluster.requests).hasValue(0);
         assertThat(status.isReady()).isTrue();
@@ -64,10 +64,10 @@ class BrokerWatchTest {
     @Test
     void asksTheClusterAfterTwoSecondsOfSilenceAndStaysReadyWhenItAnswers() {
         BrokerWatch watch = watch(Duration.ofSeconds(10), 0);
-        watch.check(cluster, PARTITIONS, S);
+        watch.check(cluster, () -> PARTITIONS, S);
         assertThat(cluster.requests).hasValue(0);
 
-        watch.check(cluster, PARTITIONS, 2 * S);
+        watch.check(cluster, () -> PARTITIONS, 2 * S);
 
         assertThat(cluster.requests).hasValue(1);
         assertThat(status.isReady()).isTrue();
@@ -79,7 +79,7 @@ class BrokerWatchTest {
         BrokerWatch watch = watch(Duration.ofSeconds(60), 0);
         cluster.reachable = false;
 
-        watch.check(cluster, PARTITIONS, 2 * S);
+        watch.check(cluster, () -> PARTITIONS, 2 * S);
 
         assertThat(status.isReady()).isFalse();
         assertThat(status.isBrokerUnreachable()).isTrue();
@@ -91,9 +91,9 @@ class BrokerWatchTest {
     void failsOnceTheSilenceOutlastsTheOutageTimeout() {
         BrokerWatch watch = watch(Duration.ofSeconds(4), 0);
         cluster.reachable = false;
-        watch.check(cluster, PARTITIONS, 2 * S);
+        watch.check(cluster, () -> PARTITIONS, 2 * S);
 
-        assertThatThrownBy(() -> watch.check(cluster, PARTITIONS, 4 * S))
+        assertThatThrownBy(() -> watch.check(cluster, () -> PARTITIONS, 4 * S))
                 .isExactlyInstanceOf(KasperException.class)
                 .hasMessageStartingWith("TopicProcessor 'watched': no Kafka broker of 'broker:9092' has answered for "
                         + "4000 ms (errorPolicy brokerOutageTimeout PT4S); stopping");
