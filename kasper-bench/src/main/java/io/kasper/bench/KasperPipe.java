@@ -25,20 +25,23 @@ public final class KasperPipe {
     }
 
     /** Returns the configuration of a bench TopicProcessor over partitions 0..partitions-1 of {@code input}. */
-    public static TopicProcessorConfig config(String bootstrap, String name, String input, int partitions) {
+    public static TopicProcessorConfig config(String bootstrap, String name, String input, int partitions,
+            int maxUncommittedBatches) {
         return TopicProcessorConfig.builder().topicProcessorName(name).bootstrapServers(bootstrap)
                 .inputTopics(input).inputPartitions(IntStream.range(0, partitions).toArray())
-                .batchSize(BATCH_SIZE).batchWaitDuration(BATCH_WAIT).closeTimeout(Duration.ofSeconds(30)).build();
+                .batchSize(BATCH_SIZE).batchWaitDuration(BATCH_WAIT).maxUncommittedBatches(maxUncommittedBatches)
+                .closeTimeout(Duration.ofSeconds(30)).build();
     }
 
     /** Creates the pass-through processor. */
-    public static TopicProcessor create(String bootstrap, String name, String input, String output, int partitions) {
+    public static TopicProcessor create(String bootstrap, String name, String input, String output, int partitions,
+            int maxUncommittedBatches) {
         MessageProcessor copy = (messages, sender) -> {
             for (ConsumerRecord<byte[], byte[]> m : messages) {
                 sender.send(new ProducerRecord<>(output, m.partition(), m.key(), m.value()));
             }
         };
-        return new TopicProcessor(config(bootstrap, name, input, partitions), p -> copy);
+        return new TopicProcessor(config(bootstrap, name, input, partitions, maxUncommittedBatches), p -> copy);
     }
 
     /** Starts a TopicProcessor's loop on a background thread. */
@@ -49,6 +52,7 @@ public final class KasperPipe {
 
     /** Starts the pass-through for a processor name. */
     public static RunningPipeline start(Env env, String name, String input, String output) {
-        return run(create(env.bootstrap(), name, input, output, env.options().partitions()));
+        return run(create(env.bootstrap(), name, input, output, env.options().partitions(),
+                env.options().maxUncommittedBatches()));
     }
 }

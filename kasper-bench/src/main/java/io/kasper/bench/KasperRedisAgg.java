@@ -37,7 +37,8 @@ public final class KasperRedisAgg {
             store.putAll(updated);
         };
         TopicProcessor processor = new TopicProcessor(
-                KasperPipe.config(env.bootstrap(), name, input, env.options().partitions()), p -> aggregate);
+                KasperPipe.config(env.bootstrap(), name, input, env.options().partitions(),
+                        env.options().maxUncommittedBatches()), p -> aggregate);
         return new RunningPipeline("kasper-redis-" + name, stop -> processor.runLoop(), () -> {
             processor.close();
             store.close();

@@ -76,7 +76,8 @@ public final class Main {
      */
     private void warmUp() {
         Options small = new Options(Math.min(options.records(), 100_000), options.valueSize(), options.partitions(),
-                1, options.latencyRate(), options.latencySeconds(), null, options.forkMemory());
+                1, options.latencyRate(), options.latencySeconds(), null, options.forkMemory(),
+                options.maxUncommittedBatches());
         Env warm = env.with(small);
         String topic = warm.createTopic(warm.fresh("warmup"));
         InputData.producePassThrough(warm, topic);
@@ -245,7 +246,7 @@ public final class Main {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 MemoryChild.class.getName(), env.bootstrap(), input, output, name,
-                Integer.toString(options.partitions()));
+                Integer.toString(options.partitions()), Integer.toString(options.maxUncommittedBatches()));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         String result = null;
         StringBuilder log = new StringBuilder();

@@ -1,5 +1,6 @@
 package io.kasper.bench;
 
+import io.kasper.TopicProcessorConfig;
 import java.nio.file.Path;
 
 /**
@@ -13,9 +14,10 @@ import java.nio.file.Path;
  * @param latencySeconds duration of each latency run
  * @param json file to write the JSON report to, or null
  * @param forkMemory whether the memory run of the Kasper pass-through runs in a forked JVM
+ * @param maxUncommittedBatches {@code maxUncommittedBatches} of every Kasper pipeline
  */
 public record Options(int records, int valueSize, int partitions, int repeat, int latencyRate, int latencySeconds,
-        Path json, boolean forkMemory) {
+        Path json, boolean forkMemory, int maxUncommittedBatches) {
 
     /** The usage text. */
     public static final String USAGE = String.join("\n",
@@ -28,6 +30,7 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
             "  --latency-seconds S  duration of each latency run (default 30; --quick: 10)",
             "  --json FILE          also write the figures as JSON to FILE",
             "  --no-fork-memory     measure memory in this JVM instead of a forked one",
+            "  --max-uncommitted B  maxUncommittedBatches of the Kasper pipelines (default 4)",
             "  --quick              200000 records, R=1, latency 10 s (explicit flags still win)");
 
     /** Parses the flags; throws IllegalArgumentException with the usage on a bad flag. */
@@ -44,11 +47,13 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
         int seconds = quick ? 10 : 30;
         Path json = null;
         boolean fork = true;
+        int maxUncommitted = TopicProcessorConfig.DEFAULT_MAX_UNCOMMITTED_BATCHES;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--quick" -> { }
                 case "--no-fork-memory" -> fork = false;
+                case "--max-uncommitted" -> maxUncommitted = positive(a, value(args, ++i));
                 case "--records" -> records = positive(a, value(args, ++i));
                 case "--value-size" -> valueSize = positive(a, value(args, ++i));
                 case "--partitions" -> partitions = positive(a, value(args, ++i));
@@ -62,7 +67,7 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
         if (valueSize < 16) {
             throw new IllegalArgumentException("--value-size must be at least 16\n" + USAGE);
         }
-        return new Options(records, valueSize, partitions, repeat, rate, seconds, json, fork);
+        return new Options(records, valueSize, partitions, repeat, rate, seconds, json, fork, maxUncommitted);
     }
 
     private static String value(String[] args, int i) {

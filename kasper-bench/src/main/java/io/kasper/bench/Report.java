@@ -79,8 +79,9 @@ public final class Report {
     /** Returns the table. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Kasper benchmark: N=%,d x %d B, %d partitions, median of %d run(s)%n",
-                options.records(), options.valueSize(), options.partitions(), options.repeat()));
+        sb.append(String.format(Locale.ROOT, "Kasper benchmark: N=%,d x %d B, %d partitions, median of %d run(s), "
+                        + "Kasper maxUncommittedBatches %d%n", options.records(), options.valueSize(),
+                options.partitions(), options.repeat(), options.maxUncommittedBatches()));
         sb.append(String.format(Locale.ROOT, "%-24s %12s %10s %10s %10s %6s%n", "pipeline", "msg/s", "x hand",
                 "x streams", "x ceiling", "dups"));
         double ceiling = median(CEILING);
