@@ -30,8 +30,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Batches are formed by the same code as in {@code TopicProcessor} (same grouping by partition number, same
  * {@code batchSize} and {@code batchWaitDuration} rules), on a virtual clock that only {@link #advanceTime} moves.
- * Output is acknowledged at once. A processor exception surfaces as the {@link BatchFailedException} that
- * {@code runLoop()} would throw; after it the driver refuses further input.
+ * Output is acknowledged at once. The configuration's {@code ErrorPolicy} applies as in {@code TopicProcessor}:
+ * poison messages are failed, skipped or dead-lettered (read them with {@link #readOutput} of the dead-letter topic),
+ * transient failures are retried, their backoff moving the virtual clock. A processor exception that the policy does
+ * not handle surfaces as the {@link BatchFailedException} that {@code runLoop()} would throw; after it the driver
+ * refuses further input.
  *
  * <pre>{@code
  * TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName("wc")
