@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -87,6 +86,6 @@ public final class DeserializingProcessor<K, V> implements MessageProcessor {
 
     @Override
     public String toString() {
-        return "DeserializingProcessor{" + Optional.ofNullable(processor).map(Object::toString).orElse("") + "}";
+        return "DeserializingProcessor{" + processor + "}";
     }
 }

@@ -287,8 +287,8 @@ public final class ErrorPolicy {
             if (maxRetries < 0) {
                 errors.add("maxRetries must be at least 0, was " + maxRetries);
             }
-            boolean backoffValid = isPositive("retryBackoff", retryBackoff, errors)
-                    & isPositive("maxRetryBackoff", maxRetryBackoff, errors);
+            boolean backoffValid = TopicProcessorConfig.checkPositive("retryBackoff", retryBackoff, errors)
+                    & TopicProcessorConfig.checkPositive("maxRetryBackoff", maxRetryBackoff, errors);
             if (backoffValid && maxRetryBackoff.compareTo(retryBackoff) < 0) {
                 errors.add("maxRetryBackoff must be at least retryBackoff (" + retryBackoff + "), was "
                         + maxRetryBackoff);
@@ -301,14 +301,6 @@ public final class ErrorPolicy {
                 throw new InvalidConfigException("invalid ErrorPolicy: " + String.join("; ", errors));
             }
             return new ErrorPolicy(this);
-        }
-
-        private static boolean isPositive(String field, Duration value, List<String> errors) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                errors.add(field + " must be positive, was " + value);
-                return false;
-            }
-            return true;
         }
     }
 }

@@ -51,7 +51,7 @@ public class PoisonMessageException extends KasperException {
         super(describe(records, reason), cause);
         List<RecordId> ids = new ArrayList<>();
         for (ConsumerRecord<?, ?> record : records) {
-            ids.add(new RecordId(new TopicPartition(record.topic(), record.partition()), record.offset()));
+            ids.add(RecordId.of(record));
         }
         this.records = List.copyOf(ids);
     }

@@ -483,8 +483,8 @@ public final class TopicProcessorConfig {
             if (batchSize < 1) {
                 errors.add("batchSize must be at least 1, was " + batchSize);
             }
-            validatePositive("batchWaitDuration", batchWaitDuration, errors);
-            validatePositive("closeTimeout", closeTimeout, errors);
+            checkPositive("batchWaitDuration", batchWaitDuration, errors);
+            checkPositive("closeTimeout", closeTimeout, errors);
             if (maxUncommittedBatches < 1) {
                 errors.add("maxUncommittedBatches must be at least 1, was " + maxUncommittedBatches);
             }
@@ -589,11 +589,6 @@ public final class TopicProcessorConfig {
                             + " times in " + inputPartitions));
         }
 
-        private static void validatePositive(String field, Duration value, List<String> errors) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                errors.add(field + " must be positive, was " + value);
-            }
-        }
 
         private static String quote(String value) {
             return value == null ? "null" : "'" + value + "'";
@@ -606,6 +601,15 @@ public final class TopicProcessorConfig {
             }
             return quoted.toString();
         }
+    }
+
+    /** Adds "{field} must be positive, was {value}" to {@code errors} unless {@code value} is; returns whether it is. */
+    static boolean checkPositive(String field, Duration value, List<String> errors) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            errors.add(field + " must be positive, was " + value);
+            return false;
+        }
+        return true;
     }
 
     @Override

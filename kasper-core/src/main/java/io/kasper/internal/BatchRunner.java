@@ -8,9 +8,7 @@ import io.kasper.PoisonMessageException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -140,25 +138,12 @@ public final class BatchRunner implements AutoCloseable {
             inFlight.abandon(poison);
             throw failure(batch, "MessageProcessor rejected a poison message (errorPolicy poisonPolicy FAIL)", poison);
         }
-        List<ConsumerRecord<byte[], byte[]>> named;
         try {
-            named = poisonHandler.named(remaining, poison);
+            return poisonHandler.setAside(remaining, poison, poisoned);
         } catch (KasperException e) {
             inFlight.abandon(e);
             throw failure(batch, "MessageProcessor threw", e);
         }
-        for (ConsumerRecord<byte[], byte[]> record : named) {
-            poisoned.add(new PoisonHandler.Poisoned(record, poison));
-        }
-        Set<ConsumerRecord<byte[], byte[]>> drop = Collections.newSetFromMap(new IdentityHashMap<>());
-        drop.addAll(named);
-        List<ConsumerRecord<byte[], byte[]>> rest = new ArrayList<>(remaining.size() - named.size());
-        for (ConsumerRecord<byte[], byte[]> record : remaining) {
-            if (!drop.contains(record)) {
-                rest.add(record);
-            }
-        }
-        return Collections.unmodifiableList(rest);
     }
 
     private boolean retryAfterPause(Batch batch, int retry, Throwable cause) {

@@ -56,8 +56,8 @@ final class BrokerWatch {
     }
 
     /** Records that a request to the cluster failed (not an answer: the silence goes on). */
-    void failedRequest(long nowNanos) {
-        unreachable(nowNanos);
+    void failedRequest() {
+        unreachable();
     }
 
     /**
@@ -80,7 +80,7 @@ final class BrokerWatch {
             contact(nowNanos);
             return;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            unreachable(nowNanos);
+            unreachable();
         }
         long silentNanos = nowNanos - lastContactNanos;
         if (silentNanos >= outageTimeout.toNanos()) {
@@ -96,7 +96,7 @@ final class BrokerWatch {
         return silentSinceNanos >= 0;
     }
 
-    private void unreachable(long nowNanos) {
+    private void unreachable() {
         if (silentSinceNanos < 0) {
             silentSinceNanos = lastContactNanos;
             LOG.warn("TopicProcessor '{}': the Kafka cluster at '{}' does not answer; riding it out for up to {} "

@@ -6,12 +6,14 @@ import io.kasper.PoisonMessageException;
 import io.kasper.PoisonPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,24 +55,27 @@ final class PoisonHandler {
     }
 
     /**
-     * Returns the records of {@code remaining} that {@code poison} names, in batch order.
+     * Moves the records of {@code remaining} that {@code poison} names to {@code poisoned} and returns the others,
+     * both in batch order.
      *
      * @throws KasperException when it names none of them (a processor bug: it would loop forever otherwise)
      */
-    List<ConsumerRecord<byte[], byte[]>> named(List<ConsumerRecord<byte[], byte[]>> remaining,
-            PoisonMessageException poison) {
+    List<ConsumerRecord<byte[], byte[]>> setAside(List<ConsumerRecord<byte[], byte[]>> remaining,
+            PoisonMessageException poison, List<Poisoned> poisoned) {
         Set<PoisonMessageException.RecordId> ids = new HashSet<>(poison.records());
-        List<ConsumerRecord<byte[], byte[]>> named = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> rest = new ArrayList<>(remaining.size());
         for (ConsumerRecord<byte[], byte[]> record : remaining) {
             if (ids.contains(PoisonMessageException.RecordId.of(record))) {
-                named.add(record);
+                poisoned.add(new Poisoned(record, poison));
+            } else {
+                rest.add(record);
             }
         }
-        if (named.isEmpty()) {
+        if (rest.size() == remaining.size()) {
             throw new KasperException("PoisonMessageException names " + poison.records()
                     + ", none of which is among the batch's " + remaining.size() + " unprocessed records", poison);
         }
-        return named;
+        return Collections.unmodifiableList(rest);
     }
 
     /** Counts a poison record that fails its batch (policy FAIL). */
@@ -106,8 +111,7 @@ final class PoisonHandler {
                             + copy.topic() + "': " + e, e);
                 }
             }
-            metrics.poison(new org.apache.kafka.common.TopicPartition(record.topic(), record.partition()),
-                    policy.poisonPolicy());
+            metrics.poison(new TopicPartition(record.topic(), record.partition()), policy.poisonPolicy());
         }
         log(poisoned, inFlight.batch());
     }

@@ -298,7 +298,7 @@ public final class ProcessorLoop {
             } else {
                 failedCommits++;
                 metrics.commitFailure();
-                watch.failedRequest(end);
+                watch.failedRequest();
                 nextCommitNanos = end + Math.min(MAX_COMMIT_BACKOFF_NANOS,
                         COMMIT_BACKOFF_NANOS << Math.min(failedCommits - 1, 10));
                 if (failedCommits == 1) {

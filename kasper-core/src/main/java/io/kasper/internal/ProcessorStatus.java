@@ -57,7 +57,7 @@ public final class ProcessorStatus {
     }
 
     /** Marks the processor as closing (a stop was requested); a terminal state stays. */
-    public void closing() {
+    void closing() {
         move(ProcessorState.CLOSING);
     }
 
