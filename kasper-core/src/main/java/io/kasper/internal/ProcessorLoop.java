@@ -20,9 +20,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
@@ -72,8 +72,9 @@ public final class ProcessorLoop {
     private ProcessorMetrics metrics;
     private BatchRunner runner;
     private RebalanceHandler rebalance;
-    private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> producer;
+    private final KafkaClientFactory factory;
+    private Consumer<byte[], byte[]> consumer;
+    private Producer<byte[], byte[]> producer;
 
     /**
      * Creates the loop; nothing connects until {@link #run()}.
@@ -83,12 +84,14 @@ public final class ProcessorLoop {
      *     static mode, every partition of the input topics in group-managed mode
      */
     public ProcessorLoop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
-        this(config, processors, new KafkaClientProperties(config));
+        this(config, processors, new KafkaClientProperties(config), KafkaClientFactory.KAFKA);
     }
 
+    /** Creates a loop whose clients come from {@code factory}: unit tests pass mock clients. */
     ProcessorLoop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors,
-            KafkaClientProperties clients) {
+            KafkaClientProperties clients, KafkaClientFactory factory) {
         this.config = config;
+        this.factory = factory;
         this.processors = Map.copyOf(processors);
         this.clients = clients;
         this.name = config.topicProcessorName();
@@ -182,8 +185,8 @@ public final class ProcessorLoop {
 
     private void start() {
         status.move(ProcessorState.STARTING);
-        consumer = new KafkaConsumer<>(clients.consumer());
-        producer = new KafkaProducer<>(clients.producer());
+        consumer = factory.consumer(clients.consumer());
+        producer = factory.producer(clients.producer());
         runner = new BatchRunner(name, processors, producer, config.meterRegistry(), config.errorPolicy(),
                 wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS));
         metrics = runner.metrics();

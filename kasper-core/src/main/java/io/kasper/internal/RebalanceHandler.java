@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -41,14 +40,14 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private final Assignment assignment;
     private final BatchAssembler assembler;
     private final BatchRunner runner;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final ProcessorStatus status;
     private final Set<TopicPartition> gauged = new HashSet<>();
     private KasperException failure;
     private boolean closing;
 
     RebalanceHandler(String name, Duration timeout, Optional<PartitionListener> listener, Assignment assignment,
-            BatchAssembler assembler, BatchRunner runner, KafkaConsumer<byte[], byte[]> consumer,
+            BatchAssembler assembler, BatchRunner runner, Consumer<byte[], byte[]> consumer,
             ProcessorStatus status) {
         this.status = status;
         this.name = name;
@@ -212,7 +211,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         return dropped;
     }
 
-    private void tell(Consumer<PartitionListener> call, String what, Set<Integer> numbers) {
+    private void tell(java.util.function.Consumer<PartitionListener> call, String what, Set<Integer> numbers) {
         if (listener.isEmpty()) {
             return;
         }
