@@ -14,7 +14,8 @@ import java.util.Set;
  * <p>Thread-safety: called on the loop thread of the {@link TopicProcessor} (the thread of {@code runLoop()}), never
  * while a {@link MessageProcessor#process} call of the same processor runs, so the listener and the message processors
  * of one {@code TopicProcessor} need no synchronization between them. An exception thrown by a callback stops the
- * {@code TopicProcessor} with a {@link KasperException}.
+ * {@code TopicProcessor} with a {@link KasperException} naming the callback, which {@code runLoop()} throws, also when
+ * the callback ran because the processor was closing.
  */
 public interface PartitionListener {
 

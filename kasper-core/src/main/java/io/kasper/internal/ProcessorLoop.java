@@ -390,6 +390,22 @@ public final class ProcessorLoop {
             }
             LOG.info("TopicProcessor '{}' stopped: committed offsets {}", name, new TreeMap<>(committedView()));
         }
+        return listenerFailure(failure);
+    }
+
+    /** A listener that throws in the revocation at stop fails the loop too, unless it failed already. */
+    private KasperException listenerFailure(KasperException failure) {
+        if (rebalance == null) {
+            return failure;
+        }
+        try {
+            rebalance.rethrowFailure();
+        } catch (KasperException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+        }
         return failure;
     }
 

@@ -36,7 +36,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
 
     private final String name;
     private final Duration timeout;
-    private final Optional<PartitionListener> listener;
+    private final ListenerCalls listener;
     private final Assignment assignment;
     private final BatchAssembler assembler;
     private final BatchRunner runner;
@@ -52,7 +52,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         this.status = status;
         this.name = name;
         this.timeout = timeout;
-        this.listener = listener;
+        this.listener = new ListenerCalls(name, listener);
         this.assignment = assignment;
         this.assembler = assembler;
         this.runner = runner;
@@ -138,7 +138,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         Set<Integer> numbers = numbers(partitions);
         LOG.info("TopicProcessor '{}': assigned partitions {}, starting offsets {}", name, numbers,
                 assignment.committedView());
-        tell(l -> l.onPartitionsAssigned(numbers), "onPartitionsAssigned", numbers);
+        tell(() -> listener.assigned(numbers));
     }
 
     private void revoked(Collection<TopicPartition> partitions) {
@@ -152,7 +152,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         int dropped = forget(numbers);
         LOG.info("TopicProcessor '{}': revoked partitions {}; {} fetched but unprocessed messages dropped "
                 + "uncommitted", name, numbers, dropped);
-        tell(l -> l.onPartitionsRevoked(numbers), "onPartitionsRevoked", numbers);
+        tell(() -> listener.revoked(numbers));
     }
 
     private void lost(Collection<TopicPartition> partitions) {
@@ -164,7 +164,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         LOG.warn("TopicProcessor '{}': lost partitions {} (the group gave them to another member, e.g. after "
                 + "max.poll.interval.ms or session.timeout.ms was exceeded); their uncommitted batches will be "
                 + "processed again by the new owner; {} unprocessed messages dropped", name, numbers, dropped);
-        tell(l -> l.onPartitionsLost(numbers), "onPartitionsLost", numbers);
+        tell(() -> listener.lost(numbers));
     }
 
     /**
@@ -211,28 +211,25 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         return dropped;
     }
 
-    private void tell(java.util.function.Consumer<PartitionListener> call, String what, Set<Integer> numbers) {
-        if (listener.isEmpty()) {
-            return;
-        }
+    /** Keeps the first listener failure for {@link #rethrowFailure()}. */
+    private void tell(Runnable call) {
         try {
-            call.accept(listener.get());
-        } catch (RuntimeException e) {
+            call.run();
+        } catch (KasperException e) {
             if (failure == null) {
-                failure = new KasperException("TopicProcessor '" + name + "': PartitionListener." + what + "("
-                        + numbers + ") threw: " + e, e);
+                failure = e;
             }
         }
     }
 
     /** Tells the listener about static partitions at start. */
     void staticAssigned(Set<Integer> numbers) {
-        tell(l -> l.onPartitionsAssigned(numbers), "onPartitionsAssigned", numbers);
+        tell(() -> listener.assigned(numbers));
     }
 
     /** Tells the listener about static partitions at stop. */
     void staticRevoked(Set<Integer> numbers) {
-        tell(l -> l.onPartitionsRevoked(numbers), "onPartitionsRevoked", numbers);
+        tell(() -> listener.revoked(numbers));
     }
 
     private static Set<Integer> numbers(Collection<TopicPartition> partitions) {

@@ -6,6 +6,8 @@ import static io.kasper.it.Fixtures.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kasper.MessageProcessor;
+import io.kasper.PartitionListener;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.kasper.test.KafkaBroker;
@@ -16,13 +18,20 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import io.kasper.test.RunningTopicProcessor;
 
-/** The test driver forms the same batches as a TopicProcessor on a real broker, for the same input. */
+/**
+ * The test driver forms the same batches as a TopicProcessor on a real broker, for the same input, and tells the
+ * PartitionListener and commits alike under {@code maxUncommittedBatches}.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class TestDriverEquivalenceIT {
 
@@ -69,5 +78,79 @@ class TestDriverEquivalenceIT {
 
         assertThat(driven).hasSize(4 * 4); // per partition: 3 full batches of 100 and a tail of 12 or 13
         assertThat(byPartitionThenOrder(driven)).isEqualTo(byPartitionThenOrder(real));
+    }
+
+    /** Records the listener's calls in {@code events}. */
+    private static PartitionListener recorder(List<String> events) {
+        return new PartitionListener() {
+            @Override
+            public void onPartitionsAssigned(Set<Integer> partitionNumbers) {
+                events.add("assigned " + partitionNumbers);
+            }
+
+            @Override
+            public void onPartitionsRevoked(Set<Integer> partitionNumbers) {
+                events.add("revoked " + partitionNumbers);
+            }
+        };
+    }
+
+    /** Records "p<partition> <first>-<last> committed <offset of the partition when the batch starts>". */
+    private static MessageProcessor batchRecorder(List<String> events,
+            Function<TopicPartition, Long> committedOffset) {
+        return (messages, sender) -> {
+            ConsumerRecord<byte[], byte[]> first = messages.get(0);
+            events.add("p" + first.partition() + " " + first.offset() + "-" + messages.get(messages.size() - 1).offset()
+                    + " committed " + committedOffset.apply(new TopicPartition(first.topic(), first.partition())));
+        };
+    }
+
+    /** The listener calls first and last, the batches by partition: partitions are processed independently. */
+    private static List<String> byPartition(List<String> events) {
+        List<String> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparingInt(e -> e.startsWith("assigned") ? -1
+                : e.startsWith("revoked") ? Integer.MAX_VALUE : e.charAt(1) - '0'));
+        return sorted;
+    }
+
+    @Test
+    void driverTellsTheListenerAndCommitsLikeTopicProcessorWithOneUncommittedBatch(KafkaBroker broker)
+            throws Exception {
+        String topic = unique("equiv-one");
+        broker.createTopic(topic, 2);
+        List<ProducerRecord<byte[], byte[]>> input = Fixtures.spread(topic, 2, 230, "v");
+        broker.produce(input);
+        TopicProcessorConfig.Builder builder = config(broker, unique("equiv-one"), List.of(topic), range(2))
+                .batchSize(50).batchWaitDuration(Duration.ofMillis(500)).maxUncommittedBatches(1);
+
+        List<String> real = Collections.synchronizedList(new ArrayList<>());
+        TopicProcessorConfig realConfig = builder.partitionListener(recorder(real)).build();
+        String group = realConfig.consumerGroupId();
+        TopicProcessor processor = new TopicProcessor(realConfig,
+                p -> batchRecorder(real, tp -> broker.committedOffsets(group).get(tp)));
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
+            await().atMost(Duration.ofSeconds(60)).until(processor::hasConsumedAllMessages);
+        }
+
+        List<String> driven = new ArrayList<>();
+        AtomicReference<TopicProcessorTestDriver> driver = new AtomicReference<>();
+        driver.set(new TopicProcessorTestDriver(builder.partitionListener(recorder(driven)).build(),
+                p -> batchRecorder(driven, tp -> driver.get().committedOffsets().get(tp))));
+        try (TopicProcessorTestDriver d = driver.get()) {
+            for (ProducerRecord<byte[], byte[]> r : input) {
+                d.pipeInput(r.topic(), r.partition(), r.key(), r.value());
+            }
+            d.advanceTime(Duration.ofMillis(500));
+        }
+
+        System.out.println("TopicProcessor: " + real);
+        System.out.println("driver:         " + driven);
+        // 115 messages per partition: 2 full batches and a tail; each batch starts once the one before is committed
+        List<String> expected = List.of("assigned [0, 1]",
+                "p0 0-49 committed null", "p0 50-99 committed 50", "p0 100-114 committed 100",
+                "p1 0-49 committed null", "p1 50-99 committed 50", "p1 100-114 committed 100",
+                "revoked [0, 1]");
+        assertThat(byPartition(real)).isEqualTo(expected);
+        assertThat(byPartition(driven)).isEqualTo(expected);
     }
 }

@@ -2,11 +2,14 @@ package io.kasper.test;
 
 import io.kasper.BatchFailedException;
 import io.kasper.InvalidConfigException;
+import io.kasper.KasperException;
 import io.kasper.MessageProcessor;
+import io.kasper.PartitionListener;
 import io.kasper.TopicProcessorConfig;
 import io.kasper.internal.Batch;
 import io.kasper.internal.BatchAssembler;
 import io.kasper.internal.BatchRunner;
+import io.kasper.internal.ListenerCalls;
 import io.kasper.internal.ProcessorLookup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,7 +17,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -30,11 +35,33 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Batches are formed by the same code as in {@code TopicProcessor} (same grouping by partition number, same
  * {@code batchSize} and {@code batchWaitDuration} rules), on a virtual clock that only {@link #advanceTime} moves.
- * Output is acknowledged at once. The configuration's {@code ErrorPolicy} applies as in {@code TopicProcessor}:
- * poison messages are failed, skipped or dead-lettered (read them with {@link #readOutput} of the dead-letter topic),
- * transient failures are retried, their backoff moving the virtual clock. A processor exception that the policy does
- * not handle surfaces as the {@link BatchFailedException} that {@code runLoop()} would throw; after it the driver
+ * The configuration's {@code ErrorPolicy} applies as in {@code TopicProcessor}: poison messages are failed, skipped or
+ * dead-lettered (read them with {@link #readOutput} of the dead-letter topic), transient failures are retried, their
+ * backoff moving the virtual clock. A processor exception that the policy does not handle surfaces as the
+ * {@link BatchFailedException} that {@code runLoop()} would throw; as in {@code TopicProcessor}, the batches processed
+ * before it are then committed, the {@link PartitionListener} is told the partitions are revoked, and the driver
  * refuses further input.
+ *
+ * <p>Lifecycle. The constructor stands for the start of {@code runLoop()} and {@link #close()} for its end: the
+ * configured {@link PartitionListener} is told {@link PartitionListener#onPartitionsAssigned} with every configured
+ * partition number in the constructor, before any batch, and {@link PartitionListener#onPartitionsRevoked} once, after
+ * the final commit, in {@code close()} (or when a batch fails). A listener exception surfaces as the
+ * {@link KasperException} that would stop a {@code TopicProcessor}, naming the listener method and the partitions.
+ *
+ * <p>Commits. Output is acknowledged at once. By default each batch is also committed as soon as it is processed, so
+ * no batch stays uncommitted and {@code maxUncommittedBatches} never holds a partition back. After
+ * {@link #holdCommits()}, processed batches stay uncommitted until {@link #commit()}; as in {@code TopicProcessor}, a
+ * partition then closes at most {@code maxUncommittedBatches} batches that are not yet committed
+ * ({@link #uncommittedBatches}), and its further input waits, its batches closing by size or age once a commit makes
+ * room.
+ *
+ * <p>Differences from {@code TopicProcessor}: time is virtual; acknowledgements never fail nor lag (a held commit
+ * stands for any delay between processing and commit); a partition held back by {@code maxUncommittedBatches} keeps
+ * accepting piped input, whereas {@code TopicProcessor} pauses fetching it, so there the messages fetched after the
+ * pause start their batch's wait later; only static partitions are driven, so there are no rebalances and
+ * {@link PartitionListener#onPartitionsLost} is never called; within a partition number, messages of several input
+ * topics are batched in the order they are piped, where {@code TopicProcessor} takes them in the order it fetches
+ * them.
  *
  * <pre>{@code
  * TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName("wc")
@@ -53,6 +80,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class TopicProcessorTestDriver implements AutoCloseable {
 
     private final TopicProcessorConfig config;
+    private final ListenerCalls listener;
+    private final Set<Integer> partitions;
     private final BatchAssembler assembler;
     private final BatchRunner runner;
     private final MockProducer<byte[], byte[]> producer;
@@ -62,14 +91,19 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
             (a, b) -> a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition())
                     : a.topic().compareTo(b.topic()));
     private long nowNanos;
+    private boolean commitsHeld;
     private BatchFailedException failure;
+    private boolean stopped;
 
     /**
-     * Creates a driver. No broker is contacted; {@code bootstrapServers} is ignored.
+     * Creates a driver and tells the configuration's {@link PartitionListener} the partitions are assigned. No broker
+     * is contacted; {@code bootstrapServers} is ignored.
      *
-     * @param config the processor's configuration (topics, partitions, batch size and wait are used)
+     * @param config the processor's configuration (topics, partitions, batch size and wait, error policy,
+     *     {@code maxUncommittedBatches} and partition listener are used)
      * @param processors the processor of every configured partition
      * @throws InvalidConfigException when a partition has no processor
+     * @throws KasperException when the listener's {@code onPartitionsAssigned} throws
      */
     public TopicProcessorTestDriver(TopicProcessorConfig config, Map<Integer, ? extends MessageProcessor> processors) {
         this(config, (IntFunction<? extends MessageProcessor>) processors::get);
@@ -82,6 +116,8 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      * @param processorFactory returns the processor of a partition number
      * @throws InvalidConfigException when the factory returns null for a partition, or when the configuration is
      *     group-managed (the driver has no group: give it the partitions to test with {@code inputPartitions})
+     * @throws KasperException when the listener's {@code onPartitionsAssigned} throws; as in {@code TopicProcessor},
+     *     its {@code onPartitionsRevoked} is then called too
      */
     public TopicProcessorTestDriver(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> processorFactory) {
         if (config.isGroupManaged()) {
@@ -101,6 +137,15 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
                     nowNanos += wait.toNanos();
                     return true;
                 });
+        this.listener = new ListenerCalls(config.topicProcessorName(), config.partitionListener());
+        this.partitions = new TreeSet<>(config.inputPartitions());
+        try {
+            listener.assigned(partitions);
+        } catch (KasperException e) {
+            stop(e);
+            close();
+            throw e;
+        }
     }
 
     /**
@@ -119,7 +164,8 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
 
     /**
      * Pipes one input record, as if polled now; its offset is the next of its topic-partition, starting at 0.
-     * A batch that becomes full is processed at once.
+     * A batch that becomes full is processed at once, unless its partition already has {@code maxUncommittedBatches}
+     * uncommitted batches (see {@link #holdCommits()}).
      *
      * @param topic an input topic
      * @param partition an input partition
@@ -127,6 +173,7 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      * @param value the value, may be null
      * @throws IllegalArgumentException when the topic or partition is not an input of the configuration
      * @throws BatchFailedException when a batch closed by this record fails
+     * @throws IllegalStateException when a batch failed earlier or the driver is closed
      */
     public void pipeInput(String topic, int partition, byte[] key, byte[] value) {
         checkUsable();
@@ -134,10 +181,7 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
             throw new IllegalArgumentException("topic '" + topic + "' is not one of inputTopics "
                     + config.inputTopics());
         }
-        if (!config.inputPartitions().contains(partition)) {
-            throw new IllegalArgumentException("partition " + partition + " is not one of inputPartitions "
-                    + config.inputPartitions());
-        }
+        checkPartition(partition);
         TopicPartition tp = new TopicPartition(topic, partition);
         long offset = nextOffsets.merge(tp, 1L, Long::sum) - 1;
         assembler.add(List.of(new ConsumerRecord<>(topic, partition, offset, key, value)), nowNanos);
@@ -150,11 +194,49 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      *
      * @param duration how far to move the clock
      * @throws BatchFailedException when a batch fails
+     * @throws IllegalStateException when a batch failed earlier or the driver is closed
      */
     public void advanceTime(Duration duration) {
         checkUsable();
         nowNanos += duration.toNanos();
         processDue();
+    }
+
+    /**
+     * From now on, leaves processed batches uncommitted until {@link #commit()}, as if the commits of
+     * {@code TopicProcessor} lagged behind processing: each partition then processes at most
+     * {@code maxUncommittedBatches} batches ahead of its committed offset. {@link #close()} still commits everything
+     * processed, as {@code TopicProcessor.close()} does.
+     */
+    public void holdCommits() {
+        commitsHeld = true;
+    }
+
+    /**
+     * Commits every processed batch now, then processes the batches that were held back by
+     * {@code maxUncommittedBatches} and are due (full, or their oldest message has waited {@code batchWaitDuration});
+     * with {@link #holdCommits() held commits} those stay uncommitted until the next call.
+     *
+     * @throws BatchFailedException when a batch processed after the commit fails
+     * @throws IllegalStateException when a batch failed earlier or the driver is closed
+     */
+    public void commit() {
+        checkUsable();
+        commitReleased();
+        processDue();
+    }
+
+    /**
+     * Returns the number of batches of a partition processed but not yet committed; at most
+     * {@code maxUncommittedBatches}, and 0 unless commits are {@link #holdCommits() held}.
+     *
+     * @param partition an input partition
+     * @return the uncommitted batches of the partition
+     * @throws IllegalArgumentException when the partition is not an input of the configuration
+     */
+    public int uncommittedBatches(int partition) {
+        checkPartition(partition);
+        return runner.inFlight(partition);
     }
 
     /** Returns every batch processed so far, in processing order. */
@@ -190,24 +272,66 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
 
     /**
      * Returns what {@code TopicProcessor} would have committed: the next offset to consume per input topic-partition
-     * whose batches were processed and acknowledged.
+     * whose batches were processed, acknowledged and committed (see {@link #holdCommits()}).
      */
     public Map<TopicPartition, Long> committedOffsets() {
         return Map.copyOf(committed);
     }
 
+    /** Processes what is due, as the loop's {@code takeDue} would within {@code maxUncommittedBatches}. */
     private void processDue() {
-        for (Batch batch : assembler.takeDue(nowNanos, p -> Integer.MAX_VALUE)) {
-            batches.add(batch);
-            try {
-                runner.run(batch);
-                runner.harvest();
-            } catch (BatchFailedException e) {
-                failure = e;
+        List<Batch> due = takeDue();
+        while (!due.isEmpty()) {
+            for (Batch batch : due) {
+                batches.add(batch);
+                try {
+                    runner.run(batch);
+                    runner.harvest();
+                } catch (BatchFailedException e) {
+                    failure = e;
+                    stop(e);
+                    throw e;
+                }
+                if (!commitsHeld) {
+                    commitReleased();
+                }
+            }
+            // a commit right after each batch may have made room for more batches of the same partition
+            due = takeDue();
+        }
+    }
+
+    private List<Batch> takeDue() {
+        return assembler.takeDue(nowNanos, p -> config.maxUncommittedBatches() - runner.inFlight(p));
+    }
+
+    private void commitReleased() {
+        runner.drainReleasable().forEach((tp, om) -> committed.put(tp, om.offset()));
+        runner.committed(tp -> committed.getOrDefault(tp, -1L));
+    }
+
+    /**
+     * Ends the virtual run as the loop's shutdown does: commits every batch completed without failure, then tells the
+     * listener the partitions are revoked. A listener failure is thrown, or added to {@code failure} when there is one.
+     */
+    private void stop(KasperException cause) {
+        stopped = true;
+        runner.completedOffsets().forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
+        runner.committed(tp -> committed.getOrDefault(tp, -1L));
+        try {
+            listener.revoked(partitions);
+        } catch (KasperException e) {
+            if (cause == null) {
                 throw e;
             }
-            runner.drainReleasable().forEach((tp, om) -> committed.put(tp, om.offset()));
-            runner.committed(tp -> committed.getOrDefault(tp, -1L));
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void checkPartition(int partition) {
+        if (!config.inputPartitions().contains(partition)) {
+            throw new IllegalArgumentException("partition " + partition + " is not one of inputPartitions "
+                    + config.inputPartitions());
         }
     }
 
@@ -215,13 +339,28 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
         if (failure != null) {
             throw new IllegalStateException("a batch failed earlier; a TopicProcessor would have stopped", failure);
         }
+        if (stopped) {
+            throw new IllegalStateException("the driver is closed");
+        }
     }
 
-    /** Removes the driver's metrics; nothing else to release. */
+    /**
+     * Commits every processed batch, tells the {@link PartitionListener} the partitions are revoked (unless a failed
+     * batch already stopped the driver) and removes the driver's metrics. The outputs and offsets stay readable.
+     * Idempotent.
+     *
+     * @throws KasperException when the listener's {@code onPartitionsRevoked} throws; the driver is closed anyway
+     */
     @Override
     public void close() {
-        runner.close();
-        producer.close();
+        try {
+            if (!stopped) {
+                stop(null);
+            }
+        } finally {
+            runner.close();
+            producer.close();
+        }
     }
 
     /** Output without a partition goes to partition 0: the driver knows no partition counts. */
