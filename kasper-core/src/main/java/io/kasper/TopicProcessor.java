@@ -227,4 +227,13 @@ public final class TopicProcessor implements AutoCloseable {
     public TopicProcessorConfig config() {
         return config;
     }
+
+    /**
+     * Returns this instance's id, {@code kasper-<name>-<n>}, unique in this JVM: the {@code kasper.instance} tag of
+     * every meter it registers (see {@link KasperMetrics#TAG_INSTANCE}) and the prefix of its Kafka client ids
+     * ({@code <id>-consumer}, {@code <id>-producer}). Safe from any thread.
+     */
+    public String instanceId() {
+        return loop.instanceId();
+    }
 }

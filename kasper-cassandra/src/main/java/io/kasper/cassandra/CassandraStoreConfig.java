@@ -3,6 +3,7 @@ package io.kasper.cassandra;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.kasper.InvalidConfigException;
 import io.kasper.store.StoreConfigRules;
+import io.kasper.store.UriScrubber;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.InetSocketAddress;
@@ -370,19 +371,25 @@ public final class CassandraStoreConfig {
             return new CassandraStoreConfig(this, addresses);
         }
 
+        /** Parses one contact point; messages show it without any credentials (see {@link UriScrubber}). */
         private static InetSocketAddress parse(String point) {
+            String shown = UriScrubber.scrub(point);
+            if (point != null && point.indexOf('@') >= 0) {
+                throw RULES.invalid("contactPoints", "must be host:port without credentials (give them to "
+                        + "credentials(username, password))", shown);
+            }
             int colon = point == null ? -1 : point.lastIndexOf(':');
             if (colon <= 0) {
-                throw RULES.invalid("contactPoints", "must be host:port", point);
+                throw RULES.invalid("contactPoints", "must be host:port", shown);
             }
             try {
                 int port = Integer.parseInt(point.substring(colon + 1));
                 if (port < 1 || port > 65_535) {
-                    throw RULES.invalid("contactPoints", "must have a port between 1 and 65535", point);
+                    throw RULES.invalid("contactPoints", "must have a port between 1 and 65535", shown);
                 }
                 return InetSocketAddress.createUnresolved(point.substring(0, colon), port);
             } catch (NumberFormatException e) {
-                throw RULES.invalid("contactPoints", "must be host:port", point);
+                throw RULES.invalid("contactPoints", "must be host:port", shown);
             }
         }
 

@@ -89,6 +89,14 @@ class CassandraStoreConfigTest {
     }
 
     @Test
+    void contactPointWithCredentialsIsRejectedWithoutShowingThem() {
+        assertThatThrownBy(() -> valid().contactPoints("cassandra:pw-Cs3-secret@10.0.0.1:9042").build())
+                .isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
+                .hasMessage("CassandraStoreConfig.contactPoints must be host:port without credentials (give them to "
+                        + "credentials(username, password)), was '***@10.0.0.1:9042'");
+    }
+
+    @Test
     void toStringLeavesThePasswordOut() {
         assertThat(valid().credentials("cassandra", "secret").build().toString()).contains("username=cassandra")
                 .doesNotContain("secret");

@@ -51,18 +51,19 @@ public final class BatchRunner implements AutoCloseable {
      * Creates a runner.
      *
      * @param processorName the topic processor's name, for messages and metric tags
+     * @param instance the instance id (see {@link ProcessorInstances}), the {@code kasper.instance} tag of the meters
      * @param processors the processor of every partition number
      * @param producer the producer of output messages (acks=all)
      * @param registry receives the batch metrics; they are removed on {@link #close()}
      * @param policy what to do with poison messages and transient failures
      * @param pause waits between attempts of a batch
      */
-    public BatchRunner(String processorName, Map<Integer, MessageProcessor> processors,
+    public BatchRunner(String processorName, String instance, Map<Integer, MessageProcessor> processors,
             Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause) {
         this.processorName = processorName;
         this.processors = Map.copyOf(processors);
         this.producer = producer;
-        this.metrics = new ProcessorMetrics(registry, processorName);
+        this.metrics = new ProcessorMetrics(registry, processorName, instance);
         this.policy = policy;
         this.pause = pause;
         this.poisonHandler = new PoisonHandler(processorName, policy, producer, metrics);

@@ -3,7 +3,6 @@ package io.kasper.internal;
 import io.kasper.TopicProcessorConfig;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -12,11 +11,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Derives the Kafka client properties of a topic processor: Kasper's defaults, then the user's pass-through
- * properties, then the settings the at-least-once contract depends on. Thread-safe (stateless apart from a counter).
+ * properties, then the settings the at-least-once contract depends on. Every client id starts with the instance id
+ * (see {@link ProcessorInstances}). Thread-safe (immutable).
  */
 final class KafkaClientProperties {
-
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final TopicProcessorConfig config;
     private final String clientIdPrefix;
@@ -24,7 +22,12 @@ final class KafkaClientProperties {
     KafkaClientProperties(TopicProcessorConfig config) {
         this.config = config;
         // Distinct client ids keep JMX registrations of several instances in one JVM apart.
-        this.clientIdPrefix = "kasper-" + config.topicProcessorName() + "-" + INSTANCES.incrementAndGet();
+        this.clientIdPrefix = ProcessorInstances.next(config.topicProcessorName());
+    }
+
+    /** Returns the instance id: the prefix of the client ids and the {@code instance} tag of the meters. */
+    String instanceId() {
+        return clientIdPrefix;
     }
 
     Map<String, Object> admin() {

@@ -137,6 +137,11 @@ public final class ProcessorLoop {
         status.stopped(null);
     }
 
+    /** Returns the instance id: the prefix of the Kafka client ids and the instance tag of the meters. */
+    public String instanceId() {
+        return clients.instanceId();
+    }
+
     /** Returns the loop's state, failure and readiness; safe from any thread. */
     public ProcessorStatus status() {
         return status;
@@ -187,8 +192,8 @@ public final class ProcessorLoop {
         status.move(ProcessorState.STARTING);
         consumer = factory.consumer(clients.consumer());
         producer = factory.producer(clients.producer());
-        runner = new BatchRunner(name, processors, producer, config.meterRegistry(), config.errorPolicy(),
-                wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS));
+        runner = new BatchRunner(name, clients.instanceId(), processors, producer, config.meterRegistry(),
+                config.errorPolicy(), wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS));
         metrics = runner.metrics();
         metrics.readiness(status);
         metrics.produceRetries(producer);

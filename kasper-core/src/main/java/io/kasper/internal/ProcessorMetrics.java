@@ -22,8 +22,9 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The meters of one topic processor, named after {@link KasperMetrics}. Removes every meter it registered on
- * {@link #close()}.
+ * The meters of one topic processor instance, named after {@link KasperMetrics} and tagged with its name and its
+ * instance id, so that instances of one name sharing a registry never share a meter. Removes every meter it
+ * registered, and only those, on {@link #close()}.
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -31,6 +32,7 @@ final class ProcessorMetrics implements AutoCloseable {
 
     private final MeterRegistry registry;
     private final String processor;
+    private final String instance;
     private final Queue<Meter> registered = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, Counter> incoming = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Counter> outgoing = new ConcurrentHashMap<>();
@@ -42,14 +44,14 @@ final class ProcessorMetrics implements AutoCloseable {
     private final Map<TopicPartition, Map<PoisonPolicy, Counter>> poison = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> retries = new ConcurrentHashMap<>();
 
-    ProcessorMetrics(MeterRegistry registry, String processor) {
+    ProcessorMetrics(MeterRegistry registry, String processor, String instance) {
         this.registry = registry;
         this.processor = processor;
+        this.instance = instance;
         this.commitTime = remember(Timer.builder(KasperMetrics.COMMIT_TIME)
-                .description("offset commit round trip").tag(KasperMetrics.TAG_PROCESSOR, processor)
-                .register(registry));
+                .description("offset commit round trip").tags(processorTags()).register(registry));
         this.commitFailures = remember(Counter.builder(KasperMetrics.COMMIT_FAILURES)
-                .description("failed offset commits (retried with backoff)").tag(KasperMetrics.TAG_PROCESSOR, processor)
+                .description("failed offset commits (retried with backoff)").tags(processorTags())
                 .register(registry));
     }
 
@@ -74,14 +76,14 @@ final class ProcessorMetrics implements AutoCloseable {
     void readiness(ProcessorStatus status) {
         remember(Gauge.builder(KasperMetrics.PROCESSOR_READY, status, s -> s.isReady() ? 1 : 0)
                 .description("1 while the processor is running and reaches the cluster")
-                .tag(KasperMetrics.TAG_PROCESSOR, processor).register(registry));
+                .tags(processorTags()).register(registry));
     }
 
     /** Registers the producer's retry count. */
     void produceRetries(Producer<?, ?> producer) {
         remember(FunctionCounter.builder(KasperMetrics.PRODUCE_RETRIES, producer, ProcessorMetrics::recordRetries)
                 .description("output records sent again after a transient error")
-                .tag(KasperMetrics.TAG_PROCESSOR, processor).register(registry));
+                .tags(processorTags()).register(registry));
     }
 
     private static double recordRetries(Producer<?, ?> producer) {
@@ -144,14 +146,18 @@ final class ProcessorMetrics implements AutoCloseable {
         return cache.computeIfAbsent(partition, p -> remember(create.apply(p)));
     }
 
+    private String[] processorTags() {
+        return new String[] {KasperMetrics.TAG_PROCESSOR, processor, KasperMetrics.TAG_INSTANCE, instance};
+    }
+
     private String[] tags(TopicPartition tp) {
-        return new String[] {KasperMetrics.TAG_PROCESSOR, processor, KasperMetrics.TAG_TOPIC, tp.topic(),
-            KasperMetrics.TAG_PARTITION, Integer.toString(tp.partition())};
+        return new String[] {KasperMetrics.TAG_PROCESSOR, processor, KasperMetrics.TAG_INSTANCE, instance,
+            KasperMetrics.TAG_TOPIC, tp.topic(), KasperMetrics.TAG_PARTITION, Integer.toString(tp.partition())};
     }
 
     private String[] partitionTags(int partition) {
-        return new String[] {KasperMetrics.TAG_PROCESSOR, processor, KasperMetrics.TAG_PARTITION,
-            Integer.toString(partition)};
+        return new String[] {KasperMetrics.TAG_PROCESSOR, processor, KasperMetrics.TAG_INSTANCE, instance,
+            KasperMetrics.TAG_PARTITION, Integer.toString(partition)};
     }
 
     private <M extends Meter> M remember(M meter) {

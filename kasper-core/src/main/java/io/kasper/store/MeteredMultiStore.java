@@ -16,8 +16,8 @@ import java.util.function.Predicate;
  * backend failures in {@link StoreException}, and removes the meters on close.
  *
  * <p>Subclasses implement the {@code do*} methods; tenant views ({@link #tenant}) are provided here on top of them, so
- * an adapter writes its bulk logic once. Tenant views report under this store's name (no tenant tag: tenants are
- * unbounded) and name the tenant in their exception messages.
+ * an adapter writes its bulk logic once. Tenant views report under this store's name and {@code kasper.instance}
+ * ({@link #instanceId()}; no tenant tag: tenants are unbounded) and name the tenant in their exception messages.
  *
  * <p><b>Retriable failures</b> are decided as in {@link MeteredStore}, by the rule given to
  * {@link #MeteredMultiStore(String, String, MeterRegistry, String, Predicate)}; tenant views use the same rule.
@@ -153,6 +153,16 @@ public abstract class MeteredMultiStore implements MultiStore {
 
     /** Releases what the store owns; called once. */
     protected abstract void doClose();
+
+    /**
+     * Returns the {@code kasper.instance} tag of this store's meters (and its tenant views'), {@code <name>-<n>},
+     * unique in this JVM. Thread-safe.
+     *
+     * @return the instance id
+     */
+    public final String instanceId() {
+        return meters.instance();
+    }
 
     /** Returns "store 'name' (kind)", for subclasses' own messages. */
     protected final String description() {

@@ -14,12 +14,13 @@ import java.util.function.Predicate;
 
 /**
  * Base of every {@link Store} implementation: validates arguments, records the {@code kasper.store.*} meters
- * (calls, keys per call, latency, errors; tagged processor, store and operation), wraps backend failures in
+ * (calls, keys per call, latency, errors; tagged processor, kasper.instance, store and operation), wraps backend failures in
  * {@link StoreException}, rejects calls after {@link #close()}, and removes the meters on close.
  *
  * <p>Subclasses implement the {@code do*} methods, which receive validated, de-duplicated, non-empty arguments and may
- * throw any runtime exception. Two stores with the same name and processor share meters: give stores of one
- * processor distinct names.
+ * throw any runtime exception. Each store also tags its meters with its own {@code kasper.instance}
+ * ({@link #instanceId()}), so stores of one name and processor sharing a registry keep their meters apart and
+ * closing one removes its meters only.
  *
  * <p><b>Retriable failures:</b> the {@link StoreException} wrapping a backend failure is
  * {@linkplain StoreException#isRetriable() retriable} when the adapter's rule, given to
@@ -193,6 +194,16 @@ public abstract class MeteredStore implements Store {
 
     /** Releases what the store owns; called once. */
     protected abstract void doClose();
+
+    /**
+     * Returns the {@code kasper.instance} tag of this store's meters, {@code <name>-<n>}, unique in this JVM (a tenant
+     * view returns its multi-store's). Thread-safe.
+     *
+     * @return the instance id
+     */
+    public final String instanceId() {
+        return meters.instance();
+    }
 
     /** Returns "store 'name' (kind)", for subclasses' own messages. */
     protected final String description() {

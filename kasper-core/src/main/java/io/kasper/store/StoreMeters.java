@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -18,8 +19,10 @@ import java.util.function.Supplier;
  * Records the {@code kasper.store.*} meters of one store and turns backend failures into {@link StoreException}s,
  * retriable or not by the adapter's rule (see {@link #isRetriable}).
  *
- * <p>Meters are registered per operation on first use and all removed by {@link #removeAll()}. Thread-safe when the
- * rule is.
+ * <p>Meters are registered per operation on first use and all removed by {@link #removeAll()}. Each instance tags
+ * them with its own {@code kasper.instance} ({@code <name>-<n>}, unique in the JVM), so two stores of one name and
+ * processor sharing a registry (one per processor instance, say) never share a meter, and closing one leaves the
+ * other's meters registered. Thread-safe when the rule is.
  */
 final class StoreMeters {
 
@@ -28,8 +31,10 @@ final class StoreMeters {
 
     /** How deep a cause chain is searched: deep enough for any real wrapping, and a guard against cause cycles. */
     private static final int MAX_CAUSES = 16;
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final MeterRegistry registry;
+    private final String instance;
     private final Tags tags;
     private final String description;
     private final Predicate<Throwable> transientFailure;
@@ -41,9 +46,16 @@ final class StoreMeters {
         Objects.requireNonNull(name, "name must not be null");
         this.registry = Objects.requireNonNull(registry, "registry must not be null");
         Objects.requireNonNull(processor, "processor must not be null");
-        this.tags = Tags.of(KasperMetrics.TAG_PROCESSOR, processor, KasperMetrics.TAG_STORE, name);
+        this.instance = name + "-" + INSTANCES.incrementAndGet();
+        this.tags = Tags.of(KasperMetrics.TAG_PROCESSOR, processor, KasperMetrics.TAG_INSTANCE, instance,
+                KasperMetrics.TAG_STORE, name);
         this.description = "store '" + name + "' (" + kind + ")";
         this.transientFailure = Objects.requireNonNull(transientFailure, "transientFailure must not be null");
+    }
+
+    /** Returns the {@code kasper.instance} tag of this store's meters. */
+    String instance() {
+        return instance;
     }
 
     /** Returns "store 'name' (kind)", the prefix of every message about this store. */

@@ -18,18 +18,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records every log event of this JVM, message and stack trace, from all threads, while it is open; raises the Kafka
- * clients to INFO meanwhile (so that their configuration dumps are recorded too) without printing their INFO lines
- * to the console. Thread-safe; open one at a time.
+ * and Lettuce (Redis) clients to INFO meanwhile (so that their configuration dumps and reconnect lines are recorded
+ * too) without printing their INFO lines to the console. Thread-safe; open one at a time.
  */
 final class LogCapture implements AutoCloseable {
 
     private static final String KAFKA = "org.apache.kafka";
+    private static final String LETTUCE = "io.lettuce";
 
     private final Queue<String> lines = new ConcurrentLinkedQueue<>();
     private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     private final Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Logger kafka = context.getLogger(KAFKA);
     private final Level kafkaLevelBefore = kafka.getLevel();
+    private final Logger lettuce = context.getLogger(LETTUCE);
+    private final Level lettuceLevelBefore = lettuce.getLevel();
     private final AppenderBase<ILoggingEvent> recorder = new AppenderBase<>() {
         @Override
         protected void append(ILoggingEvent event) {
@@ -56,8 +59,9 @@ final class LogCapture implements AutoCloseable {
         Filter<ILoggingEvent> kafkaBelowWarn = new Filter<>() {
             @Override
             public FilterReply decide(ILoggingEvent event) {
-                return event.getLoggerName().startsWith(KAFKA) && !event.getLevel().isGreaterOrEqual(Level.WARN)
-                        ? FilterReply.DENY : FilterReply.NEUTRAL;
+                boolean raised = event.getLoggerName().startsWith(KAFKA) || event.getLoggerName().startsWith(LETTUCE);
+                return raised && !event.getLevel().isGreaterOrEqual(Level.WARN) ? FilterReply.DENY
+                        : FilterReply.NEUTRAL;
             }
         };
         for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
@@ -70,6 +74,7 @@ final class LogCapture implements AutoCloseable {
         recorder.start();
         root.addAppender(recorder);
         kafka.setLevel(Level.INFO);
+        lettuce.setLevel(Level.INFO);
     }
 
     /** Returns the lines recorded so far (level, logger, message and any stack trace), in order. */
@@ -81,6 +86,7 @@ final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         kafka.setLevel(kafkaLevelBefore);
+        lettuce.setLevel(lettuceLevelBefore);
         root.detachAppender(recorder);
         recorder.stop();
         for (Appender<ILoggingEvent> appender : quieted) {

@@ -5,11 +5,18 @@ import static io.kasper.it.Fixtures.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.kasper.BatchFailedException;
+import io.kasper.ErrorPolicy;
+import io.kasper.InvalidConfigException;
 import io.kasper.KasperException;
 import io.kasper.MessageProcessor;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.kasper.test.KafkaBroker;
+import io.kasper.redis.RedisStore;
+import io.kasper.redis.RedisStoreConfig;
+import io.kasper.store.StoreException;
+import io.kasper.test.RedisServer;
 import io.kasper.test.RunningTopicProcessor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +40,16 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A topic processor against a broker that requires SASL/PLAIN authentication: it works with the right credentials,
  * fails fast and clearly with wrong ones, and no password or JAAS configuration ever reaches a log line, neither in
- * this JVM (every event recorded by {@link LogCapture}, Kafka clients at INFO) nor in the broker's own logs.
+ * this JVM (every event recorded by {@link LogCapture}, Kafka and Redis clients at INFO) nor in the broker's own logs.
+ * The same holds for a Redis store whose URI carries a password: its rejected configs, its refused login and its
+ * failures in the loop are logged (as an application logs them, and as Kasper logs batch retries and failures)
+ * without it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredBrokerIT {
@@ -47,6 +59,10 @@ class SecuredBrokerIT {
     private static final String WRONG_PASSWORD = "pw-Wr0ng-Q7guess";
     private static final String JAAS = KafkaBroker.plainJaasConfig(USER, PASSWORD);
     private static final String WRONG_JAAS = KafkaBroker.plainJaasConfig(USER, WRONG_PASSWORD);
+    private static final String REDIS_USER = "kasper-store";
+    private static final String REDIS_PASSWORD = "pw-Rq83-redis-secret";
+    private static final String WRONG_REDIS_PASSWORD = "pw-Wr0ng-redis-guess";
+    private static final Logger LOG = LoggerFactory.getLogger(SecuredBrokerIT.class);
     private static final int RECORDS = 2_000;
     private static final int PARTITIONS = 4;
     private static final Duration FAIL_FAST = Duration.ofSeconds(30);
@@ -242,6 +258,68 @@ class SecuredBrokerIT {
 
     @Test
     @Order(7)
+    void redisStoreConfigsAndFailuresWithAPasswordNeverShowIt() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            // An ACL user, so that the harness's own connections (default user, no password) keep working.
+            redis.command("ACL", "SETUSER", REDIS_USER, "on", ">" + REDIS_PASSWORD, "~*", "+@all");
+            String address = redis.host() + ":" + redis.port();
+            String uri = "redis://" + REDIS_USER + ":" + REDIS_PASSWORD + "@" + address + "/0";
+
+            Throwable typo = catchThrowable(() -> redisStore(uri.replace("/0", "/notadb")).build());
+            LOG.error("application: Redis store config rejected", typo);
+            assertThat(typo).isExactlyInstanceOf(InvalidConfigException.class)
+                    .hasMessage("RedisStoreConfig.uri must be a valid Redis URI, was 'redis://***@" + address
+                            + "/notadb': NumberFormatException: For input string: \"notadb\"");
+
+            long start = System.nanoTime();
+            Throwable denied = catchThrowable(() -> RedisStore.create(redisStore(uri.replace(REDIS_PASSWORD,
+                    WRONG_REDIS_PASSWORD)).build()));
+            LOG.error("application: Redis store cannot start", denied);
+            System.out.printf("SecuredBrokerIT: Redis store with a wrong password failed in %d ms: %s%n",
+                    Duration.ofNanos(System.nanoTime() - start).toMillis(), denied);
+            assertThat(denied).isExactlyInstanceOf(StoreException.class)
+                    .hasMessage("store 'sasl-counts' (redis) cannot connect to " + address + ": "
+                            + "RedisConnectionException: Unable to connect to " + redis.host() + "/<unresolved>:"
+                            + redis.port() + " (RedisCommandExecutionException: WRONGPASS invalid username-password "
+                            + "pair or user is disabled.)");
+
+            RedisStoreConfig config = redisStore(uri).build();
+            LOG.info("application: opening {}", config);
+            String topic = unique("sasl-store");
+            broker.createTopic(topic, 1);
+            broker.produce(Fixtures.spread(topic, 1, 100, "s"));
+            Throwable failure;
+            try (RedisStore store = RedisStore.create(config)) {
+                store.put("reachable", new byte[] {1});
+                redis.kill(); // every write from now on fails with a retriable store exception
+                TopicProcessor processor = new TopicProcessor(securedConfig(unique("sasl-store"), topic, JAAS)
+                        .inputPartitions(List.of(0)).errorPolicy(ErrorPolicy.builder().maxRetries(1)
+                                .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(50)).build()).build(),
+                        p -> (messages, sender) -> {
+                            for (ConsumerRecord<byte[], byte[]> m : messages) {
+                                store.put(Fixtures.value(m), m.value());
+                            }
+                        });
+                try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
+                    failure = run.awaitFailure(FAIL_FAST);
+                }
+            }
+            System.out.printf("SecuredBrokerIT: Redis store failure in the loop: %s%n", failure);
+            assertThat(failure).isExactlyInstanceOf(BatchFailedException.class)
+                    .hasCauseInstanceOf(StoreException.class);
+            assertThat(((StoreException) failure.getCause()).isRetriable()).isTrue();
+            assertThat(failure.getCause()).hasMessageStartingWith("store 'sasl-counts' (redis) put of 1 key failed: ");
+        }
+    }
+
+    /** A Redis store config for {@code uri}, failing fast. */
+    private static RedisStoreConfig.Builder redisStore(String uri) {
+        return RedisStoreConfig.builder().name("sasl-counts").uri(uri).prefix("sasl")
+                .commandTimeout(Duration.ofMillis(500)).connectTimeout(Duration.ofSeconds(2));
+    }
+
+    @Test
+    @Order(8)
     void noPasswordOrJaasConfigReachesAnyLog() throws IOException {
         List<String> ours = logs.lines();
         List<String> brokers = brokerLogLines();
@@ -253,7 +331,11 @@ class SecuredBrokerIT {
                 .anyMatch(l -> l.contains("security.protocol = SASL_PLAINTEXT")) // Kafka client config dumps
                 .anyMatch(l -> l.contains("sasl.jaas.config = [hidden]"))
                 .anyMatch(l -> l.contains("failed authentication"))              // the wrong-password logins
-                .anyMatch(l -> l.contains("TopicProcessor 'sasl-copy-"));          // Kasper's own lines
+                .anyMatch(l -> l.contains("TopicProcessor 'sasl-copy-"))           // Kasper's own lines
+                .anyMatch(l -> l.contains("RedisStoreConfig.uri must be a valid Redis URI")) // store config error
+                .anyMatch(l -> l.contains("RedisStoreConfig{name='sasl-counts'"))  // store config's toString
+                .anyMatch(l -> l.contains("WRONGPASS"))                            // the refused store login
+                .anyMatch(l -> l.contains("store 'sasl-counts' (redis) put of 1 key failed")); // store failures
         assertThat(brokers).as("the broker's logs").isNotEmpty()
                 .anyMatch(l -> l.contains("SASL_PLAINTEXT"))
                 .anyMatch(l -> l.contains("Failed authentication"));
@@ -263,7 +345,8 @@ class SecuredBrokerIT {
     }
 
     private static List<String> leaks(List<String> lines) {
-        List<String> secrets = List.of(PASSWORD, WRONG_PASSWORD, JAAS, WRONG_JAAS);
+        List<String> secrets = List.of(PASSWORD, WRONG_PASSWORD, JAAS, WRONG_JAAS, REDIS_PASSWORD,
+                WRONG_REDIS_PASSWORD);
         return lines.stream().filter(l -> secrets.stream().anyMatch(l::contains)).toList();
     }
 

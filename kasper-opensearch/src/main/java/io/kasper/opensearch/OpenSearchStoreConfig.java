@@ -2,6 +2,7 @@ package io.kasper.opensearch;
 
 import io.kasper.InvalidConfigException;
 import io.kasper.store.StoreConfigRules;
+import io.kasper.store.UriScrubber;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.URI;
@@ -329,26 +330,29 @@ public final class OpenSearchStoreConfig {
                     tenancy == null ? OpenSearchTenancy.prefixed(index) : tenancy);
         }
 
+        /** Parses the URI; every message shows it without its credentials (see {@link UriScrubber}). */
         private static URI parseUri(String uri) {
             URI parsed;
             try {
                 parsed = new URI(uri);
             } catch (URISyntaxException e) {
-                throw new InvalidConfigException("OpenSearchStoreConfig.uri must be a valid URI, was '" + uri + "': "
-                        + e.getMessage(), e);
+                // Not chained: the parser's exception quotes the URI with its password.
+                throw new InvalidConfigException("OpenSearchStoreConfig.uri must be a valid URI, was '"
+                        + UriScrubber.scrub(uri) + "': " + UriScrubber.scrubIn(e.getMessage(), uri));
             }
+            String shown = UriScrubber.scrub(uri);
             String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw RULES.invalid("uri", "must start with http:// or https://", uri);
-            }
-            if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-                throw RULES.invalid("uri", "must name a host", uri);
-            }
-            if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
-                throw RULES.invalid("uri", "must not have a query or fragment", uri);
+                throw RULES.invalid("uri", "must start with http:// or https://", shown);
             }
             if (parsed.getRawUserInfo() != null) {
-                throw RULES.invalid("uri", "must not hold credentials (use basicAuth)", "(hidden)");
+                throw RULES.invalid("uri", "must not hold credentials (use basicAuth)", shown);
+            }
+            if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+                throw RULES.invalid("uri", "must name a host", shown);
+            }
+            if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
+                throw RULES.invalid("uri", "must not have a query or fragment", shown);
             }
             String text = parsed.toString();
             return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);

@@ -59,9 +59,30 @@ class OpenSearchStoreConfigTest {
     @Test
     void rejectsUriWithCredentialsWithoutShowingThem() {
         assertThatThrownBy(() -> valid().uri("http://admin:secret@localhost:9200").build())
-                .isInstanceOf(InvalidConfigException.class)
-                .hasMessage("OpenSearchStoreConfig.uri must not hold credentials (use basicAuth), was '(hidden)'")
-                .message().doesNotContain("secret");
+                .isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
+                .hasMessage("OpenSearchStoreConfig.uri must not hold credentials (use basicAuth), "
+                        + "was 'http://***@localhost:9200'");
+    }
+
+    @Test
+    void everyInvalidUriWithCredentialsIsReportedWithoutThem() {
+        String password = "pw-Os7-secret";
+        assertThatThrownBy(() -> valid().uri("ftp://admin:" + password + "@localhost:9200").build())
+                .isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
+                .hasMessage("OpenSearchStoreConfig.uri must start with http:// or https://, "
+                        + "was 'ftp://***@localhost:9200'");
+        assertThatThrownBy(() -> valid().uri("http://admin:" + password + "@localhost:9200/?pretty").build())
+                .isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
+                .hasMessage("OpenSearchStoreConfig.uri must not hold credentials (use basicAuth), "
+                        + "was 'http://***@localhost:9200/?pretty'");
+        assertThatThrownBy(() -> valid().uri("http://admin:" + password + " @localhost:9200").build())
+                .isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
+                .hasMessage("OpenSearchStoreConfig.uri must be a valid URI, was 'http://***@localhost:9200': "
+                        + "Illegal character in authority at index 7: http://***@localhost:9200");
+        assertThatThrownBy(() -> valid().uri(password + "@localhost:9200").build())
+                .isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
+                .hasMessage("OpenSearchStoreConfig.uri must be a valid URI, was '***@localhost:9200': "
+                        + "Illegal character in scheme name at index 13: ***@localhost:9200");
     }
 
     @Test

@@ -92,8 +92,17 @@ final class RedisBackend implements AutoCloseable {
         } catch (RuntimeException e) {
             shutdown(client, resources);
             throw new StoreException(description + " cannot connect to " + config.address() + ": "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + rootCause(e), e);
         }
+    }
+
+    /** Returns " (why: ...)" naming the innermost cause (a refused login, a refused connection), or "" if none. */
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+            root = root.getCause();
+        }
+        return root == failure ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
     byte[] get(String key) {

@@ -2,6 +2,7 @@ package io.kasper.redis;
 
 import io.kasper.InvalidConfigException;
 import io.kasper.store.StoreConfigRules;
+import io.kasper.store.UriScrubber;
 import io.kasper.KasperException;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -158,6 +159,8 @@ public final class RedisStoreConfig {
 
         /**
          * Sets the Redis URI (required), e.g. {@code redis://host:6379/0} or {@code rediss://user:pw@host:6380}.
+         * Its credentials never appear in a message of this library nor in {@link RedisStoreConfig#toString()}: an
+         * invalid URI is quoted as {@code rediss://***@host:6380}.
          *
          * @param uri the URI
          * @return this builder
@@ -280,21 +283,25 @@ public final class RedisStoreConfig {
             return new RedisStoreConfig(this, parsed);
         }
 
+        /** Parses the URI; every message shows it without its credentials (see {@link UriScrubber}). */
         private static RedisURI parseUri(String uri) {
             String scheme = uri.contains("://") ? uri.substring(0, uri.indexOf("://")).toLowerCase(Locale.ROOT) : "";
             if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-                throw RULES.invalid("uri", "must start with redis:// or rediss://", uri);
+                throw RULES.invalid("uri", "must start with redis:// or rediss://", UriScrubber.scrub(uri));
             }
+            RedisURI parsed;
             try {
-                RedisURI parsed = RedisURI.create(uri);
-                if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-                    throw RULES.invalid("uri", "must name a host", uri);
-                }
-                return parsed;
+                parsed = RedisURI.create(uri);
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException("RedisStoreConfig.uri must be a valid Redis URI, was '" + uri + "': "
-                        + e.getMessage(), e);
+                // Not chained: the parser's exceptions (and their causes) quote the URI with its password.
+                throw new InvalidConfigException("RedisStoreConfig.uri must be a valid Redis URI, was '"
+                        + UriScrubber.scrub(uri) + "': " + e.getClass().getSimpleName() + ": "
+                        + UriScrubber.scrubIn(e.getMessage(), uri));
             }
+            if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+                throw RULES.invalid("uri", "must name a host", UriScrubber.scrub(uri));
+            }
+            return parsed;
         }
 
 

@@ -2,6 +2,7 @@ package io.kasper.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.kasper.InvalidConfigException;
 import io.kasper.KasperException;
@@ -115,5 +116,55 @@ class RedisStoreConfigTest {
                 .hasMessage("RedisStoreConfig.meterRegistry must be set, was null");
         assertThatThrownBy(() -> valid().processor("").build()).isExactlyInstanceOf(InvalidConfigException.class)
                 .hasMessage("RedisStoreConfig.processor must not be blank, was ''");
+    }
+
+    private static final String PASSWORD = "pw-Rd5-secret";
+
+    @Test
+    void invalidDatabaseInAUriWithAPasswordIsReportedWithoutThePassword() {
+        Throwable thrown = catchThrowable(() -> valid().uri("redis://:" + PASSWORD + "@host:6379/notadb").build());
+
+        assertThat(thrown).isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
+                .hasMessage("RedisStoreConfig.uri must be a valid Redis URI, was 'redis://***@host:6379/notadb': "
+                        + "NumberFormatException: For input string: \"notadb\"");
+        assertThat(everything(thrown)).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void unparsableUriWithAPasswordIsReportedWithoutThePassword() {
+        String uri = "redis://user:" + PASSWORD + " @host:6379/0";
+        Throwable thrown = catchThrowable(() -> valid().uri(uri).build());
+
+        assertThat(thrown).isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
+                .hasMessage("RedisStoreConfig.uri must be a valid Redis URI, was 'redis://***@host:6379/0': "
+                        + "IllegalArgumentException: Illegal character in authority at index 8: "
+                        + "redis://***@host:6379/0");
+        assertThat(everything(thrown)).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void uriWithAPasswordAndAWrongSchemeIsReportedWithoutThePassword() {
+        assertThatThrownBy(() -> valid().uri("http://user:" + PASSWORD + "@host:6379").build())
+                .isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
+                .hasMessage("RedisStoreConfig.uri must start with redis:// or rediss://, was 'http://***@host:6379'");
+        assertThatThrownBy(() -> valid().uri("user:" + PASSWORD + "@host:6379").build())
+                .isExactlyInstanceOf(InvalidConfigException.class)
+                .hasMessage("RedisStoreConfig.uri must start with redis:// or rediss://, was '***@host:6379'");
+    }
+
+    @Test
+    void toStringOfAConfigWithAPasswordShowsNeitherUserNorPassword() {
+        String shown = valid().uri("rediss://kasper:" + PASSWORD + "@127.0.0.1:6380/1").build().toString();
+
+        assertThat(shown).isEqualTo("RedisStoreConfig{name='counts', address=127.0.0.1:6380, prefix='counts', "
+                + "commandTimeout=PT5S, connectTimeout=PT5S, maxKeysPerCommand=10000, flushReplicas=0, "
+                + "processor='counts'}");
+    }
+
+    /** The message, stack trace and causes of a throwable, as a log line would show them. */
+    private static String everything(Throwable thrown) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        thrown.printStackTrace(new java.io.PrintWriter(text));
+        return text.toString();
     }
 }

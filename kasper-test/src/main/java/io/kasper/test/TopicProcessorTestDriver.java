@@ -10,6 +10,7 @@ import io.kasper.internal.Batch;
 import io.kasper.internal.BatchAssembler;
 import io.kasper.internal.BatchRunner;
 import io.kasper.internal.ListenerCalls;
+import io.kasper.internal.ProcessorInstances;
 import io.kasper.internal.ProcessorLookup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -132,7 +133,8 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
                 new ByteArraySerializer());
         this.assembler = new BatchAssembler(config.inputPartitions(), config.batchSize(), config.batchWaitDuration());
         // Retries wait on the virtual clock: a test of a transient failure takes no wall-clock time.
-        this.runner = new BatchRunner(config.topicProcessorName(), resolved, producer, config.meterRegistry(),
+        this.runner = new BatchRunner(config.topicProcessorName(),
+                ProcessorInstances.next(config.topicProcessorName()), resolved, producer, config.meterRegistry(),
                 config.errorPolicy(), wait -> {
                     nowNanos += wait.toNanos();
                     return true;

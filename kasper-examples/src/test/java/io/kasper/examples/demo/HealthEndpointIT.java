@@ -71,7 +71,8 @@ class HealthEndpointIT {
             });
             liveRunning.set(probe(port, HealthEndpoint.LIVE_PATH));
             assertThat(metricsLine(port, "kasper_processor_ready{")).as("the readiness gauge agrees")
-                    .isEqualTo("kasper_processor_ready{processor=\"" + PROCESSOR + "\"} 1.0");
+                    .matches("kasper_processor_ready\\{kasper_instance=\"kasper-" + PROCESSOR + "-[0-9]+\",processor=\""
+                            + PROCESSOR + "\"} 1\\.0");
         } finally {
             stop.stop();
         }
