@@ -47,6 +47,8 @@ public final class BatchRunner implements AutoCloseable {
     private final RetryPause pause;
     private final PoisonHandler poisonHandler;
     private final OutageBudget budget;
+    /** Set by {@link #close()}; read by acknowledgement callbacks on the producer's thread. */
+    private volatile boolean closed;
     private final CommitTracker tracker = new CommitTracker();
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
 
@@ -156,7 +158,11 @@ public final class BatchRunner implements AutoCloseable {
      */
     private void countWhenDone(InFlightBatch failedAttempt, Throwable cause) {
         failedAttempt.abandon(cause);
-        failedAttempt.completion().thenRun(() -> metrics.outgoing(failedAttempt.takeAcks()));
+        failedAttempt.completion().thenRun(() -> {
+            if (!closed) { // a late completion must not register meters again after close()
+                metrics.outgoing(failedAttempt.takeAcks());
+            }
+        });
     }
 
     /** Sets the records a poison exception names aside and returns the rest, or fails the batch under policy FAIL. */
@@ -293,6 +299,7 @@ public final class BatchRunner implements AutoCloseable {
     /** Removes the batch metrics from the registry. */
     @Override
     public void close() {
+        closed = true;
         metrics.close();
     }
 }
