@@ -20,14 +20,16 @@ import org.apache.kafka.common.errors.RetriableException;
  *       {@value #HEADER_EXCEPTION_CLASS}, {@value #HEADER_EXCEPTION_MESSAGE} and {@value #HEADER_PROCESSOR} (UTF-8
  *       text).</li>
  *   <li><b>Transient failures</b>: when {@code process} throws an exception whose cause chain holds a retriable
- *       {@link StoreException} or a Kafka {@link RetriableException} (for example a timeout of
- *       {@link Sender#flush()}), the batch's buffered output is discarded and {@code process} is called again with the
- *       same batch, after {@link #retryBackoff()} doubling up to {@link #maxRetryBackoff()}, at most
- *       {@link #maxRetries()} times; then the batch fails. Output produced by Kasper is retried by the idempotent
- *       producer itself (no duplicates, order kept) for up to {@link #brokerOutageTimeout()}.</li>
+ *       {@link StoreException} or a Kafka {@link RetriableException}, the batch's buffered output is
+ *       discarded and {@code process} is called again with the same batch, after {@link #retryBackoff()} doubling up
+ *       to {@link #maxRetryBackoff()}, at most {@link #maxRetries()} times; then the batch fails. Output the failed
+ *       call already made durable with {@link Sender#flush()} stays in its topic, and the next call produces it
+ *       again (at-least-once). Output produced by Kasper is retried by the idempotent producer itself (no
+ *       duplicates, order kept) for up to {@link #brokerOutageTimeout()}.</li>
  *   <li><b>Broker outages</b>: the processor rides out an unreachable cluster (commits are retried with backoff,
  *       output is retried by the producer) and fails with a {@link KasperException}, committing nothing more, once no
- *       broker has answered for {@link #brokerOutageTimeout()}.</li>
+ *       broker has answered for {@link #brokerOutageTimeout()}. A {@link Sender#flush()} waits at most what is left
+ *       of that timeout; one that runs out of it fails its batch at once, without retries.</li>
  * </ul>
  *
  * <p>Thread-safety: immutable, so thread-safe.
@@ -256,7 +258,8 @@ public final class ErrorPolicy {
 
         /**
          * Sets how long the processor keeps going while no broker answers. Default 2 minutes. It is also the
-         * producer's {@code delivery.timeout.ms} and {@code max.block.ms}, unless those are set explicitly.
+         * producer's {@code delivery.timeout.ms} and {@code max.block.ms}, unless those are set explicitly, and the
+         * longest a {@link Sender#flush()} waits for acknowledgements.
          *
          * @param timeout at least 2 s
          * @return this builder

@@ -38,8 +38,12 @@ public final class KasperMetrics {
     /** Counter: input messages handed to a {@link MessageProcessor}; tags processor, kasper.instance, topic,
      *  partition. */
     public static final String MESSAGES_INCOMING = "kasper.messages.incoming";
-    /** Counter: output messages acknowledged by Kafka; tags processor, kasper.instance, topic, partition (of the
-     *  output). */
+    /**
+     * Counter: output messages acknowledged by Kafka, each once per produce; tags processor, kasper.instance, topic,
+     * partition (of the output). Records of a call of {@code process} that failed after they were acknowledged (for
+     * example flushed, then a transient failure) count too, and again when the retry produces them again, so the
+     * counter matches what the output topics hold.
+     */
     public static final String MESSAGES_OUTGOING = "kasper.messages.outgoing";
     /** Gauge: messages between the committed offset and the high-water mark; tags processor, kasper.instance, topic,
      *  partition. */

@@ -30,7 +30,8 @@ public interface MessageProcessor {
      *     configuration's {@link ErrorPolicy} handles does not stop it: a {@link PoisonMessageException} under policy
      *     SKIP or DEAD_LETTER (the batch is processed again without those records), and a transient failure (a
      *     retriable {@code StoreException} or Kafka {@code RetriableException} in the cause chain), after which the
-     *     batch is processed again after a backoff, up to {@link ErrorPolicy#maxRetries()} times
+     *     batch is processed again after a backoff, up to {@link ErrorPolicy#maxRetries()} times. Output this call
+     *     already made durable with {@link Sender#flush()} is produced again by the next call
      */
     void process(List<ConsumerRecord<byte[], byte[]>> messages, Sender sender) throws Exception;
 }

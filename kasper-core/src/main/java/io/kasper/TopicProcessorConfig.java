@@ -363,7 +363,11 @@ public final class TopicProcessorConfig {
 
         /**
          * Sets how failures are handled: poison messages (fail, skip or dead-letter), retries of transient failures,
-         * the broker outage timeout. Default {@link ErrorPolicy#defaults()}.
+         * the broker outage timeout. Default {@link ErrorPolicy#defaults()}. In group-managed mode one batch may block
+         * the loop for its flushes (up to {@link ErrorPolicy#brokerOutageTimeout()}) plus the backoffs of its retries
+         * ({@link ErrorPolicy#totalBackoff()}); {@link #build()} requires both together to stay below half of the
+         * consumer's {@code max.poll.interval.ms}, so that the group does not hand the partition to another member
+         * while this one still works on it.
          *
          * @param policy the policy
          * @return this builder
@@ -463,7 +467,8 @@ public final class TopicProcessorConfig {
          * or neither of {@code inputPartitions} and {@code groupManaged()}, negative or duplicate partitions, a
          * {@code groupInstanceId} that is blank or set without {@code groupManaged()}, in group-managed mode a
          * {@code partition.assignment.strategy} other than the RangeAssignor, a {@code group.protocol} other than
-         * {@code classic} or a raw {@code group.instance.id}, {@code batchSize < 1}, a non-positive wait or close timeout,
+         * {@code classic} or a raw {@code group.instance.id} or error policy waits (brokerOutageTimeout plus the total
+         * retry backoff) of half of {@code max.poll.interval.ms} or more, {@code batchSize < 1}, a non-positive wait or close timeout,
          * and Kafka properties that would break at-least-once delivery or Kasper's contract ({@code
          * enable.auto.commit=true}, {@code acks} other than {@code all}, {@code group.id}, serializers,
          * deserializers).
@@ -507,14 +512,19 @@ public final class TopicProcessorConfig {
                     .ifPresent(topic -> errors.add("errorPolicy.deadLetterTopic must not be an input topic, was '"
                             + topic + "' and inputTopics " + quoteAll(inputTopics)));
             if (groupManaged) {
+                // One batch may block the loop, without polling, for its flushes (at most the brokerOutageTimeout in
+                // all) plus the backoffs of its retries; past max.poll.interval.ms another member takes its partition.
                 long maxPollInterval = KafkaPropertyRules.maxPollIntervalMillis(kafkaProperties, consumerProperties);
+                long flushWait = errorPolicy.brokerOutageTimeout().toMillis();
                 long backoff = errorPolicy.totalBackoff().toMillis();
-                if (backoff >= maxPollInterval / 2) {
-                    errors.add("errorPolicy retries must wait less than half of max.poll.interval.ms ("
-                            + maxPollInterval + " ms) in group-managed mode, or the group removes the member while it "
-                            + "waits, but maxRetries " + errorPolicy.maxRetries() + " with retryBackoff "
-                            + errorPolicy.retryBackoff() + ".." + errorPolicy.maxRetryBackoff() + " wait " + backoff
-                            + " ms (lower maxRetries or retryBackoff, or raise max.poll.interval.ms)");
+                if (flushWait + backoff >= maxPollInterval / 2) {
+                    errors.add("errorPolicy waits of one batch must be less than half of max.poll.interval.ms ("
+                            + maxPollInterval + " ms) in group-managed mode, or the group gives the partition to "
+                            + "another member while this one waits: Sender.flush() waits up to brokerOutageTimeout "
+                            + errorPolicy.brokerOutageTimeout() + " and maxRetries " + errorPolicy.maxRetries()
+                            + " with retryBackoff " + errorPolicy.retryBackoff() + ".." + errorPolicy.maxRetryBackoff()
+                            + " wait " + backoff + " ms, " + (flushWait + backoff) + " ms in all (lower "
+                            + "brokerOutageTimeout, maxRetries or retryBackoff, or raise max.poll.interval.ms)");
                 }
             }
         }

@@ -218,14 +218,40 @@ class TopicProcessorConfigTest {
     @Test
     void rejectsRetriesThatWaitLongerThanHalfTheMaxPollIntervalInGroupManagedMode() {
         ErrorPolicy slow = ErrorPolicy.builder().maxRetries(3)
-                .retryBackoff(Duration.ofSeconds(10), Duration.ofSeconds(10)).build();
+                .retryBackoff(Duration.ofSeconds(10), Duration.ofSeconds(10))
+                .brokerOutageTimeout(Duration.ofSeconds(5)).build();
 
         assertThatThrownBy(() -> valid().inputPartitions().groupManaged().errorPolicy(slow)
                 .consumerProperty("max.poll.interval.ms", "60000").build())
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessage("invalid TopicProcessorConfig: errorPolicy retries must wait less than half of "
-                        + "max.poll.interval.ms (60000 ms) in group-managed mode, or the group removes the member "
-                        + "while it waits, but maxRetries 3 with retryBackoff PT10S..PT10S wait 30000 ms (lower maxRetries or retryBackoff, or raise max.poll.interval.ms)");
+                .hasMessage("invalid TopicProcessorConfig: errorPolicy waits of one batch must be less than half of "
+                        + "max.poll.interval.ms (60000 ms) in group-managed mode, or the group gives the partition to "
+                        + "another member while this one waits: Sender.flush() waits up to brokerOutageTimeout PT5S "
+                        + "and maxRetries 3 with retryBackoff PT10S..PT10S wait 30000 ms, 35000 ms in all (lower "
+                        + "brokerOutageTimeout, maxRetries or retryBackoff, or raise max.poll.interval.ms)");
         assertThat(valid().inputPartitions().groupManaged().errorPolicy(slow).build().errorPolicy()).isEqualTo(slow);
+    }
+
+    @Test
+    void rejectsABrokerOutageTimeoutThatAFlushCouldWaitBeyondHalfTheMaxPollIntervalInGroupManagedMode() {
+        ErrorPolicy noRetries = ErrorPolicy.builder().maxRetries(0).build();
+
+        assertThatThrownBy(() -> valid().inputPartitions().groupManaged().errorPolicy(noRetries)
+                .kafkaProperty("max.poll.interval.ms", 200_000).build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid TopicProcessorConfig: errorPolicy waits of one batch must be less than half of "
+                        + "max.poll.interval.ms (200000 ms) in group-managed mode, or the group gives the partition "
+                        + "to another member while this one waits: Sender.flush() waits up to brokerOutageTimeout "
+                        + "PT2M and maxRetries 0 with retryBackoff PT0.1S..PT5S wait 0 ms, 120000 ms in all (lower "
+                        + "brokerOutageTimeout, maxRetries or retryBackoff, or raise max.poll.interval.ms)");
+        assertThat(valid().inputPartitions().groupManaged().errorPolicy(noRetries)
+                .kafkaProperty("max.poll.interval.ms", 300_000).build().errorPolicy()).isEqualTo(noRetries);
+        assertThat(valid().errorPolicy(noRetries).kafkaProperty("max.poll.interval.ms", 200_000).build()
+                .isGroupManaged()).as("static assignment has no group to leave").isFalse();
+    }
+
+    @Test
+    void theDefaultErrorPolicyFitsTheDefaultMaxPollIntervalInGroupManagedMode() {
+        assertThat(valid().inputPartitions().groupManaged().build().errorPolicy()).isEqualTo(ErrorPolicy.defaults());
     }
 }

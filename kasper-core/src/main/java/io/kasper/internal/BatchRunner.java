@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>One batch may take several calls of {@code process}: after a {@link PoisonMessageException} (policy SKIP or
  * DEAD_LETTER) the processor is called again without the poison records, and after a transient failure (see
  * {@link ErrorPolicy#isTransient}) it is called again with the same records after a backoff. The output buffered by a
- * failed call is discarded; the batch completes with the output of its last call.
+ * failed call is discarded; what it had already flushed ({@code Sender.flush()}) stays produced, and the next call
+ * produces it again: delivery is at-least-once. Each {@code Sender.flush()} waits at most what is left of the
+ * {@link OutageBudget}; a flush that runs out of it fails the batch at once, without retries.
  *
  * <p>Internal API. Thread-safety: not thread-safe; owned by one loop thread (acks complete on other threads).
  */
@@ -44,6 +46,9 @@ public final class BatchRunner implements AutoCloseable {
     private final ErrorPolicy policy;
     private final RetryPause pause;
     private final PoisonHandler poisonHandler;
+    private final OutageBudget budget;
+    /** Set by {@link #close()}; read by acknowledgement callbacks on the producer's thread. */
+    private volatile boolean closed;
     private final CommitTracker tracker = new CommitTracker();
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
 
@@ -60,6 +65,15 @@ public final class BatchRunner implements AutoCloseable {
      */
     public BatchRunner(String processorName, String instance, Map<Integer, MessageProcessor> processors,
             Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause) {
+        this(processorName, instance, processors, producer, registry, policy, pause,
+                OutageBudget.perWait(processorName, policy.brokerOutageTimeout()));
+    }
+
+    /** Creates a runner whose flushes wait at most what is left of {@code budget}, e.g. the loop's broker watch. */
+    BatchRunner(String processorName, String instance, Map<Integer, MessageProcessor> processors,
+            Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause,
+            OutageBudget budget) {
+        this.budget = budget;
         this.processorName = processorName;
         this.processors = Map.copyOf(processors);
         this.producer = producer;
@@ -79,8 +93,8 @@ public final class BatchRunner implements AutoCloseable {
      * stop request, the batch is left uncommitted (it is processed again after a restart) and this returns normally.
      *
      * @param batch the closed batch
-     * @throws BatchFailedException when the processor throws (after any retries), or a poison message meets policy
-     *     FAIL; the batch is then never released for commit
+     * @throws BatchFailedException when the processor throws (after any retries), a poison message meets policy
+     *     FAIL, or a {@code Sender.flush()} ran out of the outage budget; the batch is then never released for commit
      */
     public void run(Batch batch) {
         InFlightBatch inFlight = tracker.open(batch);
@@ -90,10 +104,13 @@ public final class BatchRunner implements AutoCloseable {
         int retries = 0;
         long start = System.nanoTime();
         while (true) {
-            BatchSender sender = new BatchSender(producer, inFlight);
+            BatchSender sender = new BatchSender(producer, inFlight, budget);
             try {
                 if (!remaining.isEmpty()) { // a batch of poison only is complete without a call
                     processor.process(remaining, sender);
+                }
+                if (sender.flushFailure() != null) {
+                    throw sender.flushFailure(); // the processor went on after a failed flush: the call fails
                 }
                 poisonHandler.dispose(poisoned, inFlight);
                 sender.complete();
@@ -106,9 +123,17 @@ public final class BatchRunner implements AutoCloseable {
                     inFlight.abandon(vmError);
                     throw vmError;
                 }
+                if (sender.isOutage()) {
+                    // the flush waited out the outage timeout: another call would only wait for the cluster again
+                    inFlight.abandon(sender.flushFailure());
+                    throw failure(batch, "output flushed by MessageProcessor was not acknowledged within the "
+                            + "brokerOutageTimeout", sender.flushFailure());
+                }
                 if (inFlight.failure() != null) {
                     // output flushed by this call failed; the next call produces the batch's output again
-                    inFlight = tracker.reopen(inFlight);
+                    InFlightBatch failedAttempt = inFlight;
+                    inFlight = tracker.reopen(failedAttempt);
+                    countWhenDone(failedAttempt, t);
                 }
                 if (t instanceof PoisonMessageException poison) {
                     remaining = setAside(poison, remaining, poisoned, inFlight);
@@ -127,6 +152,19 @@ public final class BatchRunner implements AutoCloseable {
                         : "MessageProcessor threw after " + retries + " retries", t);
             }
         }
+    }
+
+    /**
+     * Counts the output a failed attempt got acknowledged once its last acknowledgement or failure is in: those
+     * records are in their topics although the batch produces them again.
+     */
+    private void countWhenDone(InFlightBatch failedAttempt, Throwable cause) {
+        failedAttempt.abandon(cause);
+        failedAttempt.completion().thenRun(() -> {
+            if (!closed) { // a late completion must not register meters again after close()
+                metrics.outgoing(failedAttempt.takeAcks());
+            }
+        });
     }
 
     /** Sets the records a poison exception names aside and returns the rest, or fails the batch under policy FAIL. */
@@ -170,12 +208,15 @@ public final class BatchRunner implements AutoCloseable {
         int[] released = {0};
         InFlightBatch failed = tracker.harvest(done -> {
             metrics.produced(done.batch().partition(), System.nanoTime() - done.producedNanos());
-            metrics.outgoing(done.acks());
+            metrics.outgoing(done.takeAcks());
             completed.putAll(done.batch().commitOffsets());
             released[0]++;
         });
+        if (failed != null) {
+            // a failed batch stays at the head of its partition's queue: takeAcks counts its output only once
+            metrics.outgoing(failed.takeAcks());
+        }
         if (failed != null && !(failed.failure() instanceof CancellationException)) {
-            metrics.outgoing(failed.acks());
             throw failure(failed.batch(), "output could not be produced", failed.failure());
         }
         return released[0];
@@ -260,6 +301,7 @@ public final class BatchRunner implements AutoCloseable {
     /** Removes the batch metrics from the registry. */
     @Override
     public void close() {
+        closed = true;
         metrics.close();
     }
 }

@@ -7,13 +7,18 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * The {@link Sender} handed to one {@code process} call: buffers output messages and hands them to the producer when
  * the processor returns or calls {@link #flush()}, tracking every acknowledgement on the batch's {@link InFlightBatch}.
+ * A flush waits at most what is left of the {@link OutageBudget}; once a flush has failed, the sender refuses
+ * everything, so that the processor cannot go on as if its output were durable.
  *
  * <p>Thread-safety: not thread-safe; used by the loop thread only.
  */
@@ -21,40 +26,101 @@ final class BatchSender implements Sender {
 
     private final Producer<byte[], byte[]> producer;
     private final InFlightBatch inFlight;
+    private final OutageBudget budget;
     private List<ProducerRecord<byte[], byte[]>> buffer = new ArrayList<>();
     private boolean completed;
+    /** What the failed flush threw; the sender refuses everything afterwards. */
+    private KasperException flushFailure;
+    /** Set when the failed flush used up the outage timeout: the batch fails without retries. */
+    private boolean outage;
 
-    BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight) {
+    BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight, OutageBudget budget) {
         this.producer = producer;
         this.inFlight = inFlight;
+        this.budget = budget;
     }
 
     @Override
     public void send(ProducerRecord<byte[], byte[]> message) {
         Objects.requireNonNull(message, "message");
-        checkOpen();
+        checkUsable("send");
         buffer.add(message);
     }
 
     @Override
     public void flush() {
-        checkOpen();
-        List<Future<RecordMetadata>> acks = produceBuffered();
+        checkUsable("flush");
+        List<Future<RecordMetadata>> acks;
+        try {
+            acks = produceBuffered();
+        } catch (KasperException e) {
+            throw flushFailed(e);
+        }
+        if (acks.isEmpty()) {
+            return;
+        }
+        long deadline = budget.waitDeadline(System.nanoTime());
         for (Future<RecordMetadata> ack : acks) {
             try {
-                ack.get();
+                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                long now = System.nanoTime();
+                budget.unanswered(now);
+                outage = true;
+                throw flushFailed(budget.outage("output flushed by " + inFlight.batch(), now));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new KasperException("interrupted while flushing output of " + inFlight.batch(), e);
+                throw flushFailed(new KasperException("interrupted while flushing output of " + inFlight.batch(), e));
             } catch (ExecutionException e) {
-                throw new KasperException("output of " + inFlight.batch() + " could not be produced: "
-                        + e.getCause(), e.getCause());
+                throw flushFailed(nacked(e.getCause()));
             }
         }
+        budget.answered(System.nanoTime());
     }
 
-    /** Produces what is still buffered and seals the batch; the sender accepts nothing afterwards. */
+    /**
+     * Returns the failure of a flush whose output the producer gave up on: an outage once the producer's retries
+     * (bounded by its {@code delivery.timeout.ms}) have used up the outage timeout, else a failure the error policy
+     * may retry when the cause is retriable.
+     */
+    private KasperException nacked(Throwable cause) {
+        if (cause instanceof RetriableException) {
+            long now = System.nanoTime();
+            budget.unanswered(now);
+            if (budget.isSpent(now)) {
+                outage = true;
+                KasperException failure = budget.outage("output flushed by " + inFlight.batch(), now);
+                failure.initCause(cause);
+                return failure;
+            }
+        }
+        return new KasperException("output of " + inFlight.batch() + " could not be produced: " + cause, cause);
+    }
+
+    private KasperException flushFailed(KasperException failure) {
+        flushFailure = failure;
+        return failure;
+    }
+
+    /** Returns what a failed {@link #flush()} threw, or null. */
+    KasperException flushFailure() {
+        return flushFailure;
+    }
+
+    /** Returns whether a flush failed because the cluster acknowledged nothing for the whole outage timeout. */
+    boolean isOutage() {
+        return outage;
+    }
+
+    /**
+     * Produces what is still buffered and seals the batch; the sender accepts nothing afterwards.
+     *
+     * @throws KasperException what a failed flush threw, when the processor went on after it: the batch fails
+     */
     void complete() {
+        if (flushFailure != null) {
+            throw flushFailure;
+        }
         completed = true;
         try {
             produceBuffered();
@@ -92,10 +158,15 @@ final class BatchSender implements Sender {
         return acks;
     }
 
-    private void checkOpen() {
+    private void checkUsable(String call) {
         if (completed) {
             throw new IllegalStateException("Sender of " + inFlight.batch()
                     + " used after MessageProcessor.process returned");
+        }
+        if (flushFailure != null) {
+            throw new IllegalStateException("Sender." + call + " of " + inFlight.batch() + " called after flush() "
+                    + "failed: this call of process fails and nothing of the batch is committed; let the exception of "
+                    + "flush() propagate (" + flushFailure.getMessage() + ")");
         }
     }
 }

@@ -14,11 +14,13 @@ import org.slf4j.LoggerFactory;
  * Notices when the Kafka cluster stops answering and fails the processor once it has not answered for the
  * {@code brokerOutageTimeout}. Every answer the loop sees anyway (records fetched, output acknowledged, a commit
  * accepted) counts as contact; after a short silence the watch asks a broker itself, for the end offsets of a few
- * partitions, so that an idle processor notices an outage too.
+ * partitions, so that an idle processor notices an outage too. As the loop's {@link OutageBudget} it also bounds
+ * each {@code Sender.flush()}: a flush waits at most what is left of the outage timeout, and one that waits in vain
+ * counts as silence.
  *
  * <p>Thread-safety: not thread-safe; used by the loop thread.
  */
-final class BrokerWatch {
+final class BrokerWatch implements OutageBudget {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerWatch.class);
     /** Silence after which the watch asks a broker itself; also the spacing of those questions. */
@@ -89,6 +91,42 @@ final class BrokerWatch {
                     + " ms (errorPolicy brokerOutageTimeout " + outageTimeout + "); stopping. Input whose output "
                     + "is not acknowledged stays uncommitted and is processed again after a restart");
         }
+    }
+
+    /**
+     * Returns the outage timeout from now while the cluster answers; once it is silent, what is left of the timeout
+     * since its last answer, but at least the time of one question to a broker, as {@link #check} grants too.
+     */
+    @Override
+    public long waitDeadline(long nowNanos) {
+        if (!isUnreachable()) {
+            return nowNanos + outageTimeout.toNanos();
+        }
+        return Math.max(lastContactNanos + outageTimeout.toNanos(), nowNanos + PROBE_TIMEOUT.toNanos());
+    }
+
+    @Override
+    public void answered(long nowNanos) {
+        contact(nowNanos);
+    }
+
+    @Override
+    public void unanswered(long nowNanos) {
+        unreachable();
+    }
+
+    @Override
+    public boolean isSpent(long nowNanos) {
+        return isUnreachable() && nowNanos - lastContactNanos >= outageTimeout.toNanos();
+    }
+
+    @Override
+    public KasperException outage(String what, long nowNanos) {
+        return new KasperException("TopicProcessor '" + processorName + "': " + what + " was not acknowledged, and "
+                + "the Kafka cluster at '" + bootstrapServers + "' has acknowledged nothing for "
+                + TimeUnit.NANOSECONDS.toMillis(nowNanos - lastContactNanos) + " ms (errorPolicy brokerOutageTimeout "
+                + outageTimeout + "); stopping. Input whose output is not acknowledged stays uncommitted and is "
+                + "processed again after a restart");
     }
 
     /** Returns whether the cluster is currently believed unreachable. */

@@ -3,6 +3,7 @@ package io.kasper.internal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
@@ -26,8 +27,11 @@ final class InFlightBatch implements Callback {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile long producedNanos;
+    /** Whether {@link #seal()} ran; written and read by the loop thread only. */
+    private boolean sealed;
     /** Acknowledged messages per output topic, indexed by partition. */
     private final Map<String, long[]> acks = new HashMap<>();
+    private final AtomicBoolean acksTaken = new AtomicBoolean();
 
     InFlightBatch(Batch batch) {
         this.batch = batch;
@@ -65,13 +69,25 @@ final class InFlightBatch implements Callback {
         return acks;
     }
 
+    /**
+     * Returns the acknowledged messages per output topic, indexed by partition, the first time it is called, and
+     * none afterwards, so that each is counted once; call it only once the batch is done.
+     */
+    Map<String, long[]> takeAcks() {
+        return acksTaken.getAndSet(true) ? Map.of() : acks;
+    }
+
     void failed(Throwable cause) {
         failure.compareAndSet(null, cause);
         release();
     }
 
-    /** Marks the processor as returned and every output as handed to the producer. */
+    /** Marks the processor as returned and every output as handed to the producer; later calls change nothing. */
     void seal() {
+        if (sealed) {
+            return; // e.g. abandoned after complete() sealed it and then threw: the processor's count is released once
+        }
+        sealed = true;
         producedNanos = System.nanoTime();
         release();
     }

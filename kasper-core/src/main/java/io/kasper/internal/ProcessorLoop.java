@@ -192,13 +192,14 @@ public final class ProcessorLoop {
         status.move(ProcessorState.STARTING);
         consumer = factory.consumer(clients.consumer());
         producer = factory.producer(clients.producer());
+        watch = new BrokerWatch(name, config.bootstrapServers(), config.errorPolicy().brokerOutageTimeout(), status,
+                System.nanoTime());
+        // Flushes wait on the watch's budget: a flush that waits in vain is silence like any unanswered request.
         runner = new BatchRunner(name, clients.instanceId(), processors, producer, config.meterRegistry(),
-                config.errorPolicy(), wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS));
+                config.errorPolicy(), wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS), watch);
         metrics = runner.metrics();
         metrics.readiness(status);
         metrics.produceRetries(producer);
-        watch = new BrokerWatch(name, config.bootstrapServers(), config.errorPolicy().brokerOutageTimeout(), status,
-                System.nanoTime());
         rebalance = new RebalanceHandler(name, config.closeTimeout(), config.partitionListener(), assignment,
                 assembler, runner, consumer, status);
         if (config.isGroupManaged()) {

@@ -98,4 +98,38 @@ class BrokerWatchTest {
                 .hasMessageStartingWith("TopicProcessor 'watched': no Kafka broker of 'broker:9092' has answered for "
                         + "4000 ms (errorPolicy brokerOutageTimeout PT4S); stopping");
     }
+
+    @Test
+    void aFlushGetsTheWholeTimeoutWhileTheClusterAnswersAndOnlyWhatIsLeftOnceItIsSilent() {
+        BrokerWatch watch = watch(Duration.ofSeconds(10), 0);
+        assertThat(watch.waitDeadline(3 * S)).isEqualTo(13 * S);
+        assertThat(watch.isSpent(3 * S)).isFalse();
+
+        watch.unanswered(4 * S); // silent since the last contact, at 0
+
+        assertThat(watch.waitDeadline(4 * S)).isEqualTo(10 * S);
+        assertThat(watch.isSpent(9 * S)).isFalse();
+        assertThat(watch.isSpent(10 * S)).isTrue();
+        assertThat(status.isReady()).isFalse();
+        assertThat(watch.waitDeadline(12 * S)).as("a spent budget still grants one question's time")
+                .isEqualTo(12 * S + TimeUnit.MILLISECONDS.toNanos(500));
+
+        watch.answered(13 * S);
+
+        assertThat(watch.waitDeadline(13 * S)).isEqualTo(23 * S);
+        assertThat(status.isReady()).isTrue();
+    }
+
+    @Test
+    void aFlushOutageNamesTheSilenceTheTimeoutAndTheUncommittedInput() {
+        BrokerWatch watch = watch(Duration.ofSeconds(4), S);
+        watch.unanswered(5 * S);
+
+        assertThat(watch.outage("output flushed by batch of partition 0", 5 * S))
+                .isExactlyInstanceOf(KasperException.class)
+                .hasMessage("TopicProcessor 'watched': output flushed by batch of partition 0 was not acknowledged, "
+                        + "and the Kafka cluster at 'broker:9092' has acknowledged nothing for 4000 ms (errorPolicy "
+                        + "brokerOutageTimeout PT4S); stopping. Input whose output is not acknowledged stays "
+                        + "uncommitted and is processed again after a restart");
+    }
 }

@@ -75,9 +75,10 @@ class MaxPollIntervalIT {
             };
             TopicProcessor processor = new TopicProcessor(
                     GroupMemberMain.groupConfig(broker.bootstrapServers(), name, List.of(in), 50)
-                            .consumerProperty("max.poll.interval.ms", 2_000).partitionListener(listener)
-                            // retries could wait longer than this short poll interval allows
-                            .errorPolicy(ErrorPolicy.builder().maxRetries(0).build()).build(),
+                            .consumerProperty("max.poll.interval.ms", 7_000).partitionListener(listener)
+                            // retries and flushes could wait longer than this short poll interval allows
+                            .errorPolicy(ErrorPolicy.builder().maxRetries(0)
+                                    .brokerOutageTimeout(Duration.ofSeconds(3)).build()).build(),
                     p -> slowOnce);
             try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
                 Map<TopicPartition, Long> end = Map.of(new TopicPartition(in, 0), 100L, new TopicPartition(in, 1),

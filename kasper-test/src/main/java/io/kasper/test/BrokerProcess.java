@@ -40,6 +40,7 @@ final class BrokerProcess {
     private final Map<String, String> saslPlainUsers;
     private Process process;
     private boolean formatted;
+    private boolean paused;
 
     /**
      * Prepares a broker; nothing runs until {@link #start()}.
@@ -111,11 +112,44 @@ final class BrokerProcess {
         }
     }
 
+    /** Freezes the broker JVM with SIGSTOP: its connections stay open but nothing answers, as in a long GC pause. */
+    void pause() {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** Lets a frozen broker JVM go on with SIGCONT. */
+    void resume() {
+        if (paused) {
+            signal("CONT");
+            paused = false;
+        }
+    }
+
+    private void signal(String name) {
+        if (process == null) {
+            throw new IllegalStateException("broker on " + bootstrapServers() + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " of the broker on " + bootstrapServers()
+                        + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal the broker on " + bootstrapServers(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling the broker", e);
+        }
+    }
+
     /** Stops the broker with SIGTERM (a controlled shutdown) and waits for the JVM to exit. */
     void stop() {
         if (process == null) {
             return;
         }
+        resume(); // a frozen JVM would not act on SIGTERM
         process.destroy();
         if (!waitFor(Duration.ofSeconds(30))) {
             process.destroyForcibly();
@@ -132,6 +166,7 @@ final class BrokerProcess {
         process.destroyForcibly();
         waitFor(Duration.ofSeconds(30));
         process = null;
+        paused = false;
     }
 
     private boolean waitFor(Duration timeout) {

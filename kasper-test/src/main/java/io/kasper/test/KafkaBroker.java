@@ -235,6 +235,28 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
+     * Freezes the broker with SIGSTOP: connections stay open but nothing answers (as in a long GC pause or a hung
+     * host), so clients see timeouts rather than refused connections. {@link #resume()} lets it go on; stopping,
+     * killing or closing a frozen broker resumes it first. Use it on a broker of the test's own.
+     *
+     * @throws IllegalStateException when the broker is not running or cannot be signalled
+     */
+    public synchronized void pause() {
+        LOG.info("freezing Kafka broker on {} with SIGSTOP", bootstrapServers());
+        process.pause();
+    }
+
+    /**
+     * Lets a broker frozen by {@link #pause()} go on (SIGCONT); does nothing when it is not frozen.
+     *
+     * @throws IllegalStateException when the broker cannot be signalled
+     */
+    public synchronized void resume() {
+        process.resume();
+        LOG.info("Kafka broker on {} resumed", bootstrapServers());
+    }
+
+    /**
      * Starts the broker again on the same ports and data directory (stopping it first if it runs).
      *
      * @throws IllegalStateException when it does not come back within 60 s

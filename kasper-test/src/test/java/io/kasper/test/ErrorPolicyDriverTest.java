@@ -178,7 +178,7 @@ class ErrorPolicyDriverTest {
     }
 
     @Test
-    void aTransientFailureIsRetriedWithBackoffAndOnlyTheLastAttemptsOutputIsProduced() {
+    void aTransientFailureIsRetriedWithBackoffAndTheFailedAttemptsBufferedOutputIsDiscarded() {
         AtomicInteger calls = new AtomicInteger();
         try (TopicProcessorTestDriver driver = new TopicProcessorTestDriver(config(ErrorPolicy.defaults()),
                 p -> (messages, sender) -> {
@@ -193,6 +193,29 @@ class ErrorPolicyDriverTest {
             assertThat(values(driver.readOutput("out"))).containsExactly("a", "b", "c", "d");
             assertThat(driver.committedOffsets()).isEqualTo(Map.of(new TopicPartition("in", 0), 4L));
             assertThat(registry.get(KasperMetrics.BATCH_RETRIES).counter().count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void outputAFailedAttemptAlreadyFlushedIsProducedAgainByTheRetry() {
+        AtomicInteger calls = new AtomicInteger();
+        try (TopicProcessorTestDriver driver = new TopicProcessorTestDriver(config(ErrorPolicy.defaults()),
+                p -> (messages, sender) -> {
+                    messages.subList(0, 2).forEach(m -> sender.send(new ProducerRecord<>("out", m.key(), m.value())));
+                    sender.flush();
+                    if (calls.incrementAndGet() == 1) {
+                        throw new StoreException("store 'counts' (redis) putAll of 4 keys failed", null, true);
+                    }
+                    messages.subList(2, 4).forEach(m -> sender.send(new ProducerRecord<>("out", m.key(), m.value())));
+                })) {
+            pipe(driver, "a", "b", "c", "d");
+
+            assertThat(calls).hasValue(2);
+            assertThat(values(driver.readOutput("out"))).as("at-least-once: the flushed records twice")
+                    .containsExactly("a", "b", "a", "b", "c", "d");
+            assertThat(registry.get(KasperMetrics.MESSAGES_OUTGOING).counters().stream()
+                    .mapToDouble(c -> c.count()).sum()).as("every produced record counted").isEqualTo(6);
+            assertThat(driver.committedOffsets()).isEqualTo(Map.of(new TopicPartition("in", 0), 4L));
         }
     }
 
