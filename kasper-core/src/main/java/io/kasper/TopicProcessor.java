@@ -148,7 +148,9 @@ public final class TopicProcessor implements AutoCloseable {
      *
      * @throws BatchFailedException when a {@link MessageProcessor} throws or output cannot be produced; it names
      *     the partition and offsets of the batch and carries the cause
-     * @throws KasperException on any other failure of the Kafka clients
+     * @throws KasperException on any other failure of the Kafka clients, including a commit the broker will never
+     *     accept (the message names the consumer group, the broker's reason and the fix; for a static processor,
+     *     the active members of its group) and commits failing for {@code brokerOutageTimeout}
      * @throws IllegalStateException when called a second time
      */
     public void runLoop() {

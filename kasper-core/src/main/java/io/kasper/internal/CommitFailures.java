@@ -137,6 +137,12 @@ final class CommitFailures {
         return failed;
     }
 
+    /** Forgets the failed attempts when nothing is left to commit, so that they cannot become {@link #overdue}. */
+    void nothingPending() {
+        failedAttempts = 0;
+        lastFailure = null;
+    }
+
     /**
      * Records a failed attempt and schedules the next one.
      *

@@ -83,7 +83,7 @@ final class GroupMembers {
         try {
             admin = factory.admin(adminProperties);
             List<MemberDescription> members = active(admin, groupId, LIST_TIMEOUT);
-            return members.isEmpty() ? "it has none any more" : describe(members);
+            return members.isEmpty() ? "none is left now" : describe(members);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "the members could not be listed: interrupted";
@@ -95,10 +95,19 @@ final class GroupMembers {
         } catch (RuntimeException e) {
             return "the members could not be listed: " + SecurityFailures.scrub(e.toString(), adminProperties);
         } finally {
-            if (admin != null) {
-                // A request still pending after the timeout must not hold up the failure.
-                admin.close(Duration.ZERO);
-            }
+            closeNow(admin);
+        }
+    }
+
+    /** Closes without waiting: a request still pending after the timeout must not hold up a failure. */
+    private static void closeNow(Admin admin) {
+        if (admin == null) {
+            return;
+        }
+        try {
+            admin.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.debug("closing the admin client failed", e);
         }
     }
 

@@ -46,7 +46,7 @@ interface KafkaClientFactory {
     Producer<byte[], byte[]> producer(Map<String, Object> properties);
 
     /**
-     * Creates an admin client; by default a real one, since unit tests have no admin to mock.
+     * Creates an admin client; by default a real one.
      *
      * @param properties the complete admin configuration
      * @return a new admin client, owned (and closed) by the caller

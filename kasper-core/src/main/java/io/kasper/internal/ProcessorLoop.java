@@ -295,6 +295,8 @@ public final class ProcessorLoop {
         Map<TopicPartition, OffsetAndMetadata> offsets = runner.drainReleasable();
         offsets.keySet().removeIf(tp -> !assignment.owns(tp));
         if (offsets.isEmpty()) {
+            // E.g. the partitions whose commit failed were revoked: nothing is left to fail.
+            commitFailures.nothingPending();
             return;
         }
         commitInFlight = true;

@@ -253,6 +253,10 @@ class ProcessorLoopCommitTest {
 
     /** A group-managed loop on partitions 0 and 1, with three records on each. */
     private ProcessorLoop startGroupManaged(String name, List<String> events) {
+        return startGroupManaged(name, events, ErrorPolicy.DEFAULT_BROKER_OUTAGE_TIMEOUT);
+    }
+
+    private ProcessorLoop startGroupManaged(String name, List<String> events, Duration brokerOutageTimeout) {
         consumer.updateBeginningOffsets(Map.of(IN0, 0L, IN1, 0L));
         consumer.updateEndOffsets(Map.of(IN0, 3L, IN1, 3L));
         PartitionListener listener = new PartitionListener() {
@@ -269,7 +273,7 @@ class ProcessorLoopCommitTest {
         TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName(name)
                 .bootstrapServers("mock:9092").inputTopics("in").groupManaged().partitionListener(listener)
                 .batchWaitDuration(Duration.ofMillis(10)).closeTimeout(Duration.ofSeconds(5)).meterRegistry(registry)
-                .build();
+                .errorPolicy(ErrorPolicy.builder().brokerOutageTimeout(brokerOutageTimeout).build()).build();
         ProcessorLoop loop = loop(config, Map.of(0, COPY, 1, COPY));
         consumer.schedulePollTask(() -> consumer.rebalance(List.of(IN0, IN1)));
         consumer.schedulePollTask(() -> {
@@ -306,6 +310,24 @@ class ProcessorLoopCommitTest {
                 partitions -> assertThat(partitions).doesNotContain(IN0));
         assertThat(consumer.committed(IN0)).as("the revoked partition's stale offset").isEqualTo(-1L);
         assertThat(running).isNotDone();
+        assertThat(loop.status().state()).isEqualTo(ProcessorState.RUNNING);
+        assertThat(MockClients.stop(loop, running)).isNull();
+    }
+
+    @Test
+    void inAGroupFailedCommitsOfPartitionsThatWereRevokedDoNotStopTheProcessorLater() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        consumer.asyncFailure = CommitFailedException::new;
+        consumer.syncFailure = CommitFailedException::new;
+        ProcessorLoop loop = startGroupManaged("moved-away", events, Duration.ofSeconds(2));
+
+        CompletableFuture<Throwable> running = MockClients.start(loop);
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.asyncAttemptNanos.size() >= 1);
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("revoked [0, 1]"));
+
+        // Nothing is left to commit, so the failures cannot outlast brokerOutageTimeout (2 s).
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> !running.isDone());
         assertThat(loop.status().state()).isEqualTo(ProcessorState.RUNNING);
         assertThat(MockClients.stop(loop, running)).isNull();
     }
