@@ -30,6 +30,11 @@ import org.apache.kafka.common.errors.RetriableException;
  *       output is retried by the producer) and fails with a {@link KasperException}, committing nothing more, once no
  *       broker has answered for {@link #brokerOutageTimeout()}. A {@link Sender#flush()} waits at most what is left
  *       of that timeout; one that runs out of it fails its batch at once, without retries.</li>
+ *   <li><b>Commit failures</b>: retriable ones (coordinator moving or unavailable, timeouts) are retried with backoff;
+ *       commits failing without a success for {@link #brokerOutageTimeout()} stop the processor. Commits the broker
+ *       will never accept (authorization, a fenced {@code group.instance.id}, a static processor's commit rejected
+ *       because other consumers are active members of its group) stop it at once with a {@link KasperException}
+ *       naming the group, the broker's reason and the fix.</li>
  * </ul>
  *
  * <p>Thread-safety: immutable, so thread-safe.
@@ -115,7 +120,10 @@ public final class ErrorPolicy {
         return maxRetryBackoff;
     }
 
-    /** Returns how long the processor keeps going while no broker answers, before it fails. */
+    /**
+     * Returns how long the processor keeps going while no broker answers, or while its commits keep failing, before it
+     * fails.
+     */
     public Duration brokerOutageTimeout() {
         return brokerOutageTimeout;
     }
@@ -257,9 +265,10 @@ public final class ErrorPolicy {
         }
 
         /**
-         * Sets how long the processor keeps going while no broker answers. Default 2 minutes. It is also the
-         * producer's {@code delivery.timeout.ms} and {@code max.block.ms}, unless those are set explicitly, and the
-         * longest a {@link Sender#flush()} waits for acknowledgements.
+         * Sets how long the processor keeps going while no broker answers, or while its commits keep failing (without
+         * a success in between). Default 2 minutes. It is also the producer's {@code delivery.timeout.ms} and
+         * {@code max.block.ms}, unless those are set explicitly, and the longest a {@link Sender#flush()} waits for
+         * acknowledgements.
          *
          * @param timeout at least 2 s
          * @return this builder

@@ -49,6 +49,7 @@ public final class TopicProcessor implements AutoCloseable {
     private final ProcessorLoop loop;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Thread loopThread;
 
@@ -63,8 +64,9 @@ public final class TopicProcessor implements AutoCloseable {
      * @param processors a processor for every configured partition number (group-managed: every partition number
      *     of the input topics)
      * @throws InvalidConfigException when a partition has no processor, a topic is missing, partition counts
-     *     differ, a partition is out of range, the dead-letter topic is missing, or another open processor of the
-     *     same name in this JVM claims one of the partitions
+     *     differ, a partition is out of range, the dead-letter topic is missing, another open processor of the
+     *     same name in this JVM claims one of the partitions or runs in the other mode (static or group-managed),
+     *     or, for a static processor, its consumer group has active members (the message names them)
      * @throws KasperException when the cluster cannot be reached, or rejects the credentials (the message names the
      *     bootstrap servers, {@code security.protocol} and {@code sasl.mechanism}, never a secret)
      */
@@ -91,7 +93,6 @@ public final class TopicProcessor implements AutoCloseable {
 
     private TopicProcessor(Resolved resolved) {
         this.config = resolved.config();
-        ProcessorLoop.claimPartitions(config);
         this.loop = new ProcessorLoop(config, resolved.processors());
     }
 
@@ -99,9 +100,21 @@ public final class TopicProcessor implements AutoCloseable {
     private record Resolved(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
     }
 
+    /** Claims the partitions in this JVM first (a conflict there is the clearer error), then checks the rest. */
     private static Resolved resolve(TopicProcessorConfig config,
             IntFunction<? extends MessageProcessor> lookup, String source) {
         Objects.requireNonNull(config, "config");
+        ProcessorLoop.claimPartitions(config);
+        try {
+            return lookUp(config, lookup, source);
+        } catch (RuntimeException e) {
+            ProcessorLoop.releasePartitions(config);
+            throw e;
+        }
+    }
+
+    private static Resolved lookUp(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> lookup,
+            String source) {
         Map<Integer, MessageProcessor> resolved = new TreeMap<>();
         if (!config.isGroupManaged()) {
             resolved.putAll(ProcessorLookup.forPartitions(config.inputPartitions(), lookup));
@@ -135,7 +148,9 @@ public final class TopicProcessor implements AutoCloseable {
      *
      * @throws BatchFailedException when a {@link MessageProcessor} throws or output cannot be produced; it names
      *     the partition and offsets of the batch and carries the cause
-     * @throws KasperException on any other failure of the Kafka clients
+     * @throws KasperException on any other failure of the Kafka clients, including a commit the broker will never
+     *     accept (the message names the consumer group, the broker's reason and the fix; for a static processor,
+     *     the active members of its group) and commits failing for {@code brokerOutageTimeout}
      * @throws IllegalStateException when called a second time
      */
     public void runLoop() {
@@ -150,7 +165,7 @@ public final class TopicProcessor implements AutoCloseable {
             }
         } finally {
             loopThread = null;
-            ProcessorLoop.releasePartitions(config);
+            releaseClaims();
             finished.countDown();
         }
     }
@@ -169,10 +184,17 @@ public final class TopicProcessor implements AutoCloseable {
         loop.requestStop();
         if (!started.get()) {
             loop.closedBeforeRun();
-            ProcessorLoop.releasePartitions(config);
+            releaseClaims();
             return;
         }
         awaitFinished();
+    }
+
+    /** Releases the claims once: close() before runLoop() reaches both release points. */
+    private void releaseClaims() {
+        if (released.compareAndSet(false, true)) {
+            ProcessorLoop.releasePartitions(config);
+        }
     }
 
     private void awaitFinished() {

@@ -275,7 +275,9 @@ public final class TopicProcessorConfig {
 
         /**
          * Sets the partition numbers this instance processes (static assignment). Other instances with the same name
-         * must be given other partitions.
+         * must be given other partitions. A static processor commits from outside any consumer group, which the broker
+         * accepts only while its group ({@link TopicProcessorConfig#consumerGroupId()}) has no active members: no
+         * group-managed instance or other consumer may use the same name.
          *
          * @param partitions one or more partition numbers, each at least 0
          * @return this builder

@@ -1,6 +1,7 @@
 package io.kasper.internal;
 
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,4 +44,14 @@ interface KafkaClientFactory {
      * @return a new producer, owned (and closed) by the caller
      */
     Producer<byte[], byte[]> producer(Map<String, Object> properties);
+
+    /**
+     * Creates an admin client; by default a real one.
+     *
+     * @param properties the complete admin configuration
+     * @return a new admin client, owned (and closed) by the caller
+     */
+    default Admin admin(Map<String, Object> properties) {
+        return Admin.create(properties);
+    }
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,9 +48,6 @@ public final class ProcessorLoop {
     private static final long IDLE_POLL_MILLIS = 100;
     /** Poll while acknowledgements are outstanding: they complete on another thread and must be noticed soon. */
     private static final long BUSY_POLL_MILLIS = 2;
-    /** First wait before a failed commit is tried again; it doubles up to {@link #MAX_COMMIT_BACKOFF_NANOS}. */
-    private static final long COMMIT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long MAX_COMMIT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** How often lag and {@link #hasConsumedAllMessages()} are refreshed: often enough to be current, rarely
      *  enough to stay off the hot path of a loop that spins every few milliseconds. */
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -63,8 +61,9 @@ public final class ProcessorLoop {
     private final ProcessorStatus status = new ProcessorStatus();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopRequested;
-    private int failedCommits;
-    private long nextCommitNanos;
+    private final CommitFailures commitFailures;
+    /** A commit failure that stops the loop, kept by the commit callback (which runs inside poll) for the loop. */
+    private Throwable commitRejection;
     private BrokerWatch watch;
     private volatile boolean consumedAll;
     private long lastProgressNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
@@ -97,6 +96,9 @@ public final class ProcessorLoop {
         this.name = config.topicProcessorName();
         this.assignment = new Assignment(config.inputTopics());
         this.assembler = new BatchAssembler(this.processors.keySet(), config.batchSize(), config.batchWaitDuration());
+        this.commitFailures = new CommitFailures(name, config.consumerGroupId(), config.isGroupManaged(),
+                config.errorPolicy().brokerOutageTimeout(),
+                () -> GroupMembers.list(factory, clients.admin(), config.consumerGroupId()));
     }
 
     /**
@@ -104,7 +106,8 @@ public final class ProcessorLoop {
      *
      * @param config the configuration
      * @return the input topics' partition count
-     * @throws io.kasper.InvalidConfigException when topics are missing, differ in partition count or are too small
+     * @throws io.kasper.InvalidConfigException when topics are missing, differ in partition count or are too small,
+     *     or a static processor's consumer group has active members
      */
     public static int validateTopics(TopicProcessorConfig config) {
         return TopicValidator.validate(config, new KafkaClientProperties(config));
@@ -114,7 +117,8 @@ public final class ProcessorLoop {
      * Claims the configured partitions for this JVM.
      *
      * @param config the configuration
-     * @throws io.kasper.InvalidConfigException when another open processor of the same name claims one of them
+     * @throws io.kasper.InvalidConfigException when another open processor of the same name and cluster claims one
+     *     of them, or runs in the other mode (static or group-managed)
      */
     public static void claimPartitions(TopicProcessorConfig config) {
         PartitionClaims.claim(config);
@@ -201,7 +205,7 @@ public final class ProcessorLoop {
         metrics.readiness(status);
         metrics.produceRetries(producer);
         rebalance = new RebalanceHandler(name, config.closeTimeout(), config.partitionListener(), assignment,
-                assembler, runner, consumer, status);
+                assembler, runner, consumer, status, commitFailures);
         if (config.isGroupManaged()) {
             consumer.subscribe(config.inputTopics(), rebalance);
             LOG.info("TopicProcessor '{}' started: joining group '{}' (group-managed assignment{}), topics {}, "
@@ -244,11 +248,21 @@ public final class ProcessorLoop {
                 : BUSY_POLL_MILLIS;
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(waitMillis));
         rebalance.rethrowFailure();
+        if (commitRejection != null) {
+            throw commitFailures.rejected(commitRejection);
+        }
         now = System.nanoTime();
         if (!records.isEmpty()) {
             watch.contact(now);
         } else {
             watch.check(consumer, this::probePartitions, now);
+        }
+        if (!watch.isUnreachable()) {
+            // While no broker answers, the watch's outage rule applies; otherwise commits must not fail for longer.
+            Optional<KasperException> overdue = commitFailures.overdue(now);
+            if (overdue.isPresent()) {
+                throw overdue.get();
+            }
         }
         for (TopicPartition tp : records.partitions()) {
             assembler.add(records.records(tp), now);
@@ -281,12 +295,14 @@ public final class ProcessorLoop {
     }
 
     private void commitAsync() {
-        if (commitInFlight || failedCommits > 0 && System.nanoTime() < nextCommitNanos) {
+        if (commitInFlight || commitRejection != null || !commitFailures.mayCommit(System.nanoTime())) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = runner.drainReleasable();
         offsets.keySet().removeIf(tp -> !assignment.owns(tp));
         if (offsets.isEmpty()) {
+            // E.g. the partitions whose commit failed were revoked: nothing is left to fail.
+            commitFailures.nothingPending();
             return;
         }
         commitInFlight = true;
@@ -299,30 +315,41 @@ public final class ProcessorLoop {
                 offsets.forEach((tp, om) -> assignment.committed(tp, om.offset()));
                 runner.committed(assignment::committed);
                 watch.contact(end);
-                if (failedCommits > 0) {
-                    LOG.info("TopicProcessor '{}': commits succeed again after {} failed attempt(s)", name,
-                            failedCommits);
-                    failedCommits = 0;
+                int failed = commitFailures.succeeded();
+                if (failed > 0) {
+                    LOG.info("TopicProcessor '{}': commits succeed again after {} failed attempt(s)", name, failed);
                 }
             } else {
-                failedCommits++;
-                metrics.commitFailure();
-                watch.failedRequest();
-                nextCommitNanos = end + Math.min(MAX_COMMIT_BACKOFF_NANOS,
-                        COMMIT_BACKOFF_NANOS << Math.min(failedCommits - 1, 10));
-                if (failedCommits == 1) {
-                    LOG.warn("TopicProcessor '{}': commit of {} failed, retrying with backoff while the partitions "
-                            + "are still owned: {}", name, offsets, exception.toString());
-                } else {
-                    LOG.debug("TopicProcessor '{}': commit attempt {} failed: {}", name, failedCommits,
-                            exception.toString());
-                }
-                // After a rebalance, an old offset must not overwrite what the partition's next owner commits.
-                offsets.keySet().removeIf(tp -> !assignment.owns(tp) || offsets.get(tp).offset()
-                        <= assignment.committed(tp));
-                runner.restore(offsets);
+                commitFailed(offsets, exception, end);
             }
         });
+    }
+
+    /** Stops the loop after a commit the broker will never accept; else puts the offsets back for a retry. */
+    private void commitFailed(Map<TopicPartition, OffsetAndMetadata> offsets, Exception exception, long nowNanos) {
+        int attempt = commitFailures.failed(exception, nowNanos);
+        metrics.commitFailure();
+        CommitFailures.Kind kind = CommitFailures.classify(exception);
+        if (commitFailures.stops(kind)) {
+            commitRejection = exception;
+            return;
+        }
+        if (kind == CommitFailures.Kind.RETRIABLE) {
+            watch.failedRequest();
+        } else {
+            watch.contact(nowNanos); // a rejected membership is an answer: the cluster is there
+        }
+        if (attempt == 1) {
+            LOG.warn("TopicProcessor '{}': commit of {} failed, retrying with backoff while the partitions are "
+                    + "still owned{}: {}", name, offsets, kind == CommitFailures.Kind.MEMBERSHIP
+                    ? " (the group is rebalancing; the next poll rejoins it)" : "", exception.toString());
+        } else {
+            LOG.debug("TopicProcessor '{}': commit attempt {} failed: {}", name, attempt, exception.toString());
+        }
+        // After a rebalance, an old offset must not overwrite what the partition's next owner commits.
+        offsets.keySet().removeIf(tp -> !assignment.owns(tp) || offsets.get(tp).offset()
+                <= assignment.committed(tp));
+        runner.restore(offsets);
     }
 
     private void updatePauses() {
@@ -379,10 +406,21 @@ public final class ProcessorLoop {
                     LOG.warn("TopicProcessor '{}': output still unacknowledged after {}; its input stays uncommitted",
                             name, timeout);
                 }
-                commitFinal(timeout);
+                if (commitRejection == null) {
+                    commitFinal(timeout);
+                } else {
+                    LOG.warn("TopicProcessor '{}': no final commit, the broker rejects this processor's commits",
+                            name);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (KasperException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                LOG.warn("TopicProcessor '{}': final commit failed too: {}", name, e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.warn("TopicProcessor '{}': final commit failed, uncommitted input will be processed again: {}",
                     name, e.toString());
@@ -424,7 +462,14 @@ public final class ProcessorLoop {
         });
         if (!toCommit.isEmpty()) {
             long start = System.nanoTime();
-            consumer.commitSync(toCommit, timeout);
+            try {
+                consumer.commitSync(toCommit, timeout);
+            } catch (RuntimeException e) {
+                if (commitFailures.stops(CommitFailures.classify(e))) {
+                    throw commitFailures.rejected(e);
+                }
+                throw e;
+            }
             metrics.commit(System.nanoTime() - start);
             toCommit.forEach((tp, om) -> assignment.committed(tp, om.offset()));
             updateProgressQuietly();

@@ -42,14 +42,16 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private final BatchRunner runner;
     private final Consumer<byte[], byte[]> consumer;
     private final ProcessorStatus status;
+    private final CommitFailures commitFailures;
     private final Set<TopicPartition> gauged = new HashSet<>();
     private KasperException failure;
     private boolean closing;
 
     RebalanceHandler(String name, Duration timeout, Optional<PartitionListener> listener, Assignment assignment,
             BatchAssembler assembler, BatchRunner runner, Consumer<byte[], byte[]> consumer,
-            ProcessorStatus status) {
+            ProcessorStatus status, CommitFailures commitFailures) {
         this.status = status;
+        this.commitFailures = commitFailures;
         this.name = name;
         this.timeout = timeout;
         this.listener = new ListenerCalls(name, listener);
@@ -198,6 +200,10 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             consumer.commitSync(toCommit, timeout);
             LOG.info("TopicProcessor '{}': committed revoked partitions at {}", name, toCommit);
         } catch (RuntimeException e) {
+            if (commitFailures.stops(CommitFailures.classify(e))) {
+                failure = commitFailures.rejected(e);
+                return;
+            }
             // Nothing is lost: the new owner starts from the last successful commit and processes the rest again.
             LOG.warn("TopicProcessor '{}': commit of revoked partitions {} failed, their batches will be processed "
                     + "again by the new owner: {}", name, toCommit, e.toString());

@@ -20,8 +20,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Checks a configuration against the cluster before anything is consumed: every input topic exists, all have the same
- * partition count, every configured partition is in range, and the dead-letter topic, if any, exists. Thread-safe
- * (stateless).
+ * partition count, every configured partition is in range, the dead-letter topic, if any, exists, and a static
+ * processor's consumer group has no active members. Thread-safe (stateless).
  */
 final class TopicValidator {
 
@@ -70,6 +70,9 @@ final class TopicValidator {
                     throw new KasperException("interrupted while describing input topics " + config.inputTopics(), e);
                 }
             }
+            if (missing.isEmpty() && !config.isGroupManaged()) {
+                requireFreeGroup(admin, config, adminProperties);
+            }
         }
         if (deadLetterTopic.isPresent() && missing.remove(deadLetterTopic.get())) {
             throw new InvalidConfigException("errorPolicy.deadLetterTopic must exist, but '" + deadLetterTopic.get()
@@ -94,6 +97,26 @@ final class TopicValidator {
             }
         }
         return partitionCount;
+    }
+
+    /** Checks that a static processor's consumer group has no active members; see {@link GroupMembers}. */
+    private static void requireFreeGroup(Admin admin, TopicProcessorConfig config,
+            Map<String, Object> adminProperties) {
+        String group = config.consumerGroupId();
+        try {
+            GroupMembers.requireNone(admin, config, TIMEOUT);
+        } catch (ExecutionException e) {
+            throw SecurityFailures.translate(config.topicProcessorName(), "describing consumer group '" + group + "'",
+                    adminProperties, e.getCause()).orElseGet(() -> new KasperException("cannot describe consumer "
+                    + "group '" + group + "' on " + config.bootstrapServers() + ": "
+                    + SecurityFailures.scrub(String.valueOf(e.getCause()), adminProperties), e.getCause()));
+        } catch (TimeoutException e) {
+            throw new KasperException("cannot reach Kafka at '" + config.bootstrapServers() + "' within "
+                    + TIMEOUT.toSeconds() + " s to describe consumer group '" + group + "'", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KasperException("interrupted while describing consumer group '" + group + "'", e);
+        }
     }
 
     /** Creates the admin client; a configuration it rejects (e.g. a malformed JAAS entry) fails with a clear error. */
