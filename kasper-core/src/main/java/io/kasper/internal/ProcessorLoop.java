@@ -66,8 +66,8 @@ public final class ProcessorLoop {
     private int failedCommits;
     private long nextCommitNanos;
     private BrokerWatch watch;
-    private volatile boolean consumedAll;
     private long lastProgressNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
+    private long lastIdleCheckNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
     private boolean commitInFlight;
     private ProcessorMetrics metrics;
     private BatchRunner runner;
@@ -142,9 +142,13 @@ public final class ProcessorLoop {
         return status;
     }
 
-    /** Returns whether every assigned input partition's committed offset has reached its high-water mark. */
+    /**
+     * Returns whether every owned input partition's committed offset has reached its end (the last stable offset
+     * under read_committed), as last seen by the loop; false until the assignment and the lag of every owned
+     * partition are known, and from the start of a rebalance until the new assignment's lag is known.
+     */
     public boolean hasConsumedAllMessages() {
-        return consumedAll;
+        return status.hasConsumedAll();
     }
 
     /**
@@ -248,7 +252,7 @@ public final class ProcessorLoop {
             assembler.add(records.records(tp), now);
         }
         for (Batch batch : assembler.takeDue(now,
-                p -> config.maxUncommittedBatches() - runner.inFlight(p))) {
+                p -> config.maxUncommittedBatches() - runner.inFlight(p), this::validPosition)) {
             runner.run(batch);
             if (stopRequested) {
                 break;
@@ -279,6 +283,11 @@ public final class ProcessorLoop {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = runner.drainReleasable();
+        long now = System.nanoTime();
+        if (now - lastIdleCheckNanos >= PROGRESS_INTERVAL_NANOS) {
+            lastIdleCheckNanos = now;
+            IdlePositions.addTo(offsets, assignment, assembler, this::validPosition);
+        }
         offsets.keySet().removeIf(tp -> !assignment.owns(tp));
         if (offsets.isEmpty()) {
             return;
@@ -345,7 +354,20 @@ public final class ProcessorLoop {
             assignment.behind().put(tp, lagBehind);
             all &= lagBehind == 0;
         }
-        consumedAll = all;
+        status.consumedAll(all);
+    }
+
+    /**
+     * Returns the consumer's position of an assigned topic-partition without any request to the cluster, or -1 when
+     * it has no valid one right now (e.g. while an offset reset or leader change is being validated): the commit then
+     * stays after the last record, which is always safe.
+     */
+    private long validPosition(TopicPartition tp) {
+        try {
+            return consumer.position(tp, Duration.ZERO);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return -1;
+        }
     }
 
     /**
@@ -400,6 +422,7 @@ public final class ProcessorLoop {
                 toCommit.put(tp, om);
             }
         });
+        IdlePositions.addTo(toCommit, assignment, assembler, this::validPosition);
         if (!toCommit.isEmpty()) {
             long start = System.nanoTime();
             consumer.commitSync(toCommit, timeout);
