@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -358,14 +359,14 @@ public final class ProcessorLoop {
     }
 
     /**
-     * Returns the consumer's position of an assigned topic-partition without any request to the cluster, or -1 when
-     * it has no valid one right now (e.g. while an offset reset or leader change is being validated): the commit then
+     * Returns the consumer's position of an assigned topic-partition without waiting for the cluster, or -1 when it
+     * has no valid one right now (e.g. while an offset reset or a leader change is being validated): the commit then
      * stays after the last record, which is always safe.
      */
     private long validPosition(TopicPartition tp) {
         try {
             return consumer.position(tp, Duration.ZERO);
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (TimeoutException e) {
             return -1;
         }
     }
