@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * markers, aborted records, compaction gaps), and what {@code hasConsumedAllMessages()} says around rebalances. On
  * {@code MockConsumer}; {@code TransactionalInputIT} proves the same on a real broker.
  */
-class ProcessorLoopCommitTest {
+class ProcessorLoopPositionTest {
 
     private static final TopicPartition IN0 = new TopicPartition("in", 0);
     private static final TopicPartition IN1 = new TopicPartition("in", 1);
