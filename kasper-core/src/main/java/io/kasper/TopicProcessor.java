@@ -213,10 +213,23 @@ public final class TopicProcessor implements AutoCloseable {
     }
 
     /**
-     * Returns whether every assigned input partition's committed offset equals its high-water mark, as last seen by
-     * the loop. False until the loop has fetched from every partition. In group-managed mode it covers only the
-     * partitions this instance owns now (true for an instance that was assigned none), so check the group's committed
-     * offsets to know whether all instances are done. Safe from any thread.
+     * Returns whether every input partition this instance owns has its committed offset at its end, as last seen by
+     * the loop (refreshed every few tens of milliseconds): never true while an owned partition has a backlog the loop
+     * knows of. The end is the last stable offset (input is read with {@code isolation.level=read_committed}), which
+     * equals the end offset once no transaction is open. Transaction markers, records of aborted transactions and
+     * offsets removed by compaction count as consumed: once everything before them is processed and the consumer has
+     * moved past them, the committed offset moves past them too.
+     *
+     * <p>False until the assignment and every owned partition's lag are known (the loop has fetched from it). In
+     * group-managed mode it is false from the moment a rebalance reaches this instance ({@link #state()}
+     * {@code REBALANCING}) until the new assignment is in place and its lag is known; a rebalance the group has
+     * started reaches this instance at its next poll (between batches), not before. It covers only the
+     * partitions this instance owns (true for an instance that was assigned none), so check the group's committed
+     * offsets to know whether all instances are done.
+     *
+     * <p>Thread-safety: safe from any thread. Throws nothing.
+     *
+     * @return whether everything owned is consumed and committed
      */
     public boolean hasConsumedAllMessages() {
         return loop.hasConsumedAllMessages();

@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntUnaryOperator;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Gathers polled messages into batches, one accumulator per partition number, and closes a batch when it holds
@@ -64,13 +67,27 @@ public final class BatchAssembler {
 
     /**
      * Closes and returns the batches that are due at {@code nowNanos}, in partition order, at most {@code room(p)} of
-     * partition p.
+     * partition p. Each batch commits its last offset + 1 per topic-partition.
      *
      * @param nowNanos the current time
      * @param room how many batches a partition may close now (0 holds its messages back, e.g. under back-pressure)
      * @return the closed batches, possibly several per partition when more than {@code batchSize} messages wait
      */
     public List<Batch> takeDue(long nowNanos, IntUnaryOperator room) {
+        return takeDue(nowNanos, room, tp -> -1L);
+    }
+
+    /**
+     * Closes and returns the batches that are due at {@code nowNanos}, like {@link #takeDue(long, IntUnaryOperator)};
+     * a batch that holds the last message added of a topic-partition commits {@code position(tp)} for it instead of
+     * its last offset + 1 (see {@link Batch#commitOffsets()}). Called once per such topic-partition and batch.
+     *
+     * @param nowNanos the current time
+     * @param room how many batches a partition may close now (0 holds its messages back, e.g. under back-pressure)
+     * @param position the consumer's position of a topic-partition now, or -1 when it has none
+     * @return the closed batches, possibly several per partition when more than {@code batchSize} messages wait
+     */
+    public List<Batch> takeDue(long nowNanos, IntUnaryOperator room, ToLongFunction<TopicPartition> position) {
         List<Batch> due = new ArrayList<>();
         for (Map.Entry<Integer, Accumulator> e : accumulators.entrySet()) {
             int partition = e.getKey();
@@ -78,7 +95,8 @@ public final class BatchAssembler {
             int left = acc.isEmpty() ? 0 : room.applyAsInt(partition);
             while (left > 0 && !acc.isEmpty()
                     && (acc.size() >= batchSize || nowNanos - acc.oldestArrival() >= waitNanos)) {
-                due.add(new Batch(partition, acc.take(batchSize)));
+                due.add(new Batch(partition, acc.take(batchSize),
+                        (tp, last) -> acc.lastAdded(tp.topic()) == last ? position.applyAsLong(tp) : -1L));
                 left--;
             }
         }
@@ -110,6 +128,15 @@ public final class BatchAssembler {
         return acc != null && acc.size() >= batchSize;
     }
 
+    /**
+     * Returns the offset of the last message of {@code tp} added since the assembler was created or the partition
+     * was discarded, processed or not; -1 when none was.
+     */
+    public long lastAdded(TopicPartition tp) {
+        Accumulator acc = accumulators.get(tp.partition());
+        return acc == null ? -1 : acc.lastAdded(tp.topic());
+    }
+
     /** Returns the number of messages waiting for {@code partition}. */
     public int waiting(int partition) {
         Accumulator acc = accumulators.get(partition);
@@ -138,15 +165,24 @@ public final class BatchAssembler {
         private List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         /** Chunk starts: {index into records, arrival nanos}; the first one dates the oldest waiting message. */
         private final ArrayDeque<long[]> chunks = new ArrayDeque<>();
+        /** Per topic, the offset of the last message added: one update per chunk, none per message. */
+        private final Map<String, Long> lastAdded = new HashMap<>();
 
         void add(List<ConsumerRecord<byte[], byte[]>> batch, long nowNanos) {
             chunks.addLast(new long[] {records.size(), nowNanos});
             records.addAll(batch);
+            ConsumerRecord<byte[], byte[]> last = batch.get(batch.size() - 1);
+            lastAdded.put(last.topic(), last.offset());
+        }
+
+        long lastAdded(String topic) {
+            return lastAdded.getOrDefault(topic, -1L);
         }
 
         void clear() {
             records.clear();
             chunks.clear();
+            lastAdded.clear();
         }
 
         boolean isEmpty() {

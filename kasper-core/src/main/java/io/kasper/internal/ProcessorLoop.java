@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +66,8 @@ public final class ProcessorLoop {
     /** A commit failure that stops the loop, kept by the commit callback (which runs inside poll) for the loop. */
     private Throwable commitRejection;
     private BrokerWatch watch;
-    private volatile boolean consumedAll;
     private long lastProgressNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
+    private long lastIdleCheckNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
     private boolean commitInFlight;
     private ProcessorMetrics metrics;
     private BatchRunner runner;
@@ -151,9 +152,13 @@ public final class ProcessorLoop {
         return status;
     }
 
-    /** Returns whether every assigned input partition's committed offset has reached its high-water mark. */
+    /**
+     * Returns whether every owned input partition's committed offset has reached its end (the last stable offset
+     * under read_committed), as last seen by the loop; false until the assignment and the lag of every owned
+     * partition are known, and from the start of a rebalance until the new assignment's lag is known.
+     */
     public boolean hasConsumedAllMessages() {
-        return consumedAll;
+        return status.hasConsumedAll();
     }
 
     /**
@@ -268,7 +273,7 @@ public final class ProcessorLoop {
             assembler.add(records.records(tp), now);
         }
         for (Batch batch : assembler.takeDue(now,
-                p -> config.maxUncommittedBatches() - runner.inFlight(p))) {
+                p -> config.maxUncommittedBatches() - runner.inFlight(p), this::validPosition)) {
             runner.run(batch);
             if (stopRequested) {
                 break;
@@ -299,6 +304,11 @@ public final class ProcessorLoop {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = runner.drainReleasable();
+        long now = System.nanoTime();
+        if (now - lastIdleCheckNanos >= PROGRESS_INTERVAL_NANOS) {
+            lastIdleCheckNanos = now;
+            IdlePositions.addTo(offsets, assignment, assembler, this::validPosition);
+        }
         offsets.keySet().removeIf(tp -> !assignment.owns(tp));
         if (offsets.isEmpty()) {
             // E.g. the partitions whose commit failed were revoked: nothing is left to fail.
@@ -378,7 +388,20 @@ public final class ProcessorLoop {
             assignment.behind().put(tp, lagBehind);
             all &= lagBehind == 0;
         }
-        consumedAll = all;
+        status.consumedAll(all);
+    }
+
+    /**
+     * Returns the consumer's position of an assigned topic-partition without waiting for the cluster, or -1 when it
+     * has no valid one right now (e.g. while an offset reset or a leader change is being validated): the commit then
+     * stays after the last record, which is always safe.
+     */
+    private long validPosition(TopicPartition tp) {
+        try {
+            return consumer.position(tp, Duration.ZERO);
+        } catch (TimeoutException e) {
+            return -1;
+        }
     }
 
     /**
@@ -460,6 +483,7 @@ public final class ProcessorLoop {
                 toCommit.put(tp, om);
             }
         });
+        IdlePositions.addTo(toCommit, assignment, assembler, this::validPosition);
         if (!toCommit.isEmpty()) {
             long start = System.nanoTime();
             try {

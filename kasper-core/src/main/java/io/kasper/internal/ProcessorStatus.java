@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The lifecycle state of one topic processor, its failure, and whether the cluster currently answers: what a health
- * probe reads. The loop thread writes it; any thread reads it.
+ * The lifecycle state of one topic processor, its failure, whether the cluster currently answers, and whether it has
+ * consumed all its input: what a health probe reads. The loop thread writes it; any thread reads it.
  *
  * <p>Internal API. Thread-safety: thread-safe.
  */
@@ -16,6 +16,7 @@ public final class ProcessorStatus {
     private final AtomicReference<ProcessorState> state = new AtomicReference<>(ProcessorState.CREATED);
     private volatile KasperException failure;
     private volatile boolean brokerUnreachable;
+    private volatile boolean consumedAll;
 
     /** Returns the current state. */
     public ProcessorState state() {
@@ -44,8 +45,31 @@ public final class ProcessorStatus {
         this.brokerUnreachable = unreachable;
     }
 
-    /** Moves to {@code next} unless the processor is closing or stopped; returns whether it moved. */
+    /**
+     * Returns whether every owned input partition's committed offset had reached its end when the loop last looked;
+     * always false while {@link ProcessorState#REBALANCING}.
+     */
+    public boolean hasConsumedAll() {
+        return consumedAll;
+    }
+
+    /**
+     * Records whether the loop found every owned partition consumed; ignored (false) while rebalancing, when what this
+     * instance owns is about to change.
+     */
+    void consumedAll(boolean all) {
+        consumedAll = all && state.get() != ProcessorState.REBALANCING;
+    }
+
+    /**
+     * Moves to {@code next} unless the processor is closing or stopped; returns whether it moved. A move to
+     * {@link ProcessorState#REBALANCING} clears {@link #hasConsumedAll()} first, so that no reader sees the new state
+     * with the old answer.
+     */
     boolean move(ProcessorState next) {
+        if (next == ProcessorState.REBALANCING) {
+            consumedAll = false;
+        }
         ProcessorState current;
         do {
             current = state.get();

@@ -196,6 +196,8 @@ final class BrokerProcess {
         props.setProperty("offsets.topic.num.partitions", "12");
         props.setProperty("transaction.state.log.replication.factor", "1");
         props.setProperty("transaction.state.log.min.isr", "1");
+        // the default 50 partitions make a test's first transactional producer wait seconds for the log to be created
+        props.setProperty("transaction.state.log.num.partitions", "4");
         props.setProperty("share.coordinator.state.topic.replication.factor", "1");
         props.setProperty("share.coordinator.state.topic.min.isr", "1");
         props.setProperty("min.insync.replicas", "1");
