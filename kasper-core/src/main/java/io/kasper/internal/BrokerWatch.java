@@ -33,6 +33,7 @@ final class BrokerWatch {
     private long lastContactNanos;
     private long lastProbeNanos;
     private long silentSinceNanos = -1;
+    private boolean outageDeclared;
 
     BrokerWatch(String processorName, String bootstrapServers, Duration outageTimeout, ProcessorStatus status,
             long nowNanos) {
@@ -84,6 +85,7 @@ final class BrokerWatch {
         }
         long silentNanos = nowNanos - lastContactNanos;
         if (silentNanos >= outageTimeout.toNanos()) {
+            outageDeclared = true;
             throw new KasperException("TopicProcessor '" + processorName + "': no Kafka broker of '" + bootstrapServers
                     + "' has answered for " + TimeUnit.NANOSECONDS.toMillis(silentNanos)
                     + " ms (errorPolicy brokerOutageTimeout " + outageTimeout + "); stopping. Input whose output "
@@ -91,9 +93,17 @@ final class BrokerWatch {
         }
     }
 
-    /** Returns whether the cluster is currently believed unreachable. */
+    /** Returns whether the cluster is currently believed unreachable (a request failed, or a probe went unanswered). */
     boolean isUnreachable() {
         return silentSinceNanos >= 0;
+    }
+
+    /**
+     * Returns whether {@link #check} failed the processor because the silence reached the outage timeout: only then
+     * is waiting for acknowledgements or a final commit pointless. One failed request is no such proof.
+     */
+    boolean hasDeclaredOutage() {
+        return outageDeclared;
     }
 
     private void unreachable() {
