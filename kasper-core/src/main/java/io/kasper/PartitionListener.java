@@ -14,7 +14,9 @@ import java.util.Set;
  * <p>Thread-safety: called on the loop thread of the {@link TopicProcessor} (the thread of {@code runLoop()}), never
  * while a {@link MessageProcessor#process} call of the same processor runs, so the listener and the message processors
  * of one {@code TopicProcessor} need no synchronization between them. An exception thrown by a callback stops the
- * {@code TopicProcessor} with a {@link KasperException}.
+ * {@code TopicProcessor} with a {@link KasperException}; so does a JVM {@link VirtualMachineError}
+ * ({@link StackOverflowError}, {@link OutOfMemoryError}, ...), but {@link TopicProcessor#runLoop()} then rethrows the
+ * Error unwrapped, and {@link TopicProcessor#failure()} holds the KasperException with the Error as its cause.
  */
 public interface PartitionListener {
 
