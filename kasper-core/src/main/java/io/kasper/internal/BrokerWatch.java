@@ -99,11 +99,26 @@ final class BrokerWatch {
     }
 
     /**
-     * Returns whether {@link #check} failed the processor because the silence reached the outage timeout: only then
-     * is waiting for acknowledgements or a final commit pointless. One failed request is no such proof.
+     * Returns whether the processor stops on a broker outage, so that waiting for acknowledgements or a final commit
+     * would only delay the failure: {@link #check} declared one (the silence reached the outage timeout), or
+     * {@code failure} was caused by a Kafka timeout (output gives up after the same timeout) while the cluster does
+     * not answer. One failed request before a stop is no such proof.
+     *
+     * @param failure what stops the processor, or null when it was asked to stop
      */
-    boolean hasDeclaredOutage() {
-        return outageDeclared;
+    boolean isOutage(Throwable failure) {
+        if (outageDeclared) {
+            return true;
+        }
+        if (!isUnreachable()) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void unreachable() {

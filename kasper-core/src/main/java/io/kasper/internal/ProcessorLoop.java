@@ -183,7 +183,8 @@ public final class ProcessorLoop {
                 // a PartitionListener threw while the processor stopped
                 failure = late;
                 fatal = rebalance.fatalError(late);
-            } else if (late != null) {
+            } else if (late != null && late != failure) {
+                failure.addSuppressed(late);
                 LOG.warn("TopicProcessor '{}': also failed while stopping: {}", name, late.getMessage());
             }
         } catch (Error e) {
@@ -429,12 +430,12 @@ public final class ProcessorLoop {
 
     /**
      * Waits for outstanding acks, commits every batch completed without failure (never one that failed or follows a
-     * failed one of its partition), and closes the clients. Only a declared broker outage skips the waits; an
+     * failed one of its partition), and closes the clients. Only a broker outage skips the waits; an
      * interrupt flag is cleared meanwhile (the Kafka clients and the waits would give up at once) and set again after.
      */
     private KasperException shutdown(KasperException failure) {
         // With no broker answering for the outage timeout, waiting for acks or a final commit only delays the failure.
-        Duration timeout = watch != null && watch.hasDeclaredOutage() ? Duration.ZERO : config.closeTimeout();
+        Duration timeout = watch != null && watch.isOutage(failure) ? Duration.ZERO : config.closeTimeout();
         boolean interrupted = Thread.interrupted();
         boolean drained = false;
         if (rebalance != null) {
