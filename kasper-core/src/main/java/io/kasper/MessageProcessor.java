@@ -16,6 +16,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p>Processing must be idempotent: after a failure or a restart, a batch whose offsets were not committed is
  * delivered again (at-least-once).
+ *
+ * <p>A JVM {@link VirtualMachineError} ({@link StackOverflowError}, {@link OutOfMemoryError}, ...) thrown by
+ * {@code process} stops the {@link TopicProcessor} like an exception (nothing of the batch is committed), and
+ * {@link TopicProcessor#runLoop()} then rethrows that Error unwrapped; other Errors, such as an
+ * {@link AssertionError}, count as exceptions.
  */
 @FunctionalInterface
 public interface MessageProcessor {

@@ -15,7 +15,9 @@ import java.util.Set;
  * while a {@link MessageProcessor#process} call of the same processor runs, so the listener and the message processors
  * of one {@code TopicProcessor} need no synchronization between them. An exception thrown by a callback stops the
  * {@code TopicProcessor} with a {@link KasperException} naming the callback, which {@code runLoop()} throws, also when
- * the callback ran because the processor was closing.
+ * the callback ran because the processor was closing; so does a JVM {@link VirtualMachineError}
+ * ({@link StackOverflowError}, {@link OutOfMemoryError}, ...), but {@link TopicProcessor#runLoop()} then rethrows the
+ * Error unwrapped, and {@link TopicProcessor#failure()} holds the KasperException with the Error as its cause.
  */
 public interface PartitionListener {
 

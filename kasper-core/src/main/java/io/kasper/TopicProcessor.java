@@ -142,15 +142,28 @@ public final class TopicProcessor implements AutoCloseable {
     /**
      * Runs the event loop on the calling thread until {@link #close()} is called or a batch fails.
      *
-     * <p>On {@code close()}, the loop stops polling, waits (up to {@code closeTimeout}) for outstanding
-     * acknowledgements, commits what is complete and returns normally. On a failure, nothing of the failed batch is
-     * committed, the clients are closed, and the failure is thrown.
+     * <p>On {@code close()}, the loop stops polling, starts no further batch, waits (up to {@code closeTimeout}) for
+     * outstanding acknowledgements, commits what is complete and returns normally. An interrupt of the calling thread
+     * stops it the same way (the wait and the final commit still happen) and {@code runLoop()} returns with the
+     * thread's interrupt flag set. On a failure, nothing of the failed batch is committed, batches completed before it
+     * are (after the same wait, unless the failure is a broker outage), the clients are closed (a group member without
+     * {@code group.instance.id} leaves its group), the metrics are removed, the state becomes
+     * {@link ProcessorState#FAILED} and the failure is thrown.
+     *
+     * <p>A JVM {@link VirtualMachineError} ({@link OutOfMemoryError}, {@link StackOverflowError}, ...) thrown by
+     * {@code process} or a {@link PartitionListener}, and any {@link Error} of the loop itself, goes through that same
+     * shutdown and is then rethrown <em>unwrapped</em>, so that the caller and uncaught-exception handlers see the real
+     * Error; {@link #failure()} then holds a {@link KasperException} describing it (a {@link BatchFailedException}
+     * naming the batch when {@code process} threw it) with the Error as its cause. Other Errors from {@code process}
+     * or a listener, such as an {@link AssertionError}, fail the processor like exceptions.
      *
      * @throws BatchFailedException when a {@link MessageProcessor} throws or output cannot be produced; it names
      *     the partition and offsets of the batch and carries the cause
      * @throws KasperException on any other failure of the Kafka clients, including a commit the broker will never
      *     accept (the message names the consumer group, the broker's reason and the fix; for a static processor,
-     *     the active members of its group) and commits failing for {@code brokerOutageTimeout}
+     *     the active members of its group) and commits failing for {@code brokerOutageTimeout}, or when a
+     *     {@link PartitionListener} throws
+     * @throws Error a {@link VirtualMachineError} from {@code process} or a listener, or an Error of the loop, as is
      * @throws IllegalStateException when called a second time
      */
     public void runLoop() {
@@ -253,7 +266,10 @@ public final class TopicProcessor implements AutoCloseable {
         return loop.status().isReady();
     }
 
-    /** Returns the failure that stopped the processor (the one {@link #runLoop()} threw), if it failed. */
+    /**
+     * Returns the failure that stopped the processor, if it failed: the exception {@link #runLoop()} threw, or, when
+     * it rethrew a JVM {@link Error}, a {@link KasperException} whose cause is that Error. Safe from any thread.
+     */
     public Optional<KasperException> failure() {
         return loop.status().failure();
     }

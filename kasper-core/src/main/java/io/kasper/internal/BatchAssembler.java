@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -151,9 +152,23 @@ public final class BatchAssembler {
      * @return time until the next batch is due by age
      */
     public long nanosUntilNextDeadline(long nowNanos) {
+        return nanosUntilNextDeadline(nowNanos, p -> true);
+    }
+
+    /**
+     * Returns nanoseconds from {@code nowNanos} until the earliest batch deadline of a partition that may close a
+     * batch ({@code 0} if one has passed), or {@link Long#MAX_VALUE} when none has waiting messages. A partition
+     * held back (no room for another batch) cannot act on its deadline, so it must not shorten a wait.
+     *
+     * @param nowNanos the current time
+     * @param canClose whether a partition number may close a batch now
+     * @return time until the next batch is due by age
+     */
+    public long nanosUntilNextDeadline(long nowNanos, IntPredicate canClose) {
         long next = Long.MAX_VALUE;
-        for (Accumulator acc : accumulators.values()) {
-            if (!acc.isEmpty()) {
+        for (Map.Entry<Integer, Accumulator> e : accumulators.entrySet()) {
+            Accumulator acc = e.getValue();
+            if (!acc.isEmpty() && canClose.test(e.getKey())) {
                 next = Math.min(next, Math.max(0, acc.oldestArrival() + waitNanos - nowNanos));
             }
         }

@@ -95,6 +95,8 @@ public final class BatchRunner implements AutoCloseable {
      * @param batch the closed batch
      * @throws BatchFailedException when the processor throws (after any retries), a poison message meets policy
      *     FAIL, or a {@code Sender.flush()} ran out of the outage budget; the batch is then never released for commit
+     * @throws VirtualMachineError as thrown by the processor (out of memory, stack overflow, ...), unwrapped; the
+     *     batch is failed (never released for commit) first
      */
     public void run(Batch batch) {
         InFlightBatch inFlight = tracker.open(batch);
@@ -293,7 +295,8 @@ public final class BatchRunner implements AutoCloseable {
         completed.keySet().removeIf(tp -> partitions.contains(tp.partition()));
     }
 
-    private BatchFailedException failure(Batch batch, String what, Throwable cause) {
+    /** Describes the failure of {@code batch}: what happened, its partition and offsets, and the cause. */
+    BatchFailedException failure(Batch batch, String what, Throwable cause) {
         return new BatchFailedException("TopicProcessor '" + processorName + "': " + what + " on " + batch
                 + "; nothing of it was committed: " + cause, batch.partition(), batch.offsetRanges(), cause);
     }

@@ -35,6 +35,7 @@ final class BrokerWatch implements OutageBudget {
     private long lastContactNanos;
     private long lastProbeNanos;
     private long silentSinceNanos = -1;
+    private boolean outageDeclared;
 
     BrokerWatch(String processorName, String bootstrapServers, Duration outageTimeout, ProcessorStatus status,
             long nowNanos) {
@@ -86,6 +87,7 @@ final class BrokerWatch implements OutageBudget {
         }
         long silentNanos = nowNanos - lastContactNanos;
         if (silentNanos >= outageTimeout.toNanos()) {
+            outageDeclared = true;
             throw new KasperException("TopicProcessor '" + processorName + "': no Kafka broker of '" + bootstrapServers
                     + "' has answered for " + TimeUnit.NANOSECONDS.toMillis(silentNanos)
                     + " ms (errorPolicy brokerOutageTimeout " + outageTimeout + "); stopping. Input whose output "
@@ -122,6 +124,7 @@ final class BrokerWatch implements OutageBudget {
 
     @Override
     public KasperException outage(String what, long nowNanos) {
+        outageDeclared = true;
         return new KasperException("TopicProcessor '" + processorName + "': " + what + " was not acknowledged, and "
                 + "the Kafka cluster at '" + bootstrapServers + "' has acknowledged nothing for "
                 + TimeUnit.NANOSECONDS.toMillis(nowNanos - lastContactNanos) + " ms (errorPolicy brokerOutageTimeout "
@@ -129,9 +132,32 @@ final class BrokerWatch implements OutageBudget {
                 + "processed again after a restart");
     }
 
-    /** Returns whether the cluster is currently believed unreachable. */
+    /** Returns whether the cluster is currently believed unreachable (a request failed, or a probe went unanswered). */
     boolean isUnreachable() {
         return silentSinceNanos >= 0;
+    }
+
+    /**
+     * Returns whether the processor stops on a broker outage, so that waiting for acknowledgements or a final commit
+     * would only delay the failure: {@link #check} declared one (the silence reached the outage timeout), or
+     * {@code failure} was caused by a Kafka timeout (output gives up after the same timeout) while the cluster does
+     * not answer. One failed request before a stop is no such proof.
+     *
+     * @param failure what stops the processor, or null when it was asked to stop
+     */
+    boolean isOutage(Throwable failure) {
+        if (outageDeclared) {
+            return true;
+        }
+        if (!isUnreachable()) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void unreachable() {

@@ -129,6 +129,11 @@ final class CommitFailures {
         return failedAttempts == 0 || nowNanos >= nextAttemptNanos;
     }
 
+    /** Returns nanoseconds until the next attempt may start: 0 unless an attempt failed and its backoff runs. */
+    long nanosUntilNextAttempt(long nowNanos) {
+        return failedAttempts == 0 ? 0 : Math.max(0, nextAttemptNanos - nowNanos);
+    }
+
     /** Returns the number of attempts that had failed since the previous success, and forgets them. */
     int succeeded() {
         int failed = failedAttempts;

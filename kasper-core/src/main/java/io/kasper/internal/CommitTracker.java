@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,16 +75,19 @@ final class CommitTracker {
 
     /**
      * Moves the offsets of every completed, successful batch at the head of its partition's queue to the releasable
-     * set, and returns the first failed batch found at a head, if any (its offsets and those after it stay back).
+     * set, and returns a failed batch found at a head, if any (its offsets and those after it stay back). A batch
+     * that really failed is returned before one cancelled by a stop ({@link CancellationException}), which is no
+     * failure and must not hide one of another partition.
      */
     InFlightBatch harvest(java.util.function.Consumer<InFlightBatch> onCompleted) {
-        InFlightBatch firstFailed = null;
+        InFlightBatch failed = null;
         for (ArrayDeque<InFlightBatch> queue : queues.values()) {
             while (!queue.isEmpty() && queue.peekFirst().isDone()) {
                 InFlightBatch head = queue.peekFirst();
                 if (head.failure() != null) {
-                    if (firstFailed == null) {
-                        firstFailed = head;
+                    if (failed == null || failed.failure() instanceof CancellationException
+                            && !(head.failure() instanceof CancellationException)) {
+                        failed = head;
                     }
                     break;
                 }
@@ -94,7 +98,7 @@ final class CommitTracker {
                 onCompleted.accept(head);
             }
         }
-        return firstFailed;
+        return failed;
     }
 
     /** Returns and forgets the offsets released since the last call. */

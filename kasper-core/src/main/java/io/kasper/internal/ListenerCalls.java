@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 
 /**
  * Tells the user's {@link PartitionListener}, if any, about partition numbers, and turns an exception it throws into
- * the {@link KasperException} that stops the processor. Shared by the {@code TopicProcessor} loop and the test driver,
+ * the {@link KasperException} that stops the processor (with a JVM Error thrown by the listener as its cause). Shared by the {@code TopicProcessor} loop and the test driver,
  * so that both report a failing listener the same way.
  *
  * <p>Internal API. Thread-safety: immutable; the listener itself is called on the caller's thread.
@@ -65,7 +65,7 @@ public final class ListenerCalls {
         }
         try {
             call.accept(listener.get());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too (StackOverflowError, ...): the caller decides how it stops the loop
             throw new KasperException("TopicProcessor '" + processorName + "': PartitionListener." + method + "("
                     + numbers + ") threw: " + e, e);
         }

@@ -69,6 +69,8 @@ public final class ProcessorLoop {
     private long lastProgressNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
     private long lastIdleCheckNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
     private boolean commitInFlight;
+    /** The batch whose processor runs now, to name it when a JVM Error escapes from it. */
+    private Batch running;
     private ProcessorMetrics metrics;
     private BatchRunner runner;
     private RebalanceHandler rebalance;
@@ -162,39 +164,92 @@ public final class ProcessorLoop {
     }
 
     /**
-     * Runs until {@link #requestStop()} or a failure.
+     * Runs until {@link #requestStop()}, an interrupt of the calling thread (a stop whose interrupt flag is kept) or
+     * a failure. Every way out goes through the same shutdown: wait for acknowledgements, commit what completed,
+     * close the clients, remove the meters.
      *
      * @throws BatchFailedException when a processor throws or output cannot be produced
      * @throws KasperException on any other failure of the Kafka clients
+     * @throws Error a JVM {@link VirtualMachineError} (such as {@link OutOfMemoryError} or
+     *     {@link StackOverflowError}) from a processor or a {@code PartitionListener}, or any {@link Error} from the
+     *     loop itself, rethrown as it is after the shutdown; {@link ProcessorStatus#failure()} then holds a
+     *     {@link KasperException} describing it, with the Error as its cause
      */
     public void run() {
-        KasperException failure = null;
+        Throwable thrown = null;
         try {
             start();
             while (!stopRequested) {
                 step();
             }
-        } catch (BatchFailedException e) {
-            failure = e;
         } catch (InterruptException e) {
-            // Treated as a stop request; the interrupt flag is restored for the caller.
-            Thread.currentThread().interrupt();
+            // Treated as a stop request; shutdown keeps the interrupt flag for the caller.
             LOG.warn("TopicProcessor '{}' interrupted, stopping", name);
-        } catch (KasperException e) {
-            failure = e;
-        } catch (RuntimeException e) {
-            failure = SecurityFailures.translate(name, "consuming and producing", clients.consumer(), e)
-                    .orElseGet(() -> new KasperException("TopicProcessor '" + name + "' failed: " + e, e));
+        } catch (Throwable t) { // Errors too: they must close the clients and release the group seat as well
+            thrown = t;
         }
+        Error fatal = fatalError(thrown);
+        KasperException failure = thrown == null ? null : describe(thrown);
         try {
             failure = shutdown(failure);
+            KasperException late = rebalance == null ? null : rebalance.takeFailure();
+            if (late != null && failure == null) {
+                // a PartitionListener threw while the processor stopped
+                failure = late;
+                fatal = rebalance.fatalError(late);
+            } else if (late != null && late != failure) {
+                failure.addSuppressed(late);
+                LOG.warn("TopicProcessor '{}': also failed while stopping: {}", name, late.getMessage());
+            }
+        } catch (Error e) {
+            // the shutdown itself hit an Error: its steps still ran (they are in finally blocks); report it
+            if (fatal == null) {
+                fatal = e;
+            }
+            if (failure == null) {
+                failure = describe(e);
+            }
         } finally {
             status.stopped(failure);
         }
         if (failure != null) {
             LOG.error("TopicProcessor '{}' stopped on failure: {}", name, failure.getMessage(), failure);
+        }
+        if (fatal != null) {
+            throw fatal;
+        }
+        if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Returns the JVM Error to rethrow unwrapped: one the loop caught, or one a {@code PartitionListener} threw (kept
+     * by the {@link RebalanceHandler} behind the failure it reported).
+     */
+    private Error fatalError(Throwable thrown) {
+        if (thrown instanceof Error error) {
+            return error;
+        }
+        if (thrown instanceof KasperException failure && rebalance != null) {
+            return rebalance.fatalError(failure);
+        }
+        return null;
+    }
+
+    /** Returns the failure {@link ProcessorStatus#failure()} records for what stopped the loop. */
+    private KasperException describe(Throwable thrown) {
+        if (thrown instanceof KasperException e) {
+            return e;
+        }
+        if (thrown instanceof Error error && running != null && runner != null) {
+            return runner.failure(running, "MessageProcessor threw", error);
+        }
+        if (thrown instanceof RuntimeException e) {
+            return SecurityFailures.translate(name, "consuming and producing", clients.consumer(), e)
+                    .orElseGet(() -> new KasperException("TopicProcessor '" + name + "' failed: " + e, e));
+        }
+        return new KasperException("TopicProcessor '" + name + "' failed: " + thrown, thrown);
     }
 
     private void start() {
@@ -246,12 +301,9 @@ public final class ProcessorLoop {
         if (runner.harvest() > 0) {
             watch.contact(System.nanoTime());
         }
-        commitAsync();
         long now = System.nanoTime();
-        long waitMillis = runner.isIdle() && !commitInFlight
-                ? Math.min(IDLE_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(assembler.nanosUntilNextDeadline(now)))
-                : BUSY_POLL_MILLIS;
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(waitMillis));
+        commitAsync(now);
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollMillis(now)));
         rebalance.rethrowFailure();
         if (commitRejection != null) {
             throw commitFailures.rejected(commitRejection);
@@ -272,18 +324,47 @@ public final class ProcessorLoop {
         for (TopicPartition tp : records.partitions()) {
             assembler.add(records.records(tp), now);
         }
-        for (Batch batch : assembler.takeDue(now,
-                p -> config.maxUncommittedBatches() - runner.inFlight(p), this::validPosition)) {
-            runner.run(batch);
+        for (Batch batch : assembler.takeDue(now, this::room, this::validPosition)) {
             if (stopRequested) {
-                break;
+                break; // a batch not started stays uncommitted and is fetched again after a restart
             }
+            running = batch;
+            runner.run(batch);
+            running = null;
         }
         updatePauses();
         if (now - lastProgressNanos >= PROGRESS_INTERVAL_NANOS) {
             lastProgressNanos = now;
             updateProgress();
         }
+    }
+
+    /** How many more batches partition {@code p} may close before its earlier ones are committed. */
+    private int room(int p) {
+        return config.maxUncommittedBatches() - runner.inFlight(p);
+    }
+
+    /**
+     * How long the next poll may block. Short while acknowledgements or a commit are outstanding: they complete on
+     * other threads, or inside a poll that would not return for them. Otherwise until the next batch deadline of a
+     * partition that may close a batch, or the next commit attempt after a failed one, at most
+     * {@link #IDLE_POLL_MILLIS}: a partition waiting for its commit has nothing to do before that, and polling for it
+     * sooner would spin.
+     */
+    private long pollMillis(long now) {
+        if (!runner.isIdle() || commitInFlight) {
+            return BUSY_POLL_MILLIS;
+        }
+        long waitNanos = assembler.nanosUntilNextDeadline(now, p -> room(p) > 0);
+        long untilCommit = commitFailures.nanosUntilNextAttempt(now);
+        if (untilCommit > 0) {
+            waitNanos = Math.min(waitNanos, untilCommit);
+        }
+        if (waitNanos >= TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MILLIS)) {
+            return IDLE_POLL_MILLIS;
+        }
+        // rounded up: a wait cut to 0 ms just before a deadline would spin until it passes
+        return TimeUnit.NANOSECONDS.toMillis(waitNanos + TimeUnit.MILLISECONDS.toNanos(1) - 1);
     }
 
     /** Partitions whose end offsets the broker watch asks for: the owned ones, else partition 0 of each topic. */
@@ -299,12 +380,11 @@ public final class ProcessorLoop {
         return first;
     }
 
-    private void commitAsync() {
-        if (commitInFlight || commitRejection != null || !commitFailures.mayCommit(System.nanoTime())) {
+    private void commitAsync(long now) {
+        if (commitInFlight || commitRejection != null || !commitFailures.mayCommit(now)) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = runner.drainReleasable();
-        long now = System.nanoTime();
         if (now - lastIdleCheckNanos >= PROGRESS_INTERVAL_NANOS) {
             lastIdleCheckNanos = now;
             IdlePositions.addTo(offsets, assignment, assembler, this::validPosition);
@@ -406,18 +486,25 @@ public final class ProcessorLoop {
 
     /**
      * Waits for outstanding acks, commits every batch completed without failure (never one that failed or follows a
-     * failed one of its partition), and closes the clients.
+     * failed one of its partition), and closes the clients. Only a broker outage skips the waits; an
+     * interrupt flag is cleared meanwhile (the Kafka clients and the waits would give up at once) and set again after.
      */
     private KasperException shutdown(KasperException failure) {
-        // With no broker answering, waiting for acks or a final commit only delays the failure.
-        Duration timeout = watch != null && watch.isUnreachable() ? Duration.ZERO : config.closeTimeout();
+        // With no broker answering for the outage timeout, waiting for acks or a final commit only delays the failure.
+        Duration timeout = watch != null && watch.isOutage(failure) ? Duration.ZERO : config.closeTimeout();
+        boolean interrupted = Thread.interrupted();
         boolean drained = false;
         if (rebalance != null) {
             rebalance.closing();
         }
         try {
             if (runner != null) {
-                drained = runner.awaitAll(timeout);
+                try {
+                    drained = runner.awaitAll(timeout);
+                } catch (InterruptedException e) {
+                    // interrupted again: stop waiting, but still commit what is complete
+                    interrupted = true;
+                }
                 try {
                     runner.harvest();
                 } catch (BatchFailedException e) {
@@ -436,9 +523,8 @@ public final class ProcessorLoop {
                             name);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (KasperException e) {
+            // e.g. the final commit was rejected for good: the processor fails by name
             if (failure == null) {
                 failure = e;
             } else {
@@ -448,30 +534,25 @@ public final class ProcessorLoop {
             LOG.warn("TopicProcessor '{}': final commit failed, uncommitted input will be processed again: {}",
                     name, e.toString());
         } finally {
-            if (rebalance != null && !config.isGroupManaged()) {
-                rebalance.staticRevoked(new TreeSet<>(config.inputPartitions()));
-            }
-            closeClients(timeout, drained);
-            if (runner != null) {
-                runner.close();
+            // an interrupt during the final commit must not stop the clients from closing
+            interrupted |= Thread.interrupted();
+            try {
+                if (rebalance != null && !config.isGroupManaged()) {
+                    rebalance.staticRevoked(new TreeSet<>(config.inputPartitions()));
+                }
+            } finally {
+                try {
+                    closeClients(timeout, drained);
+                } finally {
+                    if (runner != null) {
+                        runner.close();
+                    }
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
             LOG.info("TopicProcessor '{}' stopped: committed offsets {}", name, new TreeMap<>(committedView()));
-        }
-        return listenerFailure(failure);
-    }
-
-    /** A listener that throws in the revocation at stop fails the loop too, unless it failed already. */
-    private KasperException listenerFailure(KasperException failure) {
-        if (rebalance == null) {
-            return failure;
-        }
-        try {
-            rebalance.rethrowFailure();
-        } catch (KasperException e) {
-            if (failure == null) {
-                return e;
-            }
-            failure.addSuppressed(e);
         }
         return failure;
     }
@@ -515,14 +596,19 @@ public final class ProcessorLoop {
     }
 
     private void closeClients(Duration timeout, boolean drained) {
-        if (producer != null) {
-            try {
+        try {
+            if (producer != null) {
                 // Undelivered output of an undrained producer must not delay the exit: its input is uncommitted.
                 producer.close(drained ? timeout : Duration.ZERO);
-            } catch (RuntimeException e) {
-                LOG.warn("TopicProcessor '{}': closing the producer failed: {}", name, e.toString());
             }
+        } catch (RuntimeException e) {
+            LOG.warn("TopicProcessor '{}': closing the producer failed: {}", name, e.toString());
+        } finally {
+            closeConsumer(timeout);
         }
+    }
+
+    private void closeConsumer(Duration timeout) {
         if (consumer != null) {
             try {
                 consumer.close(CloseOptions.timeout(timeout));

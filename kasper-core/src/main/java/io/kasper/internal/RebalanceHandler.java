@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * everything of the lost partitions (nothing can be committed any more); on assignment it checks co-partitioning.
  * It also tells the user's {@link PartitionListener}.
  *
- * <p>Kafka calls it from inside {@code poll()} (and {@code close()}) on the loop thread. Failures are not thrown
- * through the consumer, which would wrap them; they are kept and {@link #rethrowFailure()} throws them after the poll.
+ * <p>Kafka calls it from inside {@code poll()} (and {@code close()}) on the loop thread. Failures, JVM Errors
+ * included, are not thrown through the consumer, which would wrap them or leave the group half-joined; they are kept
+ * and {@link #rethrowFailure()} throws them after the poll, as a {@link KasperException} whose cause is a
+ * {@link VirtualMachineError} when one was thrown ({@link #fatalError} tells the loop to rethrow it unwrapped).
  *
  * <p>Thread-safety: not thread-safe; used on the loop thread only.
  */
@@ -45,6 +47,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private final CommitFailures commitFailures;
     private final Set<TopicPartition> gauged = new HashSet<>();
     private KasperException failure;
+    /** The JVM Error behind {@link #failure}, when a callback threw one. */
+    private VirtualMachineError fatal;
     private boolean closing;
 
     RebalanceHandler(String name, Duration timeout, Optional<PartitionListener> listener, Assignment assignment,
@@ -71,10 +75,35 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
 
     /** Throws and clears a failure recorded by a callback. */
     void rethrowFailure() {
-        KasperException f = failure;
+        KasperException f = takeFailure();
         if (f != null) {
-            failure = null;
             throw f;
+        }
+    }
+
+    /** Returns and clears a failure recorded by a callback, or null. */
+    KasperException takeFailure() {
+        KasperException f = failure;
+        failure = null;
+        return f;
+    }
+
+    /**
+     * Returns the JVM Error a callback threw, when {@code reported} is the failure that describes it, else null.
+     *
+     * @param reported a failure thrown by {@link #rethrowFailure()} or returned by {@link #takeFailure()}
+     */
+    VirtualMachineError fatalError(KasperException reported) {
+        return fatal != null && reported.getCause() == fatal ? fatal : null;
+    }
+
+    /** Keeps the first failure; a JVM Error is kept too, to be rethrown unwrapped. */
+    private void fail(KasperException e) {
+        if (failure == null) {
+            failure = e;
+            if (e.getCause() instanceof VirtualMachineError error) {
+                fatal = error;
+            }
         }
     }
 
@@ -105,11 +134,11 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         try {
             callback.run();
         } catch (KasperException e) {
-            failure = failure == null ? e : failure;
-        } catch (RuntimeException e) {
+            fail(e);
+        } catch (Throwable t) { // a StackOverflowError or OutOfMemoryError too: it must stop the loop, not the poll
             if (failure == null) {
-                failure = new KasperException("TopicProcessor '" + name + "': " + what + " " + partitions
-                        + " failed: " + e, e);
+                fail(new KasperException("TopicProcessor '" + name + "': " + what + " " + partitions + " failed: "
+                        + t, t));
             }
         }
     }
@@ -221,10 +250,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private void tell(Runnable call) {
         try {
             call.run();
-        } catch (KasperException e) {
-            if (failure == null) {
-                failure = e;
-            }
+        } catch (KasperException e) { // ListenerCalls wraps whatever the listener threw, JVM Errors included
+            fail(e);
         }
     }
 
