@@ -12,7 +12,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Gathers polled messages into batches, one accumulator per partition number, and closes a batch when it holds
- * {@code batchSize} messages or when its oldest message has waited {@code batchWaitDuration} (a deadline per batch).
+ * {@code batchSize} messages, when its messages reach {@code batchMaxBytes} (key + value + header bytes; a batch never
+ * exceeds it, except that a single larger message makes a batch of one), or when its oldest message has waited
+ * {@code batchWaitDuration} (a deadline per batch).
  *
  * <p>This is the one implementation of Kasper's batching rule; the {@code TopicProcessor} loop and the test driver
  * both use it. Time is passed in (nanoseconds on any monotonic scale) so that tests can drive it with a virtual clock.
@@ -22,21 +24,42 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class BatchAssembler {
 
     private final int batchSize;
+    private final long batchMaxBytes;
     private final long waitNanos;
     private final Map<Integer, Accumulator> accumulators = new TreeMap<>();
+    private long bytesWaiting;
+
+    /**
+     * Creates an assembler without a byte limit per batch.
+     *
+     * @param partitions the partition numbers it accepts
+     * @param batchSize messages at which a batch closes, at least 1
+     * @param batchWaitDuration how long the oldest message of a batch may wait
+     * @throws IllegalArgumentException when {@code batchSize} is below 1
+     */
+    public BatchAssembler(Collection<Integer> partitions, int batchSize, Duration batchWaitDuration) {
+        this(partitions, batchSize, Long.MAX_VALUE, batchWaitDuration);
+    }
 
     /**
      * Creates an assembler.
      *
      * @param partitions the partition numbers it accepts
      * @param batchSize messages at which a batch closes, at least 1
+     * @param batchMaxBytes bytes at which a batch closes, at least 1
      * @param batchWaitDuration how long the oldest message of a batch may wait
+     * @throws IllegalArgumentException when {@code batchSize} or {@code batchMaxBytes} is below 1
      */
-    public BatchAssembler(Collection<Integer> partitions, int batchSize, Duration batchWaitDuration) {
+    public BatchAssembler(Collection<Integer> partitions, int batchSize, long batchMaxBytes,
+            Duration batchWaitDuration) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
         }
+        if (batchMaxBytes < 1) {
+            throw new IllegalArgumentException("batchMaxBytes must be at least 1, was " + batchMaxBytes);
+        }
         this.batchSize = batchSize;
+        this.batchMaxBytes = batchMaxBytes;
         this.waitNanos = batchWaitDuration.toNanos();
         for (int p : partitions) {
             accumulators.put(p, new Accumulator());
@@ -59,7 +82,7 @@ public final class BatchAssembler {
         if (acc == null) {
             throw new IllegalArgumentException("partition " + partition + " is not one of " + accumulators.keySet());
         }
-        acc.add(records, nowNanos);
+        bytesWaiting += acc.add(records, nowNanos);
     }
 
     /**
@@ -76,13 +99,50 @@ public final class BatchAssembler {
             int partition = e.getKey();
             Accumulator acc = e.getValue();
             int left = acc.isEmpty() ? 0 : room.applyAsInt(partition);
-            while (left > 0 && !acc.isEmpty()
-                    && (acc.size() >= batchSize || nowNanos - acc.oldestArrival() >= waitNanos)) {
-                due.add(new Batch(partition, acc.take(batchSize)));
+            while (left > 0 && !acc.isEmpty() && (isFull(acc) || nowNanos - acc.oldestArrival() >= waitNanos)) {
+                due.add(take(partition, acc));
                 left--;
             }
         }
         return due;
+    }
+
+    /**
+     * Closes at most one batch now, full or not, of the partition whose oldest waiting message has waited longest
+     * among those with {@code room(p) > 0}: under memory pressure, waiting input is processed instead of waiting for
+     * its batch to fill up.
+     *
+     * @param room how many batches a partition may close now
+     * @return the closed batch, or an empty list when no partition with room holds messages
+     */
+    public List<Batch> takeOldest(IntUnaryOperator room) {
+        int oldest = -1;
+        long oldestArrival = 0;
+        for (Map.Entry<Integer, Accumulator> e : accumulators.entrySet()) {
+            Accumulator acc = e.getValue();
+            if (!acc.isEmpty() && (oldest < 0 || acc.oldestArrival() - oldestArrival < 0)
+                    && room.applyAsInt(e.getKey()) > 0) {
+                oldest = e.getKey();
+                oldestArrival = acc.oldestArrival();
+            }
+        }
+        return oldest < 0 ? List.of() : List.of(take(oldest, accumulators.get(oldest)));
+    }
+
+    /** Returns the bytes of the messages waiting in every accumulator (not yet in a batch). */
+    public long bytesWaiting() {
+        return bytesWaiting;
+    }
+
+    private boolean isFull(Accumulator acc) {
+        return acc.size() >= batchSize || acc.bytes() >= batchMaxBytes;
+    }
+
+    private Batch take(int partition, Accumulator acc) {
+        long before = acc.bytes();
+        List<ConsumerRecord<byte[], byte[]>> records = acc.take(batchSize, batchMaxBytes);
+        bytesWaiting -= before - acc.bytes();
+        return new Batch(partition, records);
     }
 
     /**
@@ -98,16 +158,17 @@ public final class BatchAssembler {
             Accumulator acc = accumulators.get(p);
             if (acc != null) {
                 dropped += acc.size();
+                bytesWaiting -= acc.bytes();
                 acc.clear();
             }
         }
         return dropped;
     }
 
-    /** Returns whether {@code partition} holds at least a full batch of waiting messages. */
+    /** Returns whether {@code partition} holds at least a full batch of waiting messages (by count or bytes). */
     public boolean isFull(int partition) {
         Accumulator acc = accumulators.get(partition);
-        return acc != null && acc.size() >= batchSize;
+        return acc != null && isFull(acc);
     }
 
     /** Returns the number of messages waiting for {@code partition}. */
@@ -138,15 +199,28 @@ public final class BatchAssembler {
         private List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         /** Chunk starts: {index into records, arrival nanos}; the first one dates the oldest waiting message. */
         private final ArrayDeque<long[]> chunks = new ArrayDeque<>();
+        private long bytes;
 
-        void add(List<ConsumerRecord<byte[], byte[]>> batch, long nowNanos) {
+        /** Adds messages and returns their bytes. */
+        long add(List<ConsumerRecord<byte[], byte[]>> batch, long nowNanos) {
             chunks.addLast(new long[] {records.size(), nowNanos});
             records.addAll(batch);
+            long added = 0;
+            for (ConsumerRecord<byte[], byte[]> record : batch) {
+                added += RecordSizes.of(record);
+            }
+            bytes += added;
+            return added;
         }
 
         void clear() {
             records.clear();
             chunks.clear();
+            bytes = 0;
+        }
+
+        long bytes() {
+            return bytes;
         }
 
         boolean isEmpty() {
@@ -161,15 +235,34 @@ public final class BatchAssembler {
             return chunks.getFirst()[1];
         }
 
-        List<ConsumerRecord<byte[], byte[]>> take(int max) {
-            if (records.size() <= max) {
+        /** Takes the longest prefix of at most {@code max} messages and {@code maxBytes} bytes, at least one. */
+        List<ConsumerRecord<byte[], byte[]>> take(int max, long maxBytes) {
+            if (records.size() <= max && bytes <= maxBytes) {
                 // the usual case: everything waiting goes; hand the list over instead of copying it
+                List<ConsumerRecord<byte[], byte[]>> all = records;
+                records = new ArrayList<>();
+                chunks.clear();
+                bytes = 0;
+                return all;
+            }
+            int n = 0;
+            long takenBytes = 0;
+            int limit = Math.min(max, records.size());
+            while (n < limit) {
+                long size = RecordSizes.of(records.get(n));
+                if (n > 0 && takenBytes + size > maxBytes) {
+                    break;
+                }
+                takenBytes += size;
+                n++;
+            }
+            bytes -= takenBytes;
+            if (n == records.size()) {
                 List<ConsumerRecord<byte[], byte[]>> all = records;
                 records = new ArrayList<>();
                 chunks.clear();
                 return all;
             }
-            int n = max;
             List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(records.subList(0, n));
             records.subList(0, n).clear();
             ArrayDeque<long[]> remaining = new ArrayDeque<>();

@@ -44,7 +44,7 @@ public final class BatchRunner implements AutoCloseable {
     private final ErrorPolicy policy;
     private final RetryPause pause;
     private final PoisonHandler poisonHandler;
-    private final CommitTracker tracker = new CommitTracker();
+    private final CommitTracker tracker;
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
 
     /**
@@ -59,6 +59,13 @@ public final class BatchRunner implements AutoCloseable {
      */
     public BatchRunner(String processorName, Map<Integer, MessageProcessor> processors,
             Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause) {
+        this(processorName, processors, producer, registry, policy, pause, MemoryBudget.unlimited());
+    }
+
+    /** Creates a runner that counts the bytes of its batches in flight and their output in {@code budget}. */
+    BatchRunner(String processorName, Map<Integer, MessageProcessor> processors, Producer<byte[], byte[]> producer,
+            MeterRegistry registry, ErrorPolicy policy, RetryPause pause, MemoryBudget budget) {
+        this.tracker = new CommitTracker(budget);
         this.processorName = processorName;
         this.processors = Map.copyOf(processors);
         this.producer = producer;

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -60,6 +61,7 @@ public final class ProcessorLoop {
     private final String name;
     private final Assignment assignment;
     private final BatchAssembler assembler;
+    private final MemoryBudget budget;
     private final ProcessorStatus status = new ProcessorStatus();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopRequested;
@@ -96,7 +98,9 @@ public final class ProcessorLoop {
         this.clients = clients;
         this.name = config.topicProcessorName();
         this.assignment = new Assignment(config.inputTopics());
-        this.assembler = new BatchAssembler(this.processors.keySet(), config.batchSize(), config.batchWaitDuration());
+        this.assembler = new BatchAssembler(this.processors.keySet(), config.batchSize(), config.batchMaxBytes(),
+                config.batchWaitDuration());
+        this.budget = new MemoryBudget(config.maxBufferedBytes());
     }
 
     /**
@@ -188,8 +192,9 @@ public final class ProcessorLoop {
         consumer = factory.consumer(clients.consumer());
         producer = factory.producer(clients.producer());
         runner = new BatchRunner(name, processors, producer, config.meterRegistry(), config.errorPolicy(),
-                wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS));
+                wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS), budget);
         metrics = runner.metrics();
+        metrics.memory(budget);
         metrics.readiness(status);
         metrics.produceRetries(producer);
         watch = new BrokerWatch(name, config.bootstrapServers(), config.errorPolicy().brokerOutageTimeout(), status,
@@ -247,8 +252,7 @@ public final class ProcessorLoop {
         for (TopicPartition tp : records.partitions()) {
             assembler.add(records.records(tp), now);
         }
-        for (Batch batch : assembler.takeDue(now,
-                p -> config.maxUncommittedBatches() - runner.inFlight(p))) {
+        for (Batch batch : takeBatches(now)) {
             runner.run(batch);
             if (stopRequested) {
                 break;
@@ -259,6 +263,19 @@ public final class ProcessorLoop {
             lastProgressNanos = now;
             updateProgress();
         }
+    }
+
+    /**
+     * Closes the batches to process now: those due, or, while the byte budget is reached, one batch at a time and only
+     * when no output awaits acknowledgement (so held bytes fall), closed at once so that paused input never waits
+     * for its batch to fill up.
+     */
+    private List<Batch> takeBatches(long now) {
+        IntUnaryOperator room = p -> config.maxUncommittedBatches() - runner.inFlight(p);
+        if (!budget.update(assembler.bytesWaiting())) {
+            return assembler.takeDue(now, room);
+        }
+        return runner.isIdle() ? assembler.takeOldest(room) : List.of();
     }
 
     /** Partitions whose end offsets the broker watch asks for: the owned ones, else partition 0 of each topic. */
@@ -321,9 +338,10 @@ public final class ProcessorLoop {
 
     private void updatePauses() {
         Set<Integer> paused = assignment.paused();
+        boolean overBudget = budget.update(assembler.bytesWaiting());
         for (Map.Entry<Integer, List<TopicPartition>> e : assignment.byPartition().entrySet()) {
             int p = e.getKey();
-            boolean full = assembler.isFull(p);
+            boolean full = overBudget || assembler.isFull(p);
             if (full && paused.add(p)) {
                 consumer.pause(e.getValue());
             } else if (!full && paused.remove(p)) {
