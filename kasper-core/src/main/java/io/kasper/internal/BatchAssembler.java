@@ -26,8 +26,10 @@ public final class BatchAssembler {
     private final int batchSize;
     private final long batchMaxBytes;
     private final long waitNanos;
-    private final Map<Integer, Accumulator> accumulators = new TreeMap<>();
+    private final TreeMap<Integer, Accumulator> accumulators = new TreeMap<>();
     private long bytesWaiting;
+    /** Where {@link #takeDue(long, IntUnaryOperator, long)} starts: after the partition its byte limit stopped at. */
+    private int firstPartition;
 
     /**
      * Creates an assembler without a byte limit per batch.
@@ -94,17 +96,52 @@ public final class BatchAssembler {
      * @return the closed batches, possibly several per partition when more than {@code batchSize} messages wait
      */
     public List<Batch> takeDue(long nowNanos, IntUnaryOperator room) {
+        return takeDue(nowNanos, room, Long.MAX_VALUE);
+    }
+
+    /**
+     * Closes and returns the batches that are due at {@code nowNanos}, at most {@code room(p)} of partition p, and
+     * stops once the batches closed hold {@code maxBytes} (the first due batch is always closed). When that cuts the
+     * call short, the next call starts at the partition after the last one served, so that no partition is always
+     * last.
+     *
+     * @param nowNanos the current time
+     * @param room how many batches a partition may close now (0 holds its messages back, e.g. under back-pressure)
+     * @param maxBytes bytes after which no further batch is closed in this call, at least 1
+     * @return the closed batches
+     * @throws IllegalArgumentException when {@code maxBytes} is below 1
+     */
+    public List<Batch> takeDue(long nowNanos, IntUnaryOperator room, long maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1, was " + maxBytes);
+        }
         List<Batch> due = new ArrayList<>();
-        for (Map.Entry<Integer, Accumulator> e : accumulators.entrySet()) {
+        long[] taken = {0};
+        if (takeDue(accumulators.tailMap(firstPartition, true), nowNanos, room, maxBytes, due, taken)
+                || takeDue(accumulators.headMap(firstPartition, false), nowNanos, room, maxBytes, due, taken)) {
+            firstPartition = due.get(due.size() - 1).partition() + 1;
+        }
+        return due;
+    }
+
+    /** Closes due batches of {@code partitions}; returns whether {@code maxBytes} was reached. */
+    private boolean takeDue(Map<Integer, Accumulator> partitions, long nowNanos, IntUnaryOperator room,
+            long maxBytes, List<Batch> due, long[] taken) {
+        for (Map.Entry<Integer, Accumulator> e : partitions.entrySet()) {
             int partition = e.getKey();
             Accumulator acc = e.getValue();
             int left = acc.isEmpty() ? 0 : room.applyAsInt(partition);
             while (left > 0 && !acc.isEmpty() && (isFull(acc) || nowNanos - acc.oldestArrival() >= waitNanos)) {
-                due.add(take(partition, acc));
+                if (taken[0] >= maxBytes) {
+                    return true;
+                }
+                Batch batch = take(partition, acc);
+                taken[0] += batch.bytes();
+                due.add(batch);
                 left--;
             }
         }
-        return due;
+        return false;
     }
 
     /**

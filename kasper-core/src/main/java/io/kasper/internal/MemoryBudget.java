@@ -88,6 +88,14 @@ final class MemoryBudget {
         return throttled;
     }
 
+    /**
+     * Returns the bytes left under the budget at the last {@link #update}, at least 1: how much input may go into new
+     * batches now, as their output will roughly add as much again.
+     */
+    long headroom() {
+        return Math.max(1, limit - buffered);
+    }
+
     /** Returns the throttling state computed by the last {@link #update}. */
     boolean isThrottled() {
         return throttled;

@@ -266,14 +266,15 @@ public final class ProcessorLoop {
     }
 
     /**
-     * Closes the batches to process now: those due, or, while the byte budget is reached, one batch at a time and only
-     * when no output awaits acknowledgement (so held bytes fall), closed at once so that paused input never waits
-     * for its batch to fill up.
+     * Closes the batches to process now: those due, as long as their bytes (which their output will roughly add
+     * again) fit under the byte budget; or, while the budget is reached, one batch at a time and only when no output
+     * awaits acknowledgement (so held bytes fall), closed at once so that paused input never waits for its batch to
+     * fill up.
      */
     private List<Batch> takeBatches(long now) {
         IntUnaryOperator room = p -> config.maxUncommittedBatches() - runner.inFlight(p);
         if (!budget.update(assembler.bytesWaiting())) {
-            return assembler.takeDue(now, room);
+            return assembler.takeDue(now, room, budget.headroom());
         }
         return runner.isIdle() ? assembler.takeOldest(room) : List.of();
     }

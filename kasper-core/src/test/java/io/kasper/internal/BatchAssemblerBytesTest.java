@@ -74,6 +74,23 @@ class BatchAssemblerBytesTest {
     }
 
     @Test
+    void stopsClosingBatchesOnceTheyHoldTheGivenBytesAndStartsAfterTheLastPartitionServedNextTime() {
+        BatchAssembler assembler = new BatchAssembler(List.of(0, 1, 2), 2, 10_000, Duration.ofHours(1));
+        for (int p = 0; p < 3; p++) {
+            assembler.add(records(p, 0, times(4, 100)), 0);
+        }
+
+        List<Batch> first = assembler.takeDue(0, p -> Integer.MAX_VALUE, 300);
+        List<Batch> second = assembler.takeDue(0, p -> Integer.MAX_VALUE, 1);
+        List<Batch> rest = assembler.takeDue(0, p -> Integer.MAX_VALUE);
+
+        assertThat(first).extracting(Batch::partition).containsExactly(0, 0);
+        assertThat(second).extracting(Batch::partition).containsExactly(1);
+        assertThat(rest).extracting(Batch::partition).containsExactly(2, 2, 1);
+        assertThat(assembler.bytesWaiting()).isZero();
+    }
+
+    @Test
     void countsKeyValueAndHeaderBytes() {
         RecordHeaders headers = new RecordHeaders();
         headers.add("trace", "abcd".getBytes(StandardCharsets.UTF_8));
