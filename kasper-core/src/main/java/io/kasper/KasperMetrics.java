@@ -76,6 +76,15 @@ public final class KasperMetrics {
      *  kasper.instance. */
     public static final String PROCESSOR_READY = "kasper.processor.ready";
 
+    /**
+     * Gauge: bytes the processor holds against its {@code maxBufferedBytes}: input fetched but not yet completed plus
+     * output not yet acknowledged (key + value + header bytes); tags processor, kasper.instance.
+     */
+    public static final String MEMORY_BUFFERED = "kasper.memory.buffered";
+    /** Function counter: times the held bytes reached {@code maxBufferedBytes} and every partition was paused; tags
+     *  processor, kasper.instance. */
+    public static final String MEMORY_PAUSES = "kasper.memory.pauses";
+
     /** Counter: store calls; tags processor, kasper.instance, store, operation. */
     public static final String STORE_CALLS = "kasper.store.calls";
     /** Distribution summary: keys per store call; tags processor, kasper.instance, store, operation. */

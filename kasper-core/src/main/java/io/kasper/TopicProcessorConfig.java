@@ -47,6 +47,18 @@ public final class TopicProcessorConfig {
      * batches of a partition that a fault (crash, broker outage, failed produce) can make Kasper deliver again.
      */
     public static final int DEFAULT_MAX_UNCOMMITTED_BATCHES = 4;
+    /**
+     * Share of the JVM's maximum heap ({@link Runtime#maxMemory()}) that {@code maxBufferedBytes} defaults to: a
+     * quarter, leaving the rest to the application, the Kafka clients' own buffers and garbage not yet collected.
+     */
+    public static final double DEFAULT_MAX_BUFFERED_HEAP_FRACTION = 0.25;
+    /** {@code maxBufferedBytes} when the JVM reports no maximum heap ({@code Runtime.maxMemory()} unlimited). */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES_WITHOUT_HEAP_LIMIT = 256L * 1024 * 1024;
+    /**
+     * {@code batchMaxBytes} defaults to {@code maxBufferedBytes} divided by this, so that several batches (being
+     * filled, processed and acknowledged) fit in the budget.
+     */
+    public static final int DEFAULT_BATCH_MAX_BYTES_DIVISOR = 8;
     /** Prefix of the consumer group id; the topic processor name follows it. */
     public static final String CONSUMER_GROUP_PREFIX = "kasper-topic-processor-";
     /**
@@ -73,8 +85,10 @@ public final class TopicProcessorConfig {
     private final PartitionListener partitionListener;
     private final ErrorPolicy errorPolicy;
     private final int maxUncommittedBatches;
+    private final long batchMaxBytes;
+    private final long maxBufferedBytes;
 
-    private TopicProcessorConfig(Builder b) {
+    private TopicProcessorConfig(Builder b, long maxBufferedBytes, long batchMaxBytes) {
         this.topicProcessorName = b.topicProcessorName;
         this.bootstrapServers = b.bootstrapServers != null ? b.bootstrapServers
                 : String.valueOf(b.kafkaProperties.get("bootstrap.servers"));
@@ -92,6 +106,30 @@ public final class TopicProcessorConfig {
         this.partitionListener = b.partitionListener;
         this.errorPolicy = b.errorPolicy;
         this.maxUncommittedBatches = b.maxUncommittedBatches;
+        this.maxBufferedBytes = maxBufferedBytes;
+        this.batchMaxBytes = batchMaxBytes;
+    }
+
+    /**
+     * Returns the default {@code maxBufferedBytes} of this JVM: {@link #DEFAULT_MAX_BUFFERED_HEAP_FRACTION} of
+     * {@link Runtime#maxMemory()} (the {@code -Xmx}), or {@link #DEFAULT_MAX_BUFFERED_BYTES_WITHOUT_HEAP_LIMIT} when
+     * the heap has no limit. Thread-safe.
+     */
+    public static long defaultMaxBufferedBytes() {
+        long heap = Runtime.getRuntime().maxMemory();
+        return heap == Long.MAX_VALUE ? DEFAULT_MAX_BUFFERED_BYTES_WITHOUT_HEAP_LIMIT
+                : Math.max(1, (long) (heap * DEFAULT_MAX_BUFFERED_HEAP_FRACTION));
+    }
+
+    /**
+     * Returns the default {@code batchMaxBytes} for a budget: {@code maxBufferedBytes / }{@link
+     * #DEFAULT_BATCH_MAX_BYTES_DIVISOR}, at least 1. Thread-safe.
+     *
+     * @param maxBufferedBytes the processor's byte budget
+     * @return the byte limit of a batch
+     */
+    public static long defaultBatchMaxBytes(long maxBufferedBytes) {
+        return Math.max(1, maxBufferedBytes / DEFAULT_BATCH_MAX_BYTES_DIVISOR);
     }
 
     /** Returns a new builder with every field at its default. */
@@ -170,6 +208,22 @@ public final class TopicProcessorConfig {
         return maxUncommittedBatches;
     }
 
+    /**
+     * Returns the bytes at which a batch closes: it holds messages whose key + value + header bytes stay within it (a
+     * single larger message makes a batch of one).
+     */
+    public long batchMaxBytes() {
+        return batchMaxBytes;
+    }
+
+    /**
+     * Returns the processor's byte budget: fetched but not yet completed input plus output not yet acknowledged.
+     * Every partition is paused while it is reached (see {@link Builder#maxBufferedBytes(long)}).
+     */
+    public long maxBufferedBytes() {
+        return maxBufferedBytes;
+    }
+
     /** Returns the registry that receives Kasper's metrics (a no-op registry when none was given). */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
@@ -195,8 +249,8 @@ public final class TopicProcessorConfig {
         return "TopicProcessorConfig{name=" + topicProcessorName + ", bootstrapServers=" + bootstrapServers
                 + ", inputTopics=" + inputTopics + ", " + (groupManaged ? "groupManaged" + (groupInstanceId == null ? ""
                 : ", groupInstanceId=" + groupInstanceId) : "inputPartitions=" + inputPartitions)
-                + ", batchSize=" + batchSize
-                + ", batchWaitDuration=" + batchWaitDuration + ", maxUncommittedBatches=" + maxUncommittedBatches
+                + ", batchSize=" + batchSize + ", batchMaxBytes=" + batchMaxBytes + ", maxBufferedBytes="
+                + maxBufferedBytes + ", batchWaitDuration=" + batchWaitDuration + ", maxUncommittedBatches=" + maxUncommittedBatches
                 + ", " + errorPolicy + "}";
     }
 
@@ -220,6 +274,8 @@ public final class TopicProcessorConfig {
         private PartitionListener partitionListener;
         private ErrorPolicy errorPolicy = ErrorPolicy.defaults();
         private int maxUncommittedBatches = DEFAULT_MAX_UNCOMMITTED_BATCHES;
+        private Long batchMaxBytes;
+        private Long maxBufferedBytes;
         private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
         private final Map<String, Object> consumerProperties = new LinkedHashMap<>();
         private final Map<String, Object> producerProperties = new LinkedHashMap<>();
@@ -353,6 +409,39 @@ public final class TopicProcessorConfig {
         }
 
         /**
+         * Sets the bytes at which a batch closes, whatever its message count: a batch holds messages whose key +
+         * value + header bytes add up to at most this; a single larger message makes a batch of one. Default
+         * {@code maxBufferedBytes / }{@value TopicProcessorConfig#DEFAULT_BATCH_MAX_BYTES_DIVISOR} (see
+         * {@link TopicProcessorConfig#defaultBatchMaxBytes(long)}).
+         *
+         * @param bytes at least 1 and at most {@code maxBufferedBytes}
+         * @return this builder
+         */
+        public Builder batchMaxBytes(long bytes) {
+            this.batchMaxBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the processor's byte budget: input fetched but not yet completed (waiting for its batch, being
+         * processed, or in a batch whose output awaits acknowledgement) plus output handed to the producer and not
+         * yet acknowledged, counted as key + value + header bytes. When it is reached, every partition is paused and a
+         * new batch is processed only when no output awaits acknowledgement, closed at once even if not full; fetching
+         * resumes once the held bytes are back at three quarters of the budget. The consumer's own fetch buffers are
+         * outside it, so Kasper lowers {@code fetch.max.bytes} (and {@code max.partition.fetch.bytes}) to a quarter
+         * of the budget unless you set them. It is per processor: several processors in one JVM each take their
+         * own. Default {@value TopicProcessorConfig#DEFAULT_MAX_BUFFERED_HEAP_FRACTION} of the maximum heap (see
+         * {@link TopicProcessorConfig#defaultMaxBufferedBytes()}).
+         *
+         * @param bytes at least 1
+         * @return this builder
+         */
+        public Builder maxBufferedBytes(long bytes) {
+            this.maxBufferedBytes = bytes;
+            return this;
+        }
+
+        /**
          * Sets how long the oldest message of a batch may wait before the batch closes even if not full. Default 5 s.
          *
          * @param duration positive
@@ -470,7 +559,9 @@ public final class TopicProcessorConfig {
          * {@code groupInstanceId} that is blank or set without {@code groupManaged()}, in group-managed mode a
          * {@code partition.assignment.strategy} other than the RangeAssignor, a {@code group.protocol} other than
          * {@code classic} or a raw {@code group.instance.id} or error policy waits (brokerOutageTimeout plus the total
-         * retry backoff) of half of {@code max.poll.interval.ms} or more, {@code batchSize < 1}, a non-positive wait or close timeout,
+         * retry backoff) of half of {@code max.poll.interval.ms} or more, {@code batchSize < 1}, {@code batchMaxBytes}
+         * or {@code maxBufferedBytes} below 1, a {@code batchMaxBytes} above {@code maxBufferedBytes} (set or
+         * default), a non-positive wait or close timeout,
          * and Kafka properties that would break at-least-once delivery or Kasper's contract ({@code
          * enable.auto.commit=true}, {@code acks} other than {@code all}, {@code group.id}, serializers,
          * deserializers).
@@ -490,6 +581,9 @@ public final class TopicProcessorConfig {
             if (batchSize < 1) {
                 errors.add("batchSize must be at least 1, was " + batchSize);
             }
+            long budget = maxBufferedBytes != null ? maxBufferedBytes : defaultMaxBufferedBytes();
+            long batchBytes = batchMaxBytes != null ? batchMaxBytes : defaultBatchMaxBytes(budget);
+            validateBytes(budget, batchBytes, errors);
             checkPositive("batchWaitDuration", batchWaitDuration, errors);
             checkPositive("closeTimeout", closeTimeout, errors);
             if (maxUncommittedBatches < 1) {
@@ -502,7 +596,23 @@ public final class TopicProcessorConfig {
             if (!errors.isEmpty()) {
                 throw new InvalidConfigException("invalid TopicProcessorConfig: " + String.join("; ", errors));
             }
-            return new TopicProcessorConfig(this);
+            return new TopicProcessorConfig(this, budget, batchBytes);
+        }
+
+        private void validateBytes(long budget, long batchBytes, List<String> errors) {
+            if (maxBufferedBytes != null && maxBufferedBytes < 1) {
+                errors.add("maxBufferedBytes must be at least 1, was " + maxBufferedBytes);
+            }
+            if (batchMaxBytes != null && batchMaxBytes < 1) {
+                errors.add("batchMaxBytes must be at least 1, was " + batchMaxBytes);
+            } else if (budget >= 1 && batchBytes > budget) {
+                errors.add("batchMaxBytes must not exceed maxBufferedBytes, or batches could not fill up before "
+                        + "the budget pauses the input, but batchMaxBytes was " + batchBytes + " and maxBufferedBytes "
+                        + budget + (maxBufferedBytes == null ? " (the default, "
+                        + DEFAULT_MAX_BUFFERED_HEAP_FRACTION + " of the maximum heap "
+                        + Runtime.getRuntime().maxMemory() + ")" : "")
+                        + " (lower batchMaxBytes or raise maxBufferedBytes)");
+            }
         }
 
         private void validateErrorPolicy(List<String> errors) {
@@ -640,7 +750,8 @@ public final class TopicProcessorConfig {
                 && producerProperties.equals(other.producerProperties) && meterRegistry == other.meterRegistry
                 && groupManaged == other.groupManaged && Objects.equals(groupInstanceId, other.groupInstanceId)
                 && partitionListener == other.partitionListener && errorPolicy.equals(other.errorPolicy)
-                && maxUncommittedBatches == other.maxUncommittedBatches;
+                && maxUncommittedBatches == other.maxUncommittedBatches && batchMaxBytes == other.batchMaxBytes
+                && maxBufferedBytes == other.maxBufferedBytes;
     }
 
     @Override

@@ -54,6 +54,30 @@ public final class InputData {
     }
 
     /**
+     * Produces N records with String keys {@code k<i>} and values of the configured size (each filled with one
+     * letter), acks=all, for the large-value memory phase.
+     */
+    public static void produceLarge(Env env, String topic) {
+        int n = env.options().records();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(env.producerProps())) {
+            for (int i = 0; i < n; i++) {
+                byte[] value = new byte[env.options().valueSize()];
+                java.util.Arrays.fill(value, (byte) ('a' + i % 26));
+                producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(UTF_8), value), (md, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("producing the large input failed", failure.get());
+        }
+    }
+
+    /**
      * Produces N records keyed by a word (Zipf over {@link #VOCABULARY} words, seed 42), each value a 6-digit number
      * padded to the value size, and returns the expected aggregate of each word.
      */

@@ -3,6 +3,7 @@ package io.kasper.bench;
 import io.kasper.MessageProcessor;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,12 +37,25 @@ public final class KasperPipe {
     /** Creates the pass-through processor. */
     public static TopicProcessor create(String bootstrap, String name, String input, String output, int partitions,
             int maxUncommittedBatches) {
+        return create(bootstrap, name, input, output, partitions, maxUncommittedBatches, null);
+    }
+
+    /** Creates the pass-through processor, its metrics in {@code registry} (none when null). */
+    public static TopicProcessor create(String bootstrap, String name, String input, String output, int partitions,
+            int maxUncommittedBatches, MeterRegistry registry) {
         MessageProcessor copy = (messages, sender) -> {
             for (ConsumerRecord<byte[], byte[]> m : messages) {
                 sender.send(new ProducerRecord<>(output, m.partition(), m.key(), m.value()));
             }
         };
-        return new TopicProcessor(config(bootstrap, name, input, partitions, maxUncommittedBatches), p -> copy);
+        TopicProcessorConfig config = config(bootstrap, name, input, partitions, maxUncommittedBatches);
+        if (registry != null) {
+            config = TopicProcessorConfig.builder().topicProcessorName(name).bootstrapServers(bootstrap)
+                    .inputTopics(input).inputPartitions(IntStream.range(0, partitions).toArray())
+                    .batchSize(BATCH_SIZE).batchWaitDuration(BATCH_WAIT).maxUncommittedBatches(maxUncommittedBatches)
+                    .closeTimeout(Duration.ofSeconds(30)).meterRegistry(registry).build();
+        }
+        return new TopicProcessor(config, p -> copy);
     }
 
     /** Starts a TopicProcessor's loop on a background thread. */

@@ -63,11 +63,22 @@ public final class Main {
     }
 
     private void all() throws Exception {
-        warmUp();
-        String input = passThroughPhase();
-        statefulPhase();
-        latencyPhase();
-        memoryPhase(input);
+        if (options.runs("pass") || options.runs("memory") || options.runs("latency")) {
+            warmUp();
+        }
+        String input = options.runs("pass") || options.runs("memory") ? passThroughPhase() : null;
+        if (options.runs("stateful")) {
+            statefulPhase();
+        }
+        if (options.runs("latency")) {
+            latencyPhase();
+        }
+        if (options.runs("memory")) {
+            memoryPhase(input);
+        }
+        if (options.runs("large")) {
+            largeValuePhase();
+        }
     }
 
     /**
@@ -77,7 +88,7 @@ public final class Main {
     private void warmUp() {
         Options small = new Options(Math.min(options.records(), 100_000), options.valueSize(), options.partitions(),
                 1, options.latencyRate(), options.latencySeconds(), null, options.forkMemory(),
-                options.maxUncommittedBatches());
+                options.maxUncommittedBatches(), options.largeRecords(), options.largeHeapMb(), options.phases());
         Env warm = env.with(small);
         String topic = warm.createTopic(warm.fresh("warmup"));
         InputData.producePassThrough(warm, topic);
@@ -243,8 +254,47 @@ public final class Main {
             progress("memory (in-process) measured");
             return;
         }
+        String result = fork("-Xmx1g", input, output, name);
+        long heap = Long.parseLong(result.replaceAll(".*peakHeapBytes=(-?\\d+).*", "$1"));
+        long rss = Long.parseLong(result.replaceAll(".*vmHwmBytes=(-?\\d+).*", "$1"));
+        report.memory(heap, rss, "forked JVM -Xmx1g running only pass-kasper: used heap sampled every 50 ms, "
+                + "RSS = VmHWM of that JVM");
+        progress("memory of pass-kasper (forked JVM): peak heap %.1f MiB, VmHWM %.1f MiB", heap / 1048576.0,
+                rss / 1048576.0);
+    }
+
+    /**
+     * Runs the Kasper pass-through alone in a forked JVM with a small heap over records of 1,000,000 bytes, with the
+     * byte limits at their defaults (derived from that heap), and records its peak heap against its budget.
+     */
+    private void largeValuePhase() throws Exception {
+        Options large = new Options(options.largeRecords(), Options.LARGE_VALUE_BYTES, options.partitions(), 1,
+                options.latencyRate(), options.latencySeconds(), null, true, options.maxUncommittedBatches(),
+                options.largeRecords(), options.largeHeapMb(), options.phases());
+        Env env1 = env.with(large);
+        String input = env1.createTopic(env1.fresh("large-in"));
+        InputData.produceLarge(env1, input);
+        progress("produced %,d records of %,d bytes", large.records(), large.valueSize());
+        String output = env1.createTopic(env1.fresh("large-out"));
+        String name = env1.fresh("bench-large");
+        String result = fork("-Xmx" + options.largeHeapMb() + "m", input, output, name);
+        long held = env1.endOffsetSum(output);
+        if (held < large.records()) {
+            throw new IllegalStateException("large-value run copied " + held + " of " + large.records());
+        }
+        Report.LargeMemory m = Report.LargeMemory.parse(result, options.largeHeapMb(), large.records(), held);
+        report.largeMemory(m);
+        progress("large values in a forked JVM -Xmx%dm: budget %.1f MiB, peak heap after GC %.1f MiB (budget + "
+                + "%.1f MiB), peak used heap %.1f MiB, max held bytes %.1f MiB, %d budget pauses, %.1f s",
+                options.largeHeapMb(), m.budget() / 1048576.0, m.peakAfterGc() / 1048576.0,
+                (m.peakAfterGc() - m.budget()) / 1048576.0, m.peakUsed() / 1048576.0, m.maxHeld() / 1048576.0,
+                m.pauses(), m.seconds());
+    }
+
+    /** Runs {@link MemoryChild} in a JVM with the given heap flag and returns its MEMORY line. */
+    private String fork(String heapFlag, String input, String output, String name) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        List<String> command = List.of(java, heapFlag, "-cp", System.getProperty("java.class.path"),
                 MemoryChild.class.getName(), env.bootstrap(), input, output, name,
                 Integer.toString(options.partitions()), Integer.toString(options.maxUncommittedBatches()));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -264,12 +314,7 @@ public final class Main {
             child.destroyForcibly();
             throw new IllegalStateException("memory child failed: " + log);
         }
-        long heap = Long.parseLong(result.replaceAll(".*peakHeapBytes=(-?\\d+).*", "$1"));
-        long rss = Long.parseLong(result.replaceAll(".*vmHwmBytes=(-?\\d+).*", "$1"));
-        report.memory(heap, rss, "forked JVM -Xmx1g running only pass-kasper: used heap sampled every 50 ms, "
-                + "RSS = VmHWM of that JVM");
-        progress("memory of pass-kasper (forked JVM): peak heap %.1f MiB, VmHWM %.1f MiB", heap / 1048576.0,
-                rss / 1048576.0);
+        return result;
     }
 
     private void progress(String format, Object... args) {

@@ -2,6 +2,9 @@ package io.kasper.bench;
 
 import io.kasper.TopicProcessorConfig;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The benchmark's command-line flags.
@@ -15,9 +18,23 @@ import java.nio.file.Path;
  * @param json file to write the JSON report to, or null
  * @param forkMemory whether the memory run of the Kasper pass-through runs in a forked JVM
  * @param maxUncommittedBatches {@code maxUncommittedBatches} of every Kasper pipeline
+ * @param largeRecords records of {@link #LARGE_VALUE_BYTES} in the large-value memory phase
+ * @param largeHeapMb the {@code -Xmx} in MiB of the forked JVM of the large-value memory phase
+ * @param phases the phases to run: {@code pass}, {@code stateful}, {@code latency}, {@code memory}, {@code large}
  */
 public record Options(int records, int valueSize, int partitions, int repeat, int latencyRate, int latencySeconds,
-        Path json, boolean forkMemory, int maxUncommittedBatches) {
+        Path json, boolean forkMemory, int maxUncommittedBatches, int largeRecords, int largeHeapMb,
+        Set<String> phases) {
+
+    /** Value size of the large-value memory phase: 1,000,000 bytes, just under the broker's default 1 MiB limit. */
+    public static final int LARGE_VALUE_BYTES = 1_000_000;
+    /** Every phase, in the order they run. */
+    public static final List<String> ALL_PHASES = List.of("pass", "stateful", "latency", "memory", "large");
+
+    /** Returns whether a phase is selected. */
+    public boolean runs(String phase) {
+        return phases.contains(phase);
+    }
 
     /** The usage text. */
     public static final String USAGE = String.join("\n",
@@ -31,6 +48,9 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
             "  --json FILE          also write the figures as JSON to FILE",
             "  --no-fork-memory     measure memory in this JVM instead of a forked one",
             "  --max-uncommitted B  maxUncommittedBatches of the Kasper pipelines (default 4)",
+            "  --large-records N    records of 1,000,000 bytes in the large-value memory phase (default 300)",
+            "  --large-heap MB      -Xmx of the forked JVM of the large-value memory phase (default 256)",
+            "  --phases LIST        comma-separated subset of pass,stateful,latency,memory,large (default all)",
             "  --quick              200000 records, R=1, latency 10 s (explicit flags still win)");
 
     /** Parses the flags; throws IllegalArgumentException with the usage on a bad flag. */
@@ -48,6 +68,9 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
         Path json = null;
         boolean fork = true;
         int maxUncommitted = TopicProcessorConfig.DEFAULT_MAX_UNCOMMITTED_BATCHES;
+        int largeRecords = 300;
+        int largeHeap = 256;
+        Set<String> phases = new LinkedHashSet<>(ALL_PHASES);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -61,13 +84,29 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                 case "--latency-rate" -> rate = positive(a, value(args, ++i));
                 case "--latency-seconds" -> seconds = positive(a, value(args, ++i));
                 case "--json" -> json = Path.of(value(args, ++i));
+                case "--large-records" -> largeRecords = positive(a, value(args, ++i));
+                case "--large-heap" -> largeHeap = positive(a, value(args, ++i));
+                case "--phases" -> phases = phases(value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown flag " + a + "\n" + USAGE);
             }
         }
         if (valueSize < 16) {
             throw new IllegalArgumentException("--value-size must be at least 16\n" + USAGE);
         }
-        return new Options(records, valueSize, partitions, repeat, rate, seconds, json, fork, maxUncommitted);
+        return new Options(records, valueSize, partitions, repeat, rate, seconds, json, fork, maxUncommitted,
+                largeRecords, largeHeap, phases);
+    }
+
+    private static Set<String> phases(String list) {
+        Set<String> phases = new LinkedHashSet<>();
+        for (String phase : list.split(",")) {
+            if (!ALL_PHASES.contains(phase.trim())) {
+                throw new IllegalArgumentException("--phases takes a subset of " + ALL_PHASES + ", was " + list
+                        + "\n" + USAGE);
+            }
+            phases.add(phase.trim());
+        }
+        return Set.copyOf(phases);
     }
 
     private static String value(String[] args, int i) {

@@ -31,6 +31,7 @@ public final class Report {
     private long peakHeapBytes = -1;
     private long peakRssBytes = -1;
     private String memoryHow = "not measured";
+    private LargeMemory largeMemory;
     private Boolean aggregatesMatch;
     private String aggregatesDetail = "";
 
@@ -55,6 +56,36 @@ public final class Report {
         this.peakHeapBytes = heapBytes;
         this.peakRssBytes = rssBytes;
         this.memoryHow = how;
+    }
+
+    /**
+     * The large-value memory run: the forked JVM's heap flag, the processor's byte budget and batch limit (defaults
+     * derived from that heap), its peaks, the most bytes it held, how often the budget paused it, and the records.
+     */
+    public record LargeMemory(int heapMb, long budget, long batchMaxBytes, long peakAfterGc, long peakUsed,
+            long vmHwm, long maxHeld, long pauses, double seconds, int records, long copied) {
+
+        /** Parses the child's MEMORY line. */
+        static LargeMemory parse(String line, int heapMb, int records, long copied) {
+            return new LargeMemory(heapMb, field(line, "budgetBytes"), field(line, "batchMaxBytes"),
+                    field(line, "peakAfterGcBytes"), field(line, "peakHeapBytes"), field(line, "vmHwmBytes"),
+                    field(line, "maxHeldBytes"), field(line, "pauses"),
+                    Double.parseDouble(line.replaceAll(".*seconds=([0-9.E-]+).*", "$1")), records, copied);
+        }
+
+        private static long field(String line, String name) {
+            return Long.parseLong(line.replaceAll(".*\\b" + name + "=(-?\\d+).*", "$1"));
+        }
+    }
+
+    /** Records the large-value memory run. */
+    public void largeMemory(LargeMemory m) {
+        this.largeMemory = m;
+    }
+
+    /** Returns the large-value memory run, or null when it did not run. */
+    public LargeMemory largeMemory() {
+        return largeMemory;
     }
 
     /** Records whether the stateful pipelines ended with identical aggregates. */
@@ -105,6 +136,15 @@ public final class Report {
         }
         sb.append(String.format(Locale.ROOT, "%nmemory of pass-kasper: peak heap %.1f MiB, peak RSS %.1f MiB (%s)%n",
                 peakHeapBytes / 1048576.0, peakRssBytes / 1048576.0, memoryHow));
+        if (largeMemory != null) {
+            LargeMemory m = largeMemory;
+            sb.append(String.format(Locale.ROOT, "large values: pass-kasper over %,d records of %,d bytes in a forked "
+                    + "JVM -Xmx%dm: budget (maxBufferedBytes) %.1f MiB, batchMaxBytes %.1f MiB; peak heap after GC "
+                    + "%.1f MiB (budget + %.1f MiB), peak used heap %.1f MiB, VmHWM %.1f MiB, max held %.1f MiB, "
+                    + "%d budget pauses, %.1f s, %,d copied%n", m.records(), Options.LARGE_VALUE_BYTES, m.heapMb(),
+                    mib(m.budget()), mib(m.batchMaxBytes()), mib(m.peakAfterGc()), mib(m.peakAfterGc() - m.budget()),
+                    mib(m.peakUsed()), mib(m.vmHwm()), mib(m.maxHeld()), m.pauses(), m.seconds(), m.copied()));
+        }
         sb.append("stateful aggregates identical: ").append(aggregatesMatch == null ? "not checked"
                 : aggregatesMatch ? "yes" : "NO").append(' ').append(aggregatesDetail).append('\n');
         return sb.toString();
@@ -141,8 +181,21 @@ public final class Report {
         sb.append("},\n");
         sb.append(String.format(Locale.ROOT, "  \"memory\": {\"pass-kasper\": {\"peakHeapBytes\": %d, "
                 + "\"peakRssBytes\": %d, \"how\": \"%s\"}},%n", peakHeapBytes, peakRssBytes, memoryHow));
+        if (largeMemory != null) {
+            LargeMemory m = largeMemory;
+            sb.append(String.format(Locale.ROOT, "  \"largeValues\": {\"records\": %d, \"valueSize\": %d, "
+                    + "\"heapMb\": %d, \"budgetBytes\": %d, \"batchMaxBytes\": %d, \"peakHeapAfterGcBytes\": %d, "
+                    + "\"peakUsedHeapBytes\": %d, \"vmHwmBytes\": %d, \"maxHeldBytes\": %d, \"budgetPauses\": %d, "
+                    + "\"seconds\": %s, \"copied\": %d},%n", m.records(), Options.LARGE_VALUE_BYTES, m.heapMb(),
+                    m.budget(), m.batchMaxBytes(), m.peakAfterGc(), m.peakUsed(), m.vmHwm(), m.maxHeld(), m.pauses(),
+                    num(m.seconds()), m.copied()));
+        }
         sb.append("  \"statefulAggregatesMatch\": ").append(aggregatesMatch).append("\n}\n");
         return sb.toString();
+    }
+
+    private static double mib(long bytes) {
+        return bytes / 1048576.0;
     }
 
     private String runs(String pipeline) {

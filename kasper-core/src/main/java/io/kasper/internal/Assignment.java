@@ -119,7 +119,7 @@ final class Assignment {
         return behind;
     }
 
-    /** Partition numbers paused because their accumulator is full. */
+    /** Partition numbers paused because their accumulator is full or the byte budget is reached. */
     Set<Integer> paused() {
         return paused;
     }

@@ -26,6 +26,7 @@ public final class Batch {
     private final Map<TopicPartition, OffsetRange> ranges;
     private final Map<TopicPartition, Long> counts;
     private final Map<TopicPartition, OffsetAndMetadata> commitOffsets;
+    private final long bytes;
 
     /** Creates a batch whose offsets to commit are the last offset + 1 per topic-partition. */
     Batch(int partition, List<ConsumerRecord<byte[], byte[]>> records) {
@@ -47,7 +48,9 @@ public final class Batch {
         Map<String, long[]> perTopic = new LinkedHashMap<>();
         String runTopic = null;
         long[] run = null;
+        long size = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            size += RecordSizes.of(record);
             if (!record.topic().equals(runTopic)) {
                 runTopic = record.topic();
                 run = perTopic.computeIfAbsent(runTopic, t -> new long[] {record.offset(), record.offset(), 0});
@@ -68,6 +71,12 @@ public final class Batch {
         this.ranges = Collections.unmodifiableMap(r);
         this.counts = Collections.unmodifiableMap(c);
         this.commitOffsets = Collections.unmodifiableMap(next);
+        this.bytes = size;
+    }
+
+    /** Returns the bytes of the messages: key + value + header bytes, as counted by the memory budget. */
+    public long bytes() {
+        return bytes;
     }
 
     /** Returns the number of messages per input topic-partition. */

@@ -16,7 +16,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Gathers polled messages into batches, one accumulator per partition number, and closes a batch when it holds
- * {@code batchSize} messages or when its oldest message has waited {@code batchWaitDuration} (a deadline per batch).
+ * {@code batchSize} messages, when its messages reach {@code batchMaxBytes} (key + value + header bytes; a batch never
+ * exceeds it, except that a single larger message makes a batch of one), or when its oldest message has waited
+ * {@code batchWaitDuration} (a deadline per batch).
  *
  * <p>This is the one implementation of Kasper's batching rule; the {@code TopicProcessor} loop and the test driver
  * both use it. Time is passed in (nanoseconds on any monotonic scale) so that tests can drive it with a virtual clock.
@@ -26,21 +28,44 @@ import org.apache.kafka.common.TopicPartition;
 public final class BatchAssembler {
 
     private final int batchSize;
+    private final long batchMaxBytes;
     private final long waitNanos;
-    private final Map<Integer, Accumulator> accumulators = new TreeMap<>();
+    private final TreeMap<Integer, Accumulator> accumulators = new TreeMap<>();
+    private long bytesWaiting;
+    /** Where {@link #takeDue(long, IntUnaryOperator, long)} starts: after the partition its byte limit stopped at. */
+    private int firstPartition;
+
+    /**
+     * Creates an assembler without a byte limit per batch.
+     *
+     * @param partitions the partition numbers it accepts
+     * @param batchSize messages at which a batch closes, at least 1
+     * @param batchWaitDuration how long the oldest message of a batch may wait
+     * @throws IllegalArgumentException when {@code batchSize} is below 1
+     */
+    public BatchAssembler(Collection<Integer> partitions, int batchSize, Duration batchWaitDuration) {
+        this(partitions, batchSize, Long.MAX_VALUE, batchWaitDuration);
+    }
 
     /**
      * Creates an assembler.
      *
      * @param partitions the partition numbers it accepts
      * @param batchSize messages at which a batch closes, at least 1
+     * @param batchMaxBytes bytes at which a batch closes, at least 1
      * @param batchWaitDuration how long the oldest message of a batch may wait
+     * @throws IllegalArgumentException when {@code batchSize} or {@code batchMaxBytes} is below 1
      */
-    public BatchAssembler(Collection<Integer> partitions, int batchSize, Duration batchWaitDuration) {
+    public BatchAssembler(Collection<Integer> partitions, int batchSize, long batchMaxBytes,
+            Duration batchWaitDuration) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
         }
+        if (batchMaxBytes < 1) {
+            throw new IllegalArgumentException("batchMaxBytes must be at least 1, was " + batchMaxBytes);
+        }
         this.batchSize = batchSize;
+        this.batchMaxBytes = batchMaxBytes;
         this.waitNanos = batchWaitDuration.toNanos();
         for (int p : partitions) {
             accumulators.put(p, new Accumulator());
@@ -63,7 +88,7 @@ public final class BatchAssembler {
         if (acc == null) {
             throw new IllegalArgumentException("partition " + partition + " is not one of " + accumulators.keySet());
         }
-        acc.add(records, nowNanos);
+        bytesWaiting += acc.add(records, nowNanos);
     }
 
     /**
@@ -75,13 +100,13 @@ public final class BatchAssembler {
      * @return the closed batches, possibly several per partition when more than {@code batchSize} messages wait
      */
     public List<Batch> takeDue(long nowNanos, IntUnaryOperator room) {
-        return takeDue(nowNanos, room, tp -> -1L);
+        return takeDue(nowNanos, room, Long.MAX_VALUE, tp -> -1L);
     }
 
     /**
      * Closes and returns the batches that are due at {@code nowNanos}, like {@link #takeDue(long, IntUnaryOperator)};
      * a batch that holds the last message added of a topic-partition commits {@code position(tp)} for it instead of
-     * its last offset + 1 (see {@link Batch#commitOffsets()}). Called once per such topic-partition and batch.
+     * its last offset + 1 (see {@link Batch#commitOffsets()}).
      *
      * @param nowNanos the current time
      * @param room how many batches a partition may close now (0 holds its messages back, e.g. under back-pressure)
@@ -89,19 +114,122 @@ public final class BatchAssembler {
      * @return the closed batches, possibly several per partition when more than {@code batchSize} messages wait
      */
     public List<Batch> takeDue(long nowNanos, IntUnaryOperator room, ToLongFunction<TopicPartition> position) {
+        return takeDue(nowNanos, room, Long.MAX_VALUE, position);
+    }
+
+    /**
+     * Closes and returns the batches that are due at {@code nowNanos}, at most {@code room(p)} of partition p, and
+     * stops once the batches closed hold {@code maxBytes} (the first due batch is always closed). When that cuts the
+     * call short, the next call starts at the partition after the last one served, so that no partition is always
+     * last. Each batch commits its last offset + 1 per topic-partition.
+     *
+     * @param nowNanos the current time
+     * @param room how many batches a partition may close now (0 holds its messages back, e.g. under back-pressure)
+     * @param maxBytes bytes after which no further batch is closed in this call, at least 1
+     * @return the closed batches
+     * @throws IllegalArgumentException when {@code maxBytes} is below 1
+     */
+    public List<Batch> takeDue(long nowNanos, IntUnaryOperator room, long maxBytes) {
+        return takeDue(nowNanos, room, maxBytes, tp -> -1L);
+    }
+
+    /**
+     * Closes and returns the batches that are due at {@code nowNanos}, at most {@code room(p)} of partition p and at
+     * most {@code maxBytes} in all as {@link #takeDue(long, IntUnaryOperator, long)}, committing positions at the
+     * fetched tail as {@link #takeDue(long, IntUnaryOperator, ToLongFunction)}.
+     *
+     * @param nowNanos the current time
+     * @param room how many batches a partition may close now (0 holds its messages back, e.g. under back-pressure)
+     * @param maxBytes bytes after which no further batch is closed in this call, at least 1
+     * @param position the consumer's position of a topic-partition now, or -1 when it has none
+     * @return the closed batches
+     * @throws IllegalArgumentException when {@code maxBytes} is below 1
+     */
+    public List<Batch> takeDue(long nowNanos, IntUnaryOperator room, long maxBytes,
+            ToLongFunction<TopicPartition> position) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1, was " + maxBytes);
+        }
         List<Batch> due = new ArrayList<>();
-        for (Map.Entry<Integer, Accumulator> e : accumulators.entrySet()) {
+        long[] taken = {0};
+        if (takeDue(accumulators.tailMap(firstPartition, true), nowNanos, room, maxBytes, position, due, taken)
+                || takeDue(accumulators.headMap(firstPartition, false), nowNanos, room, maxBytes, position, due,
+                        taken)) {
+            firstPartition = due.get(due.size() - 1).partition() + 1;
+        }
+        return due;
+    }
+
+    /** Closes due batches of {@code partitions}; returns whether {@code maxBytes} was reached. */
+    private boolean takeDue(Map<Integer, Accumulator> partitions, long nowNanos, IntUnaryOperator room,
+            long maxBytes, ToLongFunction<TopicPartition> position, List<Batch> due, long[] taken) {
+        for (Map.Entry<Integer, Accumulator> e : partitions.entrySet()) {
             int partition = e.getKey();
             Accumulator acc = e.getValue();
             int left = acc.isEmpty() ? 0 : room.applyAsInt(partition);
-            while (left > 0 && !acc.isEmpty()
-                    && (acc.size() >= batchSize || nowNanos - acc.oldestArrival() >= waitNanos)) {
-                due.add(new Batch(partition, acc.take(batchSize),
-                        (tp, last) -> acc.lastAdded(tp.topic()) == last ? position.applyAsLong(tp) : -1L));
+            while (left > 0 && !acc.isEmpty() && (isFull(acc) || nowNanos - acc.oldestArrival() >= waitNanos)) {
+                if (taken[0] >= maxBytes) {
+                    return true;
+                }
+                Batch batch = take(partition, acc, position);
+                taken[0] += batch.bytes();
+                due.add(batch);
                 left--;
             }
         }
-        return due;
+        return false;
+    }
+
+    /**
+     * Closes at most one batch now, full or not, of the partition whose oldest waiting message has waited longest
+     * among those with {@code room(p) > 0}: under memory pressure, waiting input is processed instead of waiting for
+     * its batch to fill up.
+     *
+     * @param room how many batches a partition may close now
+     * @return the closed batch, or an empty list when no partition with room holds messages
+     */
+    public List<Batch> takeOldest(IntUnaryOperator room) {
+        return takeOldest(room, tp -> -1L);
+    }
+
+    /**
+     * Closes at most one batch now, as {@link #takeOldest(IntUnaryOperator)}, committing positions at the fetched
+     * tail as {@link #takeDue(long, IntUnaryOperator, ToLongFunction)}.
+     *
+     * @param room how many batches a partition may close now
+     * @param position the consumer's position of a topic-partition now, or -1 when it has none
+     * @return the closed batch, or an empty list when no partition with room holds messages
+     */
+    public List<Batch> takeOldest(IntUnaryOperator room, ToLongFunction<TopicPartition> position) {
+        int oldest = -1;
+        long oldestArrival = 0;
+        for (Map.Entry<Integer, Accumulator> e : accumulators.entrySet()) {
+            Accumulator acc = e.getValue();
+            if (!acc.isEmpty() && (oldest < 0 || acc.oldestArrival() - oldestArrival < 0)
+                    && room.applyAsInt(e.getKey()) > 0) {
+                oldest = e.getKey();
+                oldestArrival = acc.oldestArrival();
+            }
+        }
+        return oldest < 0 ? List.of() : List.of(take(oldest, accumulators.get(oldest), position));
+    }
+
+    /** Returns the bytes of the messages waiting in every accumulator (not yet in a batch). */
+    public long bytesWaiting() {
+        return bytesWaiting;
+    }
+
+    private boolean isFull(Accumulator acc) {
+        return acc.size() >= batchSize || acc.bytes() >= batchMaxBytes;
+    }
+
+    private Batch take(int partition, Accumulator acc, ToLongFunction<TopicPartition> position) {
+        long before = acc.bytes();
+        List<ConsumerRecord<byte[], byte[]>> records = acc.take(batchSize, batchMaxBytes);
+        bytesWaiting -= before - acc.bytes();
+        // the tail check runs after the take: a batch holds the tail only if nothing of that topic is left waiting
+        return new Batch(partition, records,
+                (tp, last) -> acc.lastAdded(tp.topic()) == last ? position.applyAsLong(tp) : -1L);
     }
 
     /**
@@ -117,16 +245,17 @@ public final class BatchAssembler {
             Accumulator acc = accumulators.get(p);
             if (acc != null) {
                 dropped += acc.size();
+                bytesWaiting -= acc.bytes();
                 acc.clear();
             }
         }
         return dropped;
     }
 
-    /** Returns whether {@code partition} holds at least a full batch of waiting messages. */
+    /** Returns whether {@code partition} holds at least a full batch of waiting messages (by count or bytes). */
     public boolean isFull(int partition) {
         Accumulator acc = accumulators.get(partition);
-        return acc != null && acc.size() >= batchSize;
+        return acc != null && isFull(acc);
     }
 
     /**
@@ -182,12 +311,20 @@ public final class BatchAssembler {
         private final ArrayDeque<long[]> chunks = new ArrayDeque<>();
         /** Per topic, the offset of the last message added: one update per chunk, none per message. */
         private final Map<String, Long> lastAdded = new HashMap<>();
+        private long bytes;
 
-        void add(List<ConsumerRecord<byte[], byte[]>> batch, long nowNanos) {
+        /** Adds messages and returns their bytes. */
+        long add(List<ConsumerRecord<byte[], byte[]>> batch, long nowNanos) {
             chunks.addLast(new long[] {records.size(), nowNanos});
             records.addAll(batch);
             ConsumerRecord<byte[], byte[]> last = batch.get(batch.size() - 1);
             lastAdded.put(last.topic(), last.offset());
+            long added = 0;
+            for (ConsumerRecord<byte[], byte[]> record : batch) {
+                added += RecordSizes.of(record);
+            }
+            bytes += added;
+            return added;
         }
 
         long lastAdded(String topic) {
@@ -198,6 +335,11 @@ public final class BatchAssembler {
             records.clear();
             chunks.clear();
             lastAdded.clear();
+            bytes = 0;
+        }
+
+        long bytes() {
+            return bytes;
         }
 
         boolean isEmpty() {
@@ -212,15 +354,34 @@ public final class BatchAssembler {
             return chunks.getFirst()[1];
         }
 
-        List<ConsumerRecord<byte[], byte[]>> take(int max) {
-            if (records.size() <= max) {
+        /** Takes the longest prefix of at most {@code max} messages and {@code maxBytes} bytes, at least one. */
+        List<ConsumerRecord<byte[], byte[]>> take(int max, long maxBytes) {
+            if (records.size() <= max && bytes <= maxBytes) {
                 // the usual case: everything waiting goes; hand the list over instead of copying it
+                List<ConsumerRecord<byte[], byte[]>> all = records;
+                records = new ArrayList<>();
+                chunks.clear();
+                bytes = 0;
+                return all;
+            }
+            int n = 0;
+            long takenBytes = 0;
+            int limit = Math.min(max, records.size());
+            while (n < limit) {
+                long size = RecordSizes.of(records.get(n));
+                if (n > 0 && takenBytes + size > maxBytes) {
+                    break;
+                }
+                takenBytes += size;
+                n++;
+            }
+            bytes -= takenBytes;
+            if (n == records.size()) {
                 List<ConsumerRecord<byte[], byte[]>> all = records;
                 records = new ArrayList<>();
                 chunks.clear();
                 return all;
             }
-            int n = max;
             List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(records.subList(0, n));
             records.subList(0, n).clear();
             ArrayDeque<long[]> remaining = new ArrayDeque<>();

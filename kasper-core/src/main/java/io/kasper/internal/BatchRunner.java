@@ -46,10 +46,10 @@ public final class BatchRunner implements AutoCloseable {
     private final ErrorPolicy policy;
     private final RetryPause pause;
     private final PoisonHandler poisonHandler;
-    private final OutageBudget budget;
+    private final OutageBudget outageBudget;
     /** Set by {@link #close()}; read by acknowledgement callbacks on the producer's thread. */
     private volatile boolean closed;
-    private final CommitTracker tracker = new CommitTracker();
+    private final CommitTracker tracker;
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
 
     /**
@@ -66,14 +66,18 @@ public final class BatchRunner implements AutoCloseable {
     public BatchRunner(String processorName, String instance, Map<Integer, MessageProcessor> processors,
             Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause) {
         this(processorName, instance, processors, producer, registry, policy, pause,
-                OutageBudget.perWait(processorName, policy.brokerOutageTimeout()));
+                OutageBudget.perWait(processorName, policy.brokerOutageTimeout()), MemoryBudget.unlimited());
     }
 
-    /** Creates a runner whose flushes wait at most what is left of {@code budget}, e.g. the loop's broker watch. */
+    /**
+     * Creates a runner whose flushes wait at most what is left of {@code outageBudget} (the loop's broker watch), and
+     * that counts the bytes of its batches in flight and of their output in {@code memory}.
+     */
     BatchRunner(String processorName, String instance, Map<Integer, MessageProcessor> processors,
             Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause,
-            OutageBudget budget) {
-        this.budget = budget;
+            OutageBudget outageBudget, MemoryBudget memory) {
+        this.outageBudget = outageBudget;
+        this.tracker = new CommitTracker(memory);
         this.processorName = processorName;
         this.processors = Map.copyOf(processors);
         this.producer = producer;
@@ -106,7 +110,7 @@ public final class BatchRunner implements AutoCloseable {
         int retries = 0;
         long start = System.nanoTime();
         while (true) {
-            BatchSender sender = new BatchSender(producer, inFlight, budget);
+            BatchSender sender = new BatchSender(producer, inFlight, outageBudget);
             try {
                 if (!remaining.isEmpty()) { // a batch of poison only is complete without a call
                     processor.process(remaining, sender);

@@ -145,7 +145,7 @@ final class BatchSender implements Sender {
                 // authentication or missing metadata) and keep close() waiting.
                 break;
             }
-            inFlight.expectAck();
+            inFlight.expectAck(RecordSizes.of(record));
             try {
                 acks.add(producer.send(record, inFlight));
             } catch (RuntimeException e) {

@@ -28,9 +28,20 @@ final class CommitTracker {
     private final Map<TopicPartition, OffsetAndMetadata> releasable = new HashMap<>();
     /** Per partition number, the commit offsets of released batches whose commit is not yet confirmed. */
     private final Map<Integer, ArrayDeque<Map<TopicPartition, OffsetAndMetadata>>> uncommitted = new HashMap<>();
+    private final MemoryBudget budget;
+
+    CommitTracker() {
+        this(MemoryBudget.unlimited());
+    }
+
+    /** Creates a tracker that counts the input of each batch in flight, and its output, in {@code budget}. */
+    CommitTracker(MemoryBudget budget) {
+        this.budget = budget;
+    }
 
     InFlightBatch open(Batch batch) {
-        InFlightBatch inFlight = new InFlightBatch(batch);
+        InFlightBatch inFlight = new InFlightBatch(batch, budget);
+        budget.inputInFlight(batch.bytes());
         queues.computeIfAbsent(batch.partition(), p -> new ArrayDeque<>()).addLast(inFlight);
         return inFlight;
     }
@@ -47,7 +58,8 @@ final class CommitTracker {
             throw new IllegalStateException("only the latest batch of a partition can be reopened: " + old.batch());
         }
         queue.pollLast();
-        InFlightBatch fresh = new InFlightBatch(old.batch());
+        old.releaseOutput();
+        InFlightBatch fresh = new InFlightBatch(old.batch(), budget);
         queue.addLast(fresh);
         return fresh;
     }
@@ -92,6 +104,7 @@ final class CommitTracker {
                     break;
                 }
                 queue.pollFirst();
+                budget.inputDone(head.batch().bytes());
                 Map<TopicPartition, OffsetAndMetadata> offsets = head.batch().commitOffsets();
                 releasable.putAll(offsets);
                 uncommitted.computeIfAbsent(head.batch().partition(), p -> new ArrayDeque<>()).addLast(offsets);
@@ -118,7 +131,13 @@ final class CommitTracker {
      * committing them later could move that owner's committed offsets backwards.
      */
     void forget(Set<Integer> partitions) {
-        queues.keySet().removeAll(partitions);
+        for (int p : partitions) {
+            ArrayDeque<InFlightBatch> dropped = queues.remove(p);
+            if (dropped != null) {
+                // their output is released by the producer's callbacks when it completes or fails
+                dropped.forEach(b -> budget.inputDone(b.batch().bytes()));
+            }
+        }
         uncommitted.keySet().removeAll(partitions);
         releasable.keySet().removeIf(tp -> partitions.contains(tp.partition()));
     }

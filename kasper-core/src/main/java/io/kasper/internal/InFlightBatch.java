@@ -22,6 +22,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 final class InFlightBatch implements Callback {
 
     private final Batch batch;
+    private final MemoryBudget budget;
+    /** Bytes of output handed to the producer; written on the loop thread before the matching pending count. */
+    private long outputBytes;
     /** One for the processor still running, plus one per output message not yet acknowledged. */
     private final AtomicInteger pending = new AtomicInteger(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -34,7 +37,12 @@ final class InFlightBatch implements Callback {
     private final AtomicBoolean acksTaken = new AtomicBoolean();
 
     InFlightBatch(Batch batch) {
+        this(batch, MemoryBudget.unlimited());
+    }
+
+    InFlightBatch(Batch batch, MemoryBudget budget) {
         this.batch = batch;
+        this.budget = budget;
     }
 
     Batch batch() {
@@ -42,7 +50,23 @@ final class InFlightBatch implements Callback {
     }
 
     void expectAck() {
+        expectAck(0);
+    }
+
+    /** Expects the acknowledgement of an output message of {@code bytes}, counted until the batch is done. */
+    void expectAck(long bytes) {
+        outputBytes += bytes;
+        budget.outputSent(bytes);
         pending.incrementAndGet();
+    }
+
+    /**
+     * Releases the output bytes of a batch that will never be done: its tracking was replaced after a failed
+     * produce ({@link CommitTracker#reopen}).
+     */
+    void releaseOutput() {
+        budget.outputDone(outputBytes);
+        outputBytes = 0;
     }
 
     @Override
@@ -100,6 +124,8 @@ final class InFlightBatch implements Callback {
 
     private void release() {
         if (pending.decrementAndGet() == 0) {
+            // every output message is acknowledged or failed: the producer holds none of it any more
+            budget.outputDone(outputBytes);
             done.complete(null);
         }
     }

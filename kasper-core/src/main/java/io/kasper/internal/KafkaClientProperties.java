@@ -44,6 +44,13 @@ final class KafkaClientProperties {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, Math.min(config.batchSize(), 10_000)));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // What the consumer has fetched but poll() has not returned yet is outside the byte budget: keep it small
+        // next to the budget (Kafka's defaults, 50 MiB and 1 MiB, unless a quarter of the budget is less).
+        int fetchMax = (int) Math.max(1, Math.min(ConsumerConfig.DEFAULT_FETCH_MAX_BYTES,
+                config.maxBufferedBytes() / 4));
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetchMax);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                Math.min(ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES, fetchMax));
         props.putAll(config.kafkaProperties());
         props.putAll(config.consumerProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

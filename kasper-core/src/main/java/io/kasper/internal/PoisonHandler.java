@@ -101,7 +101,7 @@ final class PoisonHandler {
             ConsumerRecord<byte[], byte[]> record = p.record();
             if (deadLetter) {
                 ProducerRecord<byte[], byte[]> copy = deadLetterRecord(record, p.reason());
-                inFlight.expectAck();
+                inFlight.expectAck(RecordSizes.of(copy));
                 try {
                     producer.send(copy, inFlight);
                 } catch (RuntimeException e) {

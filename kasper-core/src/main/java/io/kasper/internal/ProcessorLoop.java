@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -59,6 +60,7 @@ public final class ProcessorLoop {
     private final String name;
     private final Assignment assignment;
     private final BatchAssembler assembler;
+    private final MemoryBudget budget;
     private final ProcessorStatus status = new ProcessorStatus();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopRequested;
@@ -98,7 +100,9 @@ public final class ProcessorLoop {
         this.clients = clients;
         this.name = config.topicProcessorName();
         this.assignment = new Assignment(config.inputTopics());
-        this.assembler = new BatchAssembler(this.processors.keySet(), config.batchSize(), config.batchWaitDuration());
+        this.assembler = new BatchAssembler(this.processors.keySet(), config.batchSize(), config.batchMaxBytes(),
+                config.batchWaitDuration());
+        this.budget = new MemoryBudget(config.maxBufferedBytes());
         this.commitFailures = new CommitFailures(name, config.consumerGroupId(), config.isGroupManaged(),
                 config.errorPolicy().brokerOutageTimeout(),
                 () -> GroupMembers.list(factory, clients.admin(), config.consumerGroupId()));
@@ -260,8 +264,9 @@ public final class ProcessorLoop {
                 System.nanoTime());
         // Flushes wait on the watch's budget: a flush that waits in vain is silence like any unanswered request.
         runner = new BatchRunner(name, clients.instanceId(), processors, producer, config.meterRegistry(),
-                config.errorPolicy(), wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS), watch);
+                config.errorPolicy(), wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS), watch, budget);
         metrics = runner.metrics();
+        metrics.memory(budget);
         metrics.readiness(status);
         metrics.produceRetries(producer);
         rebalance = new RebalanceHandler(name, config.closeTimeout(), config.partitionListener(), assignment,
@@ -324,7 +329,7 @@ public final class ProcessorLoop {
         for (TopicPartition tp : records.partitions()) {
             assembler.add(records.records(tp), now);
         }
-        for (Batch batch : assembler.takeDue(now, this::room, this::validPosition)) {
+        for (Batch batch : takeBatches(now)) {
             if (stopRequested) {
                 break; // a batch not started stays uncommitted and is fetched again after a restart
             }
@@ -365,6 +370,19 @@ public final class ProcessorLoop {
         }
         // rounded up: a wait cut to 0 ms just before a deadline would spin until it passes
         return TimeUnit.NANOSECONDS.toMillis(waitNanos + TimeUnit.MILLISECONDS.toNanos(1) - 1);
+    }
+
+    /**
+     * Closes the batches to process now: those due, as long as their bytes (which their output will roughly add
+     * again) fit under the byte budget; or, while the budget is reached, one batch at a time and only when no output
+     * awaits acknowledgement (so held bytes fall), closed at once so that paused input never waits for its batch to
+     * fill up.
+     */
+    private List<Batch> takeBatches(long now) {
+        if (!budget.update(assembler.bytesWaiting())) {
+            return assembler.takeDue(now, this::room, budget.headroom(), this::validPosition);
+        }
+        return runner.isIdle() ? assembler.takeOldest(this::room, this::validPosition) : List.of();
     }
 
     /** Partitions whose end offsets the broker watch asks for: the owned ones, else partition 0 of each topic. */
@@ -444,9 +462,10 @@ public final class ProcessorLoop {
 
     private void updatePauses() {
         Set<Integer> paused = assignment.paused();
+        boolean overBudget = budget.update(assembler.bytesWaiting());
         for (Map.Entry<Integer, List<TopicPartition>> e : assignment.byPartition().entrySet()) {
             int p = e.getKey();
-            boolean full = assembler.isFull(p);
+            boolean full = overBudget || assembler.isFull(p);
             if (full && paused.add(p)) {
                 consumer.pause(e.getValue());
             } else if (!full && paused.remove(p)) {

@@ -79,6 +79,16 @@ final class ProcessorMetrics implements AutoCloseable {
                 .tags(processorTags()).register(registry));
     }
 
+    /** Registers the gauge of the bytes held against the budget and the count of budget pauses. */
+    void memory(MemoryBudget budget) {
+        remember(Gauge.builder(KasperMetrics.MEMORY_BUFFERED, budget, MemoryBudget::buffered)
+                .description("bytes of input fetched but not completed plus output not acknowledged").baseUnit("bytes")
+                .tags(processorTags()).register(registry));
+        remember(FunctionCounter.builder(KasperMetrics.MEMORY_PAUSES, budget, MemoryBudget::pauses)
+                .description("times the held bytes reached maxBufferedBytes and every partition was paused")
+                .tags(processorTags()).register(registry));
+    }
+
     /** Registers the producer's retry count. */
     void produceRetries(Producer<?, ?> producer) {
         remember(FunctionCounter.builder(KasperMetrics.PRODUCE_RETRIES, producer, ProcessorMetrics::recordRetries)

@@ -35,7 +35,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * and what would have been committed.
  *
  * <p>Batches are formed by the same code as in {@code TopicProcessor} (same grouping by partition number, same
- * {@code batchSize} and {@code batchWaitDuration} rules), on a virtual clock that only {@link #advanceTime} moves.
+ * {@code batchSize}, {@code batchMaxBytes} and {@code batchWaitDuration} rules), on a virtual clock that only
+ * {@link #advanceTime} moves. Output is acknowledged at once.
  * The configuration's {@code ErrorPolicy} applies as in {@code TopicProcessor}: poison messages are failed, skipped or
  * dead-lettered (read them with {@link #readOutput} of the dead-letter topic), transient failures are retried, their
  * backoff moving the virtual clock. A processor exception that the policy does not handle surfaces as the
@@ -131,7 +132,8 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
                 ProcessorLookup.forPartitions(config.inputPartitions(), processorFactory);
         this.producer = new MockProducer<>(true, new GivenOrFirstPartition(), new ByteArraySerializer(),
                 new ByteArraySerializer());
-        this.assembler = new BatchAssembler(config.inputPartitions(), config.batchSize(), config.batchWaitDuration());
+        this.assembler = new BatchAssembler(config.inputPartitions(), config.batchSize(), config.batchMaxBytes(),
+                config.batchWaitDuration());
         // Retries wait on the virtual clock: a test of a transient failure takes no wall-clock time.
         this.runner = new BatchRunner(config.topicProcessorName(),
                 ProcessorInstances.next(config.topicProcessorName()), resolved, producer, config.meterRegistry(),
