@@ -27,10 +27,20 @@ final class MockClients implements KafkaClientFactory {
         this(new MockConsumer<>("earliest"));
     }
 
-    /** Uses the given consumer, e.g. a subclass that fails commits. */
+    /** Uses the given consumer, e.g. a subclass that fails commits, and a producer that acknowledges at once. */
     MockClients(MockConsumer<byte[], byte[]> consumer) {
+        this(consumer, producer(true));
+    }
+
+    /** Uses the given clients, e.g. a producer whose acknowledgements the test completes. */
+    MockClients(MockConsumer<byte[], byte[]> consumer, MockProducer<byte[], byte[]> producer) {
         this.consumer = consumer;
-        this.producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = producer;
+    }
+
+    /** A producer of byte arrays that acknowledges each send at once, or only when the test completes it. */
+    static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
+        return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @Override

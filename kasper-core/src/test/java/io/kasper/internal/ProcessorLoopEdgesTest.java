@@ -23,20 +23,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -362,29 +359,21 @@ class ProcessorLoopEdgesTest {
     }
 
     /** A factory of one {@link EdgeConsumer} and one {@link MockProducer} that acknowledges at once or on demand. */
-    private static final class Clients implements KafkaClientFactory {
+    private static final class Clients {
 
         final EdgeConsumer consumer = new EdgeConsumer();
         final MockProducer<byte[], byte[]> producer;
+        private final MockClients factory;
 
         Clients(boolean autoAck) {
-            producer = new MockProducer<>(autoAck, null, new ByteArraySerializer(), new ByteArraySerializer());
+            producer = MockClients.producer(autoAck);
+            factory = new MockClients(consumer, producer);
             consumer.updateBeginningOffsets(Map.of(IN0, 0L, IN1, 0L));
             consumer.updateEndOffsets(Map.of(IN0, 0L, IN1, 0L));
         }
 
-        @Override
-        public Consumer<byte[], byte[]> consumer(Map<String, Object> properties) {
-            return consumer;
-        }
-
-        @Override
-        public Producer<byte[], byte[]> producer(Map<String, Object> properties) {
-            return producer;
-        }
-
         ProcessorLoop loop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
-            return new ProcessorLoop(config, processors, new KafkaClientProperties(config), this);
+            return factory.loop(config, processors);
         }
 
         /** Returns the committed offset of {@code tp}, or -1; also once the consumer is closed. */

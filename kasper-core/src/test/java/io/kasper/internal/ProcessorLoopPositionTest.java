@@ -20,17 +20,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -135,21 +132,9 @@ class ProcessorLoopPositionTest {
     void positionIsCommittedOnlyOnceTheBatchOutputIsAcknowledged() throws Exception {
         consumer.updateBeginningOffsets(Map.of(IN0, 0L));
         consumer.updateEndOffsets(Map.of(IN0, 5L));
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(),
-                new ByteArraySerializer());
-        KafkaClientFactory unacknowledging = new KafkaClientFactory() {
-            @Override
-            public Consumer<byte[], byte[]> consumer(Map<String, Object> properties) {
-                return consumer;
-            }
-
-            @Override
-            public Producer<byte[], byte[]> producer(Map<String, Object> properties) {
-                return producer;
-            }
-        };
-        TopicProcessorConfig config = MockClients.config("gap-acks", "in").build();
-        loop = new ProcessorLoop(config, Map.of(0, copy), new KafkaClientProperties(config), unacknowledging);
+        MockClients unacknowledging = new MockClients(consumer, MockClients.producer(false));
+        MockProducer<byte[], byte[]> producer = unacknowledging.producer;
+        loop = unacknowledging.loop(MockClients.config("gap-acks", "in").build(), Map.of(0, copy));
         running = MockClients.start(loop);
 
         consumer.skipAfterRecords(IN0, 5);
