@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -21,6 +22,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The shared environment of one benchmark run: the broker, Redis, an admin client and fresh names. */
 public final class Env implements AutoCloseable {
+
+    /** client.id of the admin client that polls for completion; it names that client's network thread. */
+    private static final String ADMIN_CLIENT_ID = "kasper-bench-poller";
 
     private final Options options;
     private final KafkaBroker broker;
@@ -40,7 +44,8 @@ public final class Env implements AutoCloseable {
             throw e;
         }
         this.redis = started;
-        this.admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG, ADMIN_CLIENT_ID));
         this.seq = new AtomicInteger();
     }
 
@@ -70,6 +75,27 @@ public final class Env implements AutoCloseable {
     /** Returns the Redis URI. */
     public String redisUri() {
         return redis.uri();
+    }
+
+    /** Returns the process id of the forked broker JVM (-1 when not running). */
+    public long brokerPid() {
+        return broker.pid();
+    }
+
+    /** Returns the process id of the Redis server (-1 when not running). */
+    public long redisPid() {
+        return redis.pid();
+    }
+
+    /** Returns the CPU time, in ns, used so far by the network thread of the admin client that polls for completion. */
+    public long adminThreadCpuNanos() {
+        long cpu = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().endsWith("| " + ADMIN_CLIENT_ID)) {
+                cpu += ProcessCpu.ofThread(t.getId());
+            }
+        }
+        return cpu;
     }
 
     /** Returns a name unique in this run: {@code prefix-<n>}. */
@@ -152,22 +178,41 @@ public final class Env implements AutoCloseable {
      */
     public long awaitDone(String group, String input, long inputRecords, String outputTopic, BooleanSupplier failed,
             Duration timeout) {
+        return awaitCompletion(group, input, inputRecords, outputTopic, failed, timeout).committed();
+    }
+
+    /**
+     * Like {@link #awaitDone}, and also returns when the output first held {@code inputRecords} (-1 when no output
+     * topic is watched). Each poll is one listOffsets of the output (until it is complete) and one
+     * listConsumerGroupOffsets: two small requests every 20 ms, whose CPU the bench leaves out or reports apart.
+     */
+    public Completion awaitCompletion(String group, String input, long inputRecords, String outputTopic,
+            BooleanSupplier failed, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        boolean outputDone = outputTopic == null;
+        long outputAt = -1;
         while (System.nanoTime() < deadline) {
             if (failed.getAsBoolean()) {
                 throw new IllegalStateException("pipeline of group " + group + " failed");
             }
-            if (!outputDone) {
-                outputDone = endOffsetSum(outputTopic) >= inputRecords;
+            if (outputTopic != null && outputAt < 0 && endOffsetSum(outputTopic) >= inputRecords) {
+                outputAt = System.nanoTime();
             }
-            if (outputDone && committedSum(group, input) >= inputRecords) {
-                return System.nanoTime();
+            if ((outputTopic == null || outputAt >= 0) && committedSum(group, input) >= inputRecords) {
+                return new Completion(outputAt, System.nanoTime());
             }
             sleep(20);
         }
         throw new IllegalStateException("group " + group + " did not finish within " + timeout + ": committed "
                 + committedSum(group, input) + " of " + inputRecords);
+    }
+
+    /**
+     * When a run was seen complete ({@link System#nanoTime()}).
+     *
+     * @param output when the output first held every record, -1 when not watched
+     * @param committed when the input was also fully committed: the end of the run
+     */
+    public record Completion(long output, long committed) {
     }
 
     /** Sleeps, turning an interrupt into an unchecked failure. */

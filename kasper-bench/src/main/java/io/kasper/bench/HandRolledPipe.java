@@ -11,14 +11,17 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-/** The hand-rolled at-least-once pass-through: poll (10,000) → send each → producer.flush() → commitSync(). */
+/**
+ * The hand-rolled at-least-once pass-through: poll (10,000) → send each → producer.flush() → commit, the commit
+ * synchronous or asynchronous ({@link LoopCommit}).
+ */
 public final class HandRolledPipe {
 
     private HandRolledPipe() {
     }
 
     /** Starts the loop on every partition of {@code input} (static assignment), copying to the same partition. */
-    public static RunningPipeline start(Env env, String group, String input, String output) {
+    public static RunningPipeline start(Env env, String group, String input, String output, LoopCommit commit) {
         return new RunningPipeline("hand-rolled-pipe", stop -> {
             AtomicReference<Exception> sendFailure = new AtomicReference<>();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(env.consumerProps(group));
@@ -40,8 +43,9 @@ public final class HandRolledPipe {
                     if (sendFailure.get() != null) {
                         throw sendFailure.get();
                     }
-                    consumer.commitSync();
+                    commit.afterBatch(consumer);
                 }
+                commit.atStop(consumer);
             }
         }, null);
     }

@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The hand-rolled stateful loop: poll → per partition one MGET of the distinct keys, update, one MSET, send the new
- * aggregate of each changed key → producer.flush() → commitSync(). Redis keys are {@code <prefix>/<word>}.
+ * aggregate of each changed key → producer.flush() → commit ({@link LoopCommit}). Redis keys are {@code <prefix>/<word>}.
  */
 public final class HandRolledRedisAgg {
 
@@ -32,7 +32,8 @@ public final class HandRolledRedisAgg {
     }
 
     /** Starts the loop over every partition of {@code input}. */
-    public static RunningPipeline start(Env env, String group, String input, String output, String prefix) {
+    public static RunningPipeline start(Env env, String group, String input, String output, String prefix,
+            LoopCommit commit) {
         return new RunningPipeline("hand-rolled-redis", stop -> {
             AtomicReference<Exception> sendFailure = new AtomicReference<>();
             RedisClient client = RedisClient.create(env.redisUri());
@@ -61,8 +62,9 @@ public final class HandRolledRedisAgg {
                     if (sendFailure.get() != null) {
                         throw sendFailure.get();
                     }
-                    consumer.commitSync();
+                    commit.afterBatch(consumer);
                 }
+                commit.atStop(consumer);
             } finally {
                 client.shutdown();
             }

@@ -9,16 +9,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs the whole benchmark on one forked broker and one Redis server: the produce ceiling, three pass-through
- * pipelines, three stateful pipelines, two latency runs and the memory of the Kasper pass-through; prints a table.
+ * Runs the whole benchmark on one forked broker and one Redis server: an idle CPU baseline, the produce ceiling, the
+ * registered pass-through and stateful pipelines ({@link Pipelines}; each warmed up until the JIT settles, then timed
+ * R times in rotation with its CPU per record), two latency runs and the memory of the Kasper pass-through; prints a
+ * table.
  */
 public final class Main {
 
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(2);
+    private static final Duration QUIET_WINDOW = Duration.ofSeconds(1);
+    /** commit.interval.ms of the Streams latency run: Streams' low-latency setting (and its exactly-once default). */
+    private static final int STREAMS_LATENCY_COMMIT_MS = 100;
 
     private final Env env;
     private final Options options;
@@ -63,14 +69,15 @@ public final class Main {
     }
 
     private void all() throws Exception {
-        if (options.runs("pass") || options.runs("memory") || options.runs("latency")) {
-            warmUp();
-        }
+        idleBaseline();
         String input = options.runs("pass") || options.runs("memory") ? passThroughPhase() : null;
         if (options.runs("stateful")) {
             statefulPhase();
         }
         if (options.runs("latency")) {
+            if (input == null) {
+                warmUp(Pipelines.of(Pipeline.Phase.PASS, Set.of("pass-streams-c100")), Pipeline.Phase.PASS);
+            }
             latencyPhase();
         }
         if (options.runs("memory")) {
@@ -82,49 +89,70 @@ public final class Main {
     }
 
     /**
-     * Warms the JIT up (untimed): produces min(N, 100,000) records and copies them once with the hand-rolled loop and
-     * once with Kasper, so that the first measured pipeline does not pay for class loading and compilation.
+     * Measures the CPU that the measuring itself costs: first the broker alone for one second with nothing polling,
+     * then the completion poller polling an empty topic and group for two seconds as it does during a run.
      */
-    private void warmUp() {
-        Options small = new Options(Math.min(options.records(), 100_000), options.valueSize(), options.partitions(),
-                1, options.latencyRate(), options.latencySeconds(), null, options.forkMemory(),
-                options.maxUncommittedBatches(), options.largeRecords(), options.largeHeapMb(), options.phases());
-        Env warm = env.with(small);
-        String topic = warm.createTopic(warm.fresh("warmup"));
-        InputData.producePassThrough(warm, topic);
-        for (String kind : List.of("hand", "kasper")) {
-            String out = warm.createTopic(warm.fresh("warmup-out"));
-            String name = warm.fresh("warmup-" + kind);
-            boolean hand = kind.equals("hand");
-            try (RunningPipeline p = hand ? HandRolledPipe.start(warm, name, topic, out)
-                    : KasperPipe.start(warm, name, topic, out)) {
-                warm.awaitDone(hand ? name : KasperPipe.group(name), topic, small.records(), out, p::failed,
-                        RUN_TIMEOUT);
-            }
+    private void idleBaseline() {
+        String topic = env.createTopic(env.fresh("idle"));
+        long quiet0 = ProcessCpu.ofPid(env.brokerPid());
+        long q0 = System.nanoTime();
+        Env.sleep(QUIET_WINDOW.toMillis());
+        double quiet = (ProcessCpu.ofPid(env.brokerPid()) - quiet0) / 1e6 / ((System.nanoTime() - q0) / 1e9);
+        long pollerThread = Thread.currentThread().getId();
+        long poller0 = ProcessCpu.ofThread(pollerThread) + env.adminThreadCpuNanos();
+        long jvm0 = ProcessCpu.ofThisJvm();
+        long broker0 = ProcessCpu.ofPid(env.brokerPid());
+        long redis0 = ProcessCpu.ofPid(env.redisPid());
+        long t0 = System.nanoTime();
+        try {
+            env.awaitDone(env.fresh("idle-group"), topic, 1, topic, () -> false, IDLE_WINDOW);
+        } catch (IllegalStateException expected) {
+            // nothing is ever produced: the wait runs out, which is the point
         }
-        progress("warm-up done (%,d records produced and copied twice, untimed)", small.records());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double poller = (ProcessCpu.ofThread(pollerThread) + env.adminThreadCpuNanos() - poller0) / 1e6 / seconds;
+        double jvm = (ProcessCpu.ofThisJvm() - jvm0) / 1e6 / seconds - poller;
+        double broker = (ProcessCpu.ofPid(env.brokerPid()) - broker0) / 1e6 / seconds;
+        double redis = (ProcessCpu.ofPid(env.redisPid()) - redis0) / 1e6 / seconds;
+        report.idleCpu(new Report.IdleCpu(seconds, poller, jvm, broker, redis, quiet));
+        progress("idle baseline (poller only, %.1f s): poller %.1f ms CPU/s, rest of the JVM %.1f ms/s, broker %.1f "
+                + "ms/s (%.1f ms/s with nothing polling), redis %.1f ms/s", seconds, poller, jvm, broker, quiet,
+                redis);
+    }
+
+    /**
+     * Warms every given pipeline up on its own warm-up input of min(N, 100,000) records until the JIT has settled
+     * (see {@link WarmUp}), so that no measured round pays for class loading and compilation.
+     */
+    private void warmUp(List<Pipeline> pipelines, Pipeline.Phase phase) {
+        Env warm = env.with(options.scaled(options.warmUpRecords(), options.valueSize()));
+        String topic = warm.createTopic(warm.fresh("warmup-" + phase.name().toLowerCase(Locale.ROOT)));
+        if (phase == Pipeline.Phase.PASS) {
+            InputData.producePassThrough(warm, topic);
+        } else {
+            InputData.produceWords(warm, topic);
+        }
+        for (Pipeline p : pipelines) {
+            WarmUp.Outcome outcome = WarmUp.settle(warm, p, topic, options.warmUpRoundCap(), this::progress);
+            report.warmUp(p.name(), outcome);
+        }
     }
 
     private String passThroughPhase() {
+        List<Pipeline> pipelines = Pipelines.of(Pipeline.Phase.PASS, options.peers());
+        warmUp(pipelines, Pipeline.Phase.PASS);
         String input = null;
         for (int run = 1; run <= options.repeat(); run++) {
             String topic = env.createTopic(env.fresh("input"));
             double rate = InputData.producePassThrough(env, topic);
             report.rate(Report.CEILING, rate, 0);
-            progress("run %d/%d %-22s %,12.0f msg/s", run, options.repeat(), Report.CEILING, rate);
+            progress("run %d/%d %-28s %,12.0f msg/s", run, options.repeat(), Report.CEILING, rate);
             if (input == null) {
                 input = topic;
             }
             String in = input;
             int r = run;
-            List<Runnable> pipelines = List.of(
-                    () -> timePassThrough(r, "pass-hand-rolled", in,
-                            (group, out) -> HandRolledPipe.start(env, group, in, out), name -> name),
-                    () -> timePassThrough(r, "pass-kasper", in,
-                            (name, out) -> KasperPipe.start(env, name, in, out), KasperPipe::group),
-                    () -> timePassThrough(r, "pass-streams", in,
-                            (appId, out) -> StreamsPipe.start(env, appId, in, out), name -> name));
-            inRotation(run, pipelines);
+            inRotation(run, pipelines.stream().<Runnable>map(p -> () -> measure(r, p, in, null, null)).toList());
         }
         return input;
     }
@@ -136,59 +164,32 @@ public final class Main {
         }
     }
 
-    /** Starts a pipeline given (name, output topic). */
-    @FunctionalInterface
-    private interface Starter {
-        RunningPipeline start(String name, String output);
-    }
-
-    private void timePassThrough(int run, String label, String input, Starter starter,
-            java.util.function.UnaryOperator<String> groupOf) {
-        String output = env.createTopic(env.fresh("out-" + label));
-        String name = env.fresh("bench-" + label);
-        long t0 = System.nanoTime();
-        long t1;
-        try (RunningPipeline pipeline = starter.start(name, output)) {
-            t1 = env.awaitDone(groupOf.apply(name), input, options.records(), output, pipeline::failed, RUN_TIMEOUT);
-            if (pipeline.failed()) {
-                throw new IllegalStateException(label + " failed", pipeline.failure());
-            }
+    /** Times one run of a pipeline, records it and, for a stateful one, checks its aggregates. */
+    private void measure(int run, Pipeline p, String input, Map<String, Aggregate> expected, List<String> mismatches) {
+        TimedRun.Result result = TimedRun.run(env, p, input, expected == null ? null : expected.keySet());
+        report.run(p.name(), result);
+        CpuWindow.Usage cpu = result.cpu();
+        progress("run %d/%d %-28s %,12.0f msg/s  (%s cpu µs/record: jvm %.2f, broker %.2f, redis %.2f%s)", run,
+                options.repeat(), p.name(), result.rate(), p.phase() == Pipeline.Phase.PASS
+                        ? String.format(Locale.ROOT, "output complete at %,.0f msg/s, %,d duplicates;",
+                                result.outputRate(), result.duplicates()) : "", cpu.jvm(), cpu.broker(), cpu.redis(),
+                String.format(Locale.ROOT, "; poller %.2f, left out", cpu.poller()));
+        if (expected != null) {
+            check(mismatches, p.name(), run, expected, result.aggregates());
         }
-        long held = env.endOffsetSum(output);
-        double rate = options.records() / ((t1 - t0) / 1e9);
-        report.rate(label, rate, held - options.records());
-        progress("run %d/%d %-22s %,12.0f msg/s  (output %,d records, %,d duplicates)", run, options.repeat(), label,
-                rate, held, held - options.records());
     }
 
     private void statefulPhase() {
+        List<Pipeline> pipelines = Pipelines.of(Pipeline.Phase.STATEFUL, options.peers());
+        warmUp(pipelines, Pipeline.Phase.STATEFUL);
         String input = env.createTopic(env.fresh("words"));
         Map<String, Aggregate> expected = InputData.produceWords(env, input);
         progress("produced %,d word records (%,d distinct words)", options.records(), expected.size());
         List<String> mismatches = new ArrayList<>();
         for (int run = 1; run <= options.repeat(); run++) {
-            String hrPrefix = env.fresh("hr");
-            String kpPrefix = env.fresh("kp");
             int r = run;
-            inRotation(run, List.of(
-                    () -> {
-                        timeStateful(r, "agg-hand-rolled-redis", input, (name, out) ->
-                                HandRolledRedisAgg.start(env, name, input, out, hrPrefix), name -> name, null);
-                        check(mismatches, "agg-hand-rolled-redis", r, expected,
-                                HandRolledRedisAgg.read(env.redisUri(), hrPrefix, expected.keySet()));
-                    },
-                    () -> {
-                        timeStateful(r, "agg-kasper-redis", input, (name, out) ->
-                                KasperRedisAgg.start(env, name, input, out, kpPrefix), KasperPipe::group, null);
-                        check(mismatches, "agg-kasper-redis", r, expected,
-                                HandRolledRedisAgg.read(env.redisUri(), kpPrefix, expected.keySet()));
-                    },
-                    () -> {
-                        AtomicReference<Map<String, Aggregate>> fromStreams = new AtomicReference<>();
-                        timeStateful(r, "agg-streams", input, (name, out) -> StreamsAgg.start(env, name, input, out),
-                                name -> name, p -> fromStreams.set(StreamsAgg.read((StreamsPipe.Started) p)));
-                        check(mismatches, "agg-streams", r, expected, fromStreams.get());
-                    }));
+            inRotation(run, pipelines.stream().<Runnable>map(p -> () -> measure(r, p, input, expected, mismatches))
+                    .toList());
         }
         report.aggregates(mismatches.isEmpty(), mismatches.isEmpty()
                 ? "(" + expected.size() + " words, each pipeline equal to the expected count and sum)"
@@ -204,28 +205,11 @@ public final class Main {
         }
     }
 
-    private void timeStateful(int run, String label, String input, Starter starter,
-            java.util.function.UnaryOperator<String> groupOf, java.util.function.Consumer<RunningPipeline> before) {
-        String output = env.createTopic(env.fresh("out-" + label));
-        String name = env.fresh("bench-" + label);
-        long t0 = System.nanoTime();
-        long t1;
-        try (RunningPipeline pipeline = starter.start(name, output)) {
-            t1 = env.awaitDone(groupOf.apply(name), input, options.records(), null, pipeline::failed, RUN_TIMEOUT);
-            if (before != null) {
-                before.accept(pipeline);
-            }
-        }
-        double rate = options.records() / ((t1 - t0) / 1e9);
-        report.rate(label, rate, 0);
-        progress("run %d/%d %-22s %,12.0f msg/s  (output %,d aggregates)", run, options.repeat(), label, rate,
-                env.endOffsetSum(output));
-    }
-
     private void latencyPhase() {
         for (int run = 1; run <= options.repeat(); run++) {
             latency(run, "latency-kasper", (in, out) -> KasperPipe.start(env, env.fresh("bench-lat"), in, out));
-            latency(run, "latency-streams", (in, out) -> StreamsPipe.start(env, env.fresh("bench-lat"), in, out));
+            latency(run, "latency-streams", (in, out) -> StreamsPipe.start(env, env.fresh("bench-lat"), in, out,
+                    STREAMS_LATENCY_COMMIT_MS));
         }
     }
 
@@ -268,9 +252,7 @@ public final class Main {
      * byte limits at their defaults (derived from that heap), and records its peak heap against its budget.
      */
     private void largeValuePhase() throws Exception {
-        Options large = new Options(options.largeRecords(), Options.LARGE_VALUE_BYTES, options.partitions(), 1,
-                options.latencyRate(), options.latencySeconds(), null, true, options.maxUncommittedBatches(),
-                options.largeRecords(), options.largeHeapMb(), options.phases());
+        Options large = options.scaled(options.largeRecords(), Options.LARGE_VALUE_BYTES);
         Env env1 = env.with(large);
         String input = env1.createTopic(env1.fresh("large-in"));
         InputData.produceLarge(env1, input);

@@ -21,15 +21,36 @@ import java.util.Set;
  * @param largeRecords records of {@link #LARGE_VALUE_BYTES} in the large-value memory phase
  * @param largeHeapMb the {@code -Xmx} in MiB of the forked JVM of the large-value memory phase
  * @param phases the phases to run: {@code pass}, {@code stateful}, {@code latency}, {@code memory}, {@code large}
+ * @param peers the names of the pipelines to run besides Kasper's, or null for every registered pipeline
+ * @param warmUpMaxRounds the most warm-up rounds per pipeline; 0 scales it with N (see {@link #warmUpRoundCap()})
  */
 public record Options(int records, int valueSize, int partitions, int repeat, int latencyRate, int latencySeconds,
         Path json, boolean forkMemory, int maxUncommittedBatches, int largeRecords, int largeHeapMb,
-        Set<String> phases) {
+        Set<String> phases, Set<String> peers, int warmUpMaxRounds) {
 
     /** Value size of the large-value memory phase: 1,000,000 bytes, just under the broker's default 1 MiB limit. */
     public static final int LARGE_VALUE_BYTES = 1_000_000;
     /** Every phase, in the order they run. */
     public static final List<String> ALL_PHASES = List.of("pass", "stateful", "latency", "memory", "large");
+
+    /** Records per warm-up round: min(N, 100,000), so that the warm-up shrinks with --records. */
+    public int warmUpRecords() {
+        return Math.min(records, 100_000);
+    }
+
+    /**
+     * Returns the most warm-up rounds per pipeline: {@code --warmup-rounds} when given, else N / 25,000 clamped to
+     * 2..8 (two rounds are the fewest that can be compared; tiny test runs cannot settle and need not).
+     */
+    public int warmUpRoundCap() {
+        return warmUpMaxRounds > 0 ? Math.max(2, warmUpMaxRounds) : Math.max(2, Math.min(8, records / 25_000));
+    }
+
+    /** Returns a copy with another N and value size, one run per measurement and no JSON file. */
+    public Options scaled(int otherRecords, int otherValueSize) {
+        return new Options(otherRecords, otherValueSize, partitions, 1, latencyRate, latencySeconds, null, forkMemory,
+                maxUncommittedBatches, largeRecords, largeHeapMb, phases, peers, warmUpMaxRounds);
+    }
 
     /** Returns whether a phase is selected. */
     public boolean runs(String phase) {
@@ -51,6 +72,8 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
             "  --large-records N    records of 1,000,000 bytes in the large-value memory phase (default 300)",
             "  --large-heap MB      -Xmx of the forked JVM of the large-value memory phase (default 256)",
             "  --phases LIST        comma-separated subset of pass,stateful,latency,memory,large (default all)",
+            "  --peers LIST         comma-separated pipelines to run besides Kasper's (default all registered)",
+            "  --warmup-rounds MAX  most warm-up rounds per pipeline (default N/25000 clamped to 2..8)",
             "  --quick              200000 records, R=1, latency 10 s (explicit flags still win)");
 
     /** Parses the flags; throws IllegalArgumentException with the usage on a bad flag. */
@@ -71,6 +94,8 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
         int largeRecords = 300;
         int largeHeap = 256;
         Set<String> phases = new LinkedHashSet<>(ALL_PHASES);
+        Set<String> peers = null;
+        int warmUpRounds = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -87,6 +112,8 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                 case "--large-records" -> largeRecords = positive(a, value(args, ++i));
                 case "--large-heap" -> largeHeap = positive(a, value(args, ++i));
                 case "--phases" -> phases = phases(value(args, ++i));
+                case "--peers" -> peers = peers(value(args, ++i));
+                case "--warmup-rounds" -> warmUpRounds = positive(a, value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown flag " + a + "\n" + USAGE);
             }
         }
@@ -94,7 +121,20 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
             throw new IllegalArgumentException("--value-size must be at least 16\n" + USAGE);
         }
         return new Options(records, valueSize, partitions, repeat, rate, seconds, json, fork, maxUncommitted,
-                largeRecords, largeHeap, phases);
+                largeRecords, largeHeap, phases, peers, warmUpRounds);
+    }
+
+    private static Set<String> peers(String list) {
+        Set<String> peers = new LinkedHashSet<>();
+        List<String> known = Pipelines.names();
+        for (String name : list.split(",")) {
+            if (!known.contains(name.trim())) {
+                throw new IllegalArgumentException("--peers takes names of " + known + ", was " + list + "\n"
+                        + USAGE);
+            }
+            peers.add(name.trim());
+        }
+        return Set.copyOf(peers);
     }
 
     private static Set<String> phases(String list) {

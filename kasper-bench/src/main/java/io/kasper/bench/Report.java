@@ -15,18 +15,12 @@ public final class Report {
     /** Name of the produce-only ceiling. */
     public static final String CEILING = "ceiling-produce";
 
-    /** A group of comparable pipelines: its hand-rolled baseline and its Kafka Streams counterpart. */
-    private record Group(String handRolled, String streams, List<String> members) {
-    }
-
-    private static final List<Group> GROUPS = List.of(
-            new Group("pass-hand-rolled", "pass-streams", List.of("pass-hand-rolled", "pass-kasper", "pass-streams")),
-            new Group("agg-hand-rolled-redis", "agg-streams",
-                    List.of("agg-hand-rolled-redis", "agg-kasper-redis", "agg-streams")));
-
     private final Options options;
     private final Map<String, List<Double>> rates = new LinkedHashMap<>();
     private final Map<String, Long> duplicates = new LinkedHashMap<>();
+    private final Map<String, List<TimedRun.Result>> runs = new LinkedHashMap<>();
+    private final Map<String, WarmUp.Outcome> warmUps = new LinkedHashMap<>();
+    private IdleCpu idleCpu;
     private final Map<String, List<LatencyRun.Result>> latencies = new LinkedHashMap<>();
     private long peakHeapBytes = -1;
     private long peakRssBytes = -1;
@@ -44,6 +38,91 @@ public final class Report {
     public void rate(String pipeline, double msgPerSec, long dups) {
         rates.computeIfAbsent(pipeline, k -> new ArrayList<>()).add(msgPerSec);
         duplicates.merge(pipeline, dups, Math::max);
+    }
+
+    /** Records one timed run of a registered pipeline. */
+    public void run(String pipeline, TimedRun.Result result) {
+        rate(pipeline, result.rate(), result.duplicates());
+        runs.computeIfAbsent(pipeline, k -> new ArrayList<>()).add(result);
+    }
+
+    /** Records how a pipeline's warm-up went. */
+    public void warmUp(String pipeline, WarmUp.Outcome outcome) {
+        warmUps.put(pipeline, outcome);
+    }
+
+    /**
+     * CPU used per second while no pipeline runs and the completion poller polls as in a run: the cost of the
+     * measuring itself, which the broker's (and Redis') figures include and the JVM figures leave out.
+     *
+     * @param seconds the length of the idle window
+     * @param pollerMsPerSecond CPU ms per second of the bench JVM's measuring threads
+     * @param otherJvmMsPerSecond CPU ms per second of the rest of the bench JVM (GC, JIT, idle clients)
+     * @param brokerMsPerSecond CPU ms per second of the broker
+     * @param redisMsPerSecond CPU ms per second of Redis
+     * @param brokerQuietMsPerSecond CPU ms per second of the broker just before, with nothing polling it
+     */
+    public record IdleCpu(double seconds, double pollerMsPerSecond, double otherJvmMsPerSecond,
+            double brokerMsPerSecond, double redisMsPerSecond, double brokerQuietMsPerSecond) {
+    }
+
+    /** Records the idle CPU baseline. */
+    public void idleCpu(IdleCpu idle) {
+        this.idleCpu = idle;
+    }
+
+    /** Returns the median CPU µs per record of a pipeline's runs for one process, NaN when not measured. */
+    public double medianCpu(String pipeline, java.util.function.ToDoubleFunction<CpuWindow.Usage> process) {
+        List<Double> values = new ArrayList<>();
+        for (TimedRun.Result r : runs.getOrDefault(pipeline, List.of())) {
+            double v = process.applyAsDouble(r.cpu());
+            if (!Double.isNaN(v)) {
+                values.add(v);
+            }
+        }
+        return Stats.median(values);
+    }
+
+    private double medianOutputRate(String pipeline) {
+        List<Double> values = new ArrayList<>();
+        for (TimedRun.Result r : runs.getOrDefault(pipeline, List.of())) {
+            if (!Double.isNaN(r.outputRate())) {
+                values.add(r.outputRate());
+            }
+        }
+        return Stats.median(values);
+    }
+
+    /** Returns the measured registered pipelines of a phase, in registry order. */
+    private List<Pipeline> measured(Pipeline.Phase phase) {
+        return Pipelines.all().stream().filter(p -> p.phase() == phase && runs.containsKey(p.name())).toList();
+    }
+
+    /** Returns the median rate of the phase's Kasper pipeline, NaN when not measured. */
+    private double kasperMedian(Pipeline.Phase phase) {
+        return measured(phase).stream().filter(p -> p.role() == Pipeline.Role.KASPER).mapToDouble(p -> median(p.name()))
+                .findFirst().orElse(Double.NaN);
+    }
+
+    /** Returns the highest median rate among the phase's hand-rolled loops, NaN when none was measured. */
+    private double bestHandRolledMedian(Pipeline.Phase phase) {
+        return measured(phase).stream().filter(p -> p.role() == Pipeline.Role.HAND_ROLLED)
+                .mapToDouble(p -> median(p.name())).max().orElse(Double.NaN);
+    }
+
+    private double min(String pipeline) {
+        return rates.getOrDefault(pipeline, List.of()).stream().mapToDouble(Double::doubleValue).min()
+                .orElse(Double.NaN);
+    }
+
+    private double max(String pipeline) {
+        return rates.getOrDefault(pipeline, List.of()).stream().mapToDouble(Double::doubleValue).max()
+                .orElse(Double.NaN);
+    }
+
+    private String warmUpText(String pipeline) {
+        WarmUp.Outcome w = warmUps.get(pipeline);
+        return w == null ? "-" : w.rounds() + (w.settled() ? "" : "!");
     }
 
     /** Records one latency run. */
@@ -113,18 +192,41 @@ public final class Report {
         sb.append(String.format(Locale.ROOT, "Kasper benchmark: N=%,d x %d B, %d partitions, median of %d run(s), "
                         + "Kasper maxUncommittedBatches %d%n", options.records(), options.valueSize(),
                 options.partitions(), options.repeat(), options.maxUncommittedBatches()));
-        sb.append(String.format(Locale.ROOT, "%-24s %12s %10s %10s %10s %6s%n", "pipeline", "msg/s", "x hand",
-                "x streams", "x ceiling", "dups"));
+        sb.append(String.format(Locale.ROOT, "%-28s %10s %8s %8s %19s %10s %7s %7s %7s %6s %5s%n", "pipeline",
+                "msg/s", "x kasper", "x hand", "min..max msg/s", "out msg/s", "cpu jvm", "broker", "redis", "warmup",
+                "dups"));
         double ceiling = median(CEILING);
-        sb.append(String.format(Locale.ROOT, "%-24s %,12.0f %10s %10s %10s %6s%n", CEILING, ceiling, "", "", "1.00",
-                ""));
-        for (Group g : GROUPS) {
-            for (String p : g.members()) {
-                double m = median(p);
-                sb.append(String.format(Locale.ROOT, "%-24s %,12.0f %10.2f %10.2f %10.2f %6d%n", p, m,
-                        m / median(g.handRolled()), m / median(g.streams()), m / ceiling,
-                        duplicates.getOrDefault(p, 0L)));
+        sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8s %8s %19s%n", CEILING, ceiling, "", "",
+                range(CEILING)));
+        for (Pipeline.Phase phase : Pipeline.Phase.values()) {
+            double kasper = kasperMedian(phase);
+            double hand = bestHandRolledMedian(phase);
+            for (Pipeline p : measured(phase)) {
+                String n = p.name();
+                double m = median(n);
+                sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8.2f %8.2f %19s %10s %7.2f %7.2f %7s %6s %5d%n",
+                        n, m, m / kasper, m / hand, range(n), phase == Pipeline.Phase.PASS
+                                ? String.format(Locale.ROOT, "%,10.0f", medianOutputRate(n)) : "",
+                        medianCpu(n, CpuWindow.Usage::jvm), medianCpu(n, CpuWindow.Usage::broker),
+                        phase == Pipeline.Phase.STATEFUL
+                                ? String.format(Locale.ROOT, "%7.2f", medianCpu(n, CpuWindow.Usage::redis)) : "",
+                        warmUpText(n), duplicates.getOrDefault(n, 0L)));
             }
+        }
+        sb.append("msg/s: median over runs of N / (time from creating the clients until the input is committed and, "
+                + "for pass-throughs, the output holds N);\n"
+                + "x kasper / x hand: that median over Kasper's / over the best hand-rolled loop's of the phase; "
+                + "out msg/s: until the output holds N, commit not awaited;\n"
+                + "cpu: median CPU µs per record over the timed window: jvm = bench JVM (pipeline, its clients, GC, "
+                + "JIT) less the completion poller's threads, broker and redis = those processes;\n"
+                + "warmup: warm-up rounds until two consecutive rounds were within " + WarmUp.SETTLED_PERCENT
+                + "% (! = round cap reached first)\n");
+        if (idleCpu != null) {
+            sb.append(String.format(Locale.ROOT, "idle baseline over %.1f s (poller running, no pipeline): poller "
+                    + "%.1f ms CPU/s (left out of jvm), rest of the JVM %.1f ms/s, broker %.1f ms/s (%.1f with "
+                    + "nothing polling), redis %.1f ms/s%n", idleCpu.seconds(), idleCpu.pollerMsPerSecond(),
+                    idleCpu.otherJvmMsPerSecond(), idleCpu.brokerMsPerSecond(), idleCpu.brokerQuietMsPerSecond(),
+                    idleCpu.redisMsPerSecond()));
         }
         sb.append(String.format(Locale.ROOT, "%nlatency at %,d msg/s for %d s after a %d s warm-up at that rate (ms)%n",
                 options.latencyRate(), options.latencySeconds(), LatencyRun.WARM_UP_SECONDS));
@@ -161,16 +263,33 @@ public final class Report {
         double ceiling = median(CEILING);
         entries.add(String.format(Locale.ROOT, "    \"%s\": {\"msgPerSec\": %s, \"runs\": %s, \"vsCeiling\": 1.0}",
                 CEILING, num(ceiling), runs(CEILING)));
-        for (Group g : GROUPS) {
-            for (String p : g.members()) {
-                double m = median(p);
-                entries.add(String.format(Locale.ROOT, "    \"%s\": {\"msgPerSec\": %s, \"runs\": %s, "
-                        + "\"vsHandRolled\": %s, \"vsStreams\": %s, \"vsCeiling\": %s, \"duplicates\": %d}", p,
-                        num(m), runs(p), num(m / median(g.handRolled())), num(m / median(g.streams())),
-                        num(m / ceiling), duplicates.getOrDefault(p, 0L)));
+        for (Pipeline.Phase phase : Pipeline.Phase.values()) {
+            double kasper = kasperMedian(phase);
+            double hand = bestHandRolledMedian(phase);
+            for (Pipeline p : measured(phase)) {
+                String n = p.name();
+                double m = median(n);
+                WarmUp.Outcome w = warmUps.get(n);
+                entries.add(String.format(Locale.ROOT, "    \"%s\": {\"msgPerSec\": %s, \"runs\": %s, \"min\": %s, "
+                        + "\"max\": %s, \"outputMsgPerSec\": %s, \"vsKasper\": %s, \"vsBestHandRolled\": %s, "
+                        + "\"vsCeiling\": %s, \"cpuUsPerRecord\": {\"jvm\": %s, \"broker\": %s, \"redis\": %s, "
+                        + "\"poller\": %s}, \"warmUp\": %s, \"duplicates\": %d}", n, num(m), runs(n), num(min(n)),
+                        num(max(n)), num(medianOutputRate(n)), num(m / kasper), num(m / hand), num(m / ceiling),
+                        num(medianCpu(n, CpuWindow.Usage::jvm)), num(medianCpu(n, CpuWindow.Usage::broker)),
+                        num(medianCpu(n, CpuWindow.Usage::redis)), num(medianCpu(n, CpuWindow.Usage::poller)),
+                        w == null ? "null" : String.format(Locale.ROOT, "{\"rounds\": %d, \"settled\": %s, "
+                                + "\"msgPerSec\": %s}", w.rounds(), w.settled(), list(w.rates())),
+                        duplicates.getOrDefault(n, 0L)));
             }
         }
         sb.append(String.join(",\n", entries)).append("\n  },\n");
+        if (idleCpu != null) {
+            sb.append(String.format(Locale.ROOT, "  \"cpuIdleBaseline\": {\"seconds\": %s, \"pollerMsPerSecond\": %s, "
+                    + "\"otherJvmMsPerSecond\": %s, \"brokerMsPerSecond\": %s, \"brokerQuietMsPerSecond\": %s, "
+                    + "\"redisMsPerSecond\": %s},%n", num(idleCpu.seconds()), num(idleCpu.pollerMsPerSecond()),
+                    num(idleCpu.otherJvmMsPerSecond()), num(idleCpu.brokerMsPerSecond()),
+                    num(idleCpu.brokerQuietMsPerSecond()), num(idleCpu.redisMsPerSecond())));
+        }
         sb.append(String.format(Locale.ROOT, "  \"latency\": {\"rate\": %d, \"seconds\": %d", options.latencyRate(),
                 options.latencySeconds()));
         for (String p : latencies.keySet()) {
@@ -199,11 +318,19 @@ public final class Report {
     }
 
     private String runs(String pipeline) {
+        return list(rates.getOrDefault(pipeline, List.of()));
+    }
+
+    private static String list(List<Double> values) {
         List<String> parts = new ArrayList<>();
-        for (double r : rates.getOrDefault(pipeline, List.of())) {
+        for (double r : values) {
             parts.add(num(r));
         }
         return "[" + String.join(", ", parts) + "]";
+    }
+
+    private String range(String pipeline) {
+        return String.format(Locale.ROOT, "%,.0f..%,.0f", min(pipeline), max(pipeline));
     }
 
     private static String num(double v) {

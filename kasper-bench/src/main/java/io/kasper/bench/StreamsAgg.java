@@ -22,8 +22,12 @@ public final class StreamsAgg {
     private StreamsAgg() {
     }
 
-    /** Starts the aggregation; its consumer group is the application id. */
-    public static StreamsPipe.Started start(Env env, String appId, String input, String output) {
+    /**
+     * Starts the aggregation; its consumer group is the application id.
+     *
+     * @param commitMs commit.interval.ms, or null for Streams' default
+     */
+    public static StreamsPipe.Started start(Env env, String appId, String input, String output, Integer commitMs) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .groupByKey()
@@ -34,7 +38,7 @@ public final class StreamsAgg {
                                 .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()))
                 .toStream()
                 .to(output, Produced.with(Serdes.String(), Serdes.String()));
-        return StreamsPipe.Started.of(env, appId, builder.build());
+        return StreamsPipe.Started.of(env, appId, builder.build(), commitMs);
     }
 
     /** Reads every aggregate of the running application with an interactive query. */

@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -19,34 +20,54 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
  * Kafka Streams pipelines: the pass-through ({@code stream(input).to(output)}) and the helpers shared with
- * {@link StreamsAgg}: at_least_once, one thread, max.poll.records 10,000, commit.interval.ms 100, state in a temp dir.
+ * {@link StreamsAgg}: at_least_once, one thread, max.poll.records 10,000, the producer batching like Kasper's
+ * (linger.ms 5, batch.size 256 KiB, acks=all, idempotent), a given commit.interval.ms, state in a temp dir.
  */
 public final class StreamsPipe {
 
     private StreamsPipe() {
     }
 
-    /** Returns the Streams configuration of an application id, its state dir in {@code stateDir}. */
-    public static Properties props(Env env, String appId, Path stateDir) {
+    /** Streams' own commit.interval.ms under at_least_once (30,000 ms in Kafka Streams 3.x and 4.x). */
+    public static final int AT_LEAST_ONCE_DEFAULT_COMMIT_MS = 30_000;
+
+    /**
+     * Returns the Streams configuration of an application id, its state dir in {@code stateDir}.
+     *
+     * @param commitMs commit.interval.ms, or null for Streams' own default ({@value #AT_LEAST_ONCE_DEFAULT_COMMIT_MS}
+     *     ms under at_least_once)
+     */
+    public static Properties props(Env env, String appId, Path stateDir, Integer commitMs) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrap());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        if (commitMs != null) {
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
+        }
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Kasper's producer settings, so that the comparison is not about Streams' linger.ms 100 default
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
         return p;
     }
 
-    /** Starts the pass-through; its consumer group is the application id. */
-    public static Started start(Env env, String appId, String input, String output) {
+    /**
+     * Starts the pass-through; its consumer group is the application id.
+     *
+     * @param commitMs commit.interval.ms, or null for Streams' default
+     */
+    public static Started start(Env env, String appId, String input, String output, Integer commitMs) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.<byte[], byte[]>stream(input).to(output);
-        return Started.of(env, appId, builder.build());
+        return Started.of(env, appId, builder.build(), commitMs);
     }
 
     /** A started KafkaStreams with its temp state dir; closing stops it and deletes the dir. */
@@ -71,14 +92,14 @@ public final class StreamsPipe {
         }
 
         /** Builds and starts a KafkaStreams for a topology. */
-        static Started of(Env env, String appId, Topology topology) {
+        static Started of(Env env, String appId, Topology topology, Integer commitMs) {
             Path stateDir;
             try {
                 stateDir = Files.createTempDirectory("kasper-bench-streams-");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            KafkaStreams streams = new KafkaStreams(topology, props(env, appId, stateDir));
+            KafkaStreams streams = new KafkaStreams(topology, props(env, appId, stateDir, commitMs));
             AtomicBoolean died = new AtomicBoolean();
             streams.setUncaughtExceptionHandler(e -> {
                 died.set(true);

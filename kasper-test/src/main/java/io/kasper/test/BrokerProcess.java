@@ -88,6 +88,11 @@ final class BrokerProcess {
         return process != null && process.isAlive();
     }
 
+    /** Returns the process id of the broker JVM, or -1 when it is not running. */
+    long pid() {
+        return isAlive() ? process.pid() : -1;
+    }
+
     /** Starts the JVM (formatting the data directory the first time) and returns once the broker answers. */
     void start() {
         if (isAlive()) {

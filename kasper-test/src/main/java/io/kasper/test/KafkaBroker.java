@@ -168,6 +168,14 @@ public final class KafkaBroker implements AutoCloseable {
         return process.dataDir();
     }
 
+    /**
+     * Returns the process id of the forked broker JVM, or -1 when it is not running; e.g. to read its CPU time from
+     * {@code /proc/<pid>/stat} (the benchmark does).
+     */
+    public synchronized long pid() {
+        return process.pid();
+    }
+
     /** Returns whether the broker process is alive. */
     public synchronized boolean isRunning() {
         return process.isAlive();

@@ -143,6 +143,11 @@ public final class RedisServer implements AutoCloseable {
         return workDir.resolve("redis.log");
     }
 
+    /** Returns the process id of the redis-server, or -1 when it is not running (e.g. to read its CPU time). */
+    public synchronized long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
     /** Returns whether the process is alive. */
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();

@@ -1,0 +1,63 @@
+package io.kasper.bench;
+
+/**
+ * The CPU used over one timed window: by the bench JVM minus its measuring threads (the thread that polls for
+ * completion and the admin client's network thread), by the broker and by Redis. Open it right before the pipeline's
+ * clients are created and {@link #close(long)} it when the run is complete.
+ */
+public final class CpuWindow {
+
+    private final Env env;
+    private final long pollerThread;
+    private final long jvm0;
+    private final long poller0;
+    private final long broker0;
+    private final long redis0;
+
+    private CpuWindow(Env env) {
+        this.env = env;
+        this.pollerThread = Thread.currentThread().getId();
+        this.poller0 = pollerNanos();
+        this.broker0 = ProcessCpu.ofPid(env.brokerPid());
+        this.redis0 = ProcessCpu.ofPid(env.redisPid());
+        this.jvm0 = ProcessCpu.ofThisJvm();
+    }
+
+    /** Starts a window on the calling thread, which is the one that will poll for completion. */
+    public static CpuWindow open(Env env) {
+        return new CpuWindow(env);
+    }
+
+    /**
+     * Ends the window and returns the CPU time per record, in µs, of each process over it.
+     *
+     * @param records the records the window processed
+     */
+    public Usage close(long records) {
+        long jvm1 = ProcessCpu.ofThisJvm();
+        long poller = pollerNanos() - poller0;
+        long broker1 = ProcessCpu.ofPid(env.brokerPid());
+        long redis1 = ProcessCpu.ofPid(env.redisPid());
+        return new Usage(perRecord(jvm0, jvm1 - poller, records), perRecord(broker0, broker1, records),
+                perRecord(redis0, redis1, records), poller / 1e3 / records);
+    }
+
+    private long pollerNanos() {
+        return ProcessCpu.ofThread(pollerThread) + env.adminThreadCpuNanos();
+    }
+
+    private static double perRecord(long from, long to, long records) {
+        return from < 0 || to < 0 ? Double.NaN : (to - from) / 1e3 / records;
+    }
+
+    /**
+     * CPU µs per record over a window; NaN where it could not be read.
+     *
+     * @param jvm the bench JVM (the pipeline, its clients, GC and JIT), less the measuring threads
+     * @param broker the broker JVM (it also answers the measuring admin client, see the idle baseline)
+     * @param redis the Redis server
+     * @param poller the measuring threads of the bench JVM, left out of {@code jvm}
+     */
+    public record Usage(double jvm, double broker, double redis, double poller) {
+    }
+}

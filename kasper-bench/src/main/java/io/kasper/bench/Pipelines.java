@@ -1,0 +1,76 @@
+package io.kasper.bench;
+
+import io.kasper.bench.Pipeline.Phase;
+import io.kasper.bench.Pipeline.Role;
+import io.kasper.bench.Pipeline.Started;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The registry of the pipelines under test, in table order. A new peer is one more entry here: the warm-up, timing,
+ * CPU measurement, aggregate check and report apply to every entry.
+ */
+public final class Pipelines {
+
+    /** Kafka Streams' commit intervals measured: the low-latency 100 ms, 1,000 ms and its at_least_once default. */
+    private record Commit(String suffix, Integer millis) {
+    }
+
+    private static final List<Commit> STREAMS_COMMITS = List.of(new Commit("c100", 100), new Commit("c1000", 1000),
+            new Commit("default", null));
+
+    private Pipelines() {
+    }
+
+    /** Returns every registered pipeline, pass-throughs first. */
+    public static List<Pipeline> all() {
+        List<Pipeline> all = new ArrayList<>();
+        UnaryOperator<String> same = name -> name;
+        all.add(new Pipeline("pass-hand-rolled", Phase.PASS, Role.HAND_ROLLED, (env, name, in, out) ->
+                Started.pass(HandRolledPipe.start(env, name, in, out, LoopCommit.SYNC)), same));
+        all.add(new Pipeline("pass-hand-rolled-async", Phase.PASS, Role.HAND_ROLLED, (env, name, in, out) ->
+                Started.pass(HandRolledPipe.start(env, name, in, out, LoopCommit.ASYNC)), same));
+        all.add(new Pipeline("pass-kasper", Phase.PASS, Role.KASPER, (env, name, in, out) ->
+                Started.pass(KasperPipe.start(env, name, in, out)), KasperPipe::group));
+        for (Commit c : STREAMS_COMMITS) {
+            all.add(new Pipeline("pass-streams-" + c.suffix(), Phase.PASS, Role.PEER, (env, name, in, out) ->
+                    Started.pass(StreamsPipe.start(env, name, in, out, c.millis())), same));
+        }
+        all.add(new Pipeline("agg-hand-rolled-redis", Phase.STATEFUL, Role.HAND_ROLLED, (env, name, in, out) ->
+                redis(env, name, HandRolledRedisAgg.start(env, name, in, out, name, LoopCommit.SYNC)), same));
+        all.add(new Pipeline("agg-hand-rolled-redis-async", Phase.STATEFUL, Role.HAND_ROLLED, (env, name, in, out) ->
+                redis(env, name, HandRolledRedisAgg.start(env, name, in, out, name, LoopCommit.ASYNC)), same));
+        all.add(new Pipeline("agg-kasper-redis", Phase.STATEFUL, Role.KASPER, (env, name, in, out) ->
+                redis(env, name, KasperRedisAgg.start(env, name, in, out, name)), KasperPipe::group));
+        for (Commit c : STREAMS_COMMITS) {
+            all.add(new Pipeline("agg-streams-" + c.suffix(), Phase.STATEFUL, Role.PEER, (env, name, in, out) -> {
+                StreamsPipe.Started s = StreamsAgg.start(env, name, in, out, c.millis());
+                return new Started(s, words -> StreamsAgg.read(s));
+            }, same));
+        }
+        return all;
+    }
+
+    /** Returns the registered pipelines of a phase that are selected, in table order. */
+    public static List<Pipeline> of(Phase phase, Set<String> selected) {
+        List<Pipeline> list = new ArrayList<>();
+        for (Pipeline p : all()) {
+            if (p.phase() == phase && (selected == null || selected.contains(p.name()) || p.role() == Role.KASPER)) {
+                list.add(p);
+            }
+        }
+        return list;
+    }
+
+    /** Returns the names of every registered pipeline. */
+    public static List<String> names() {
+        return all().stream().map(Pipeline::name).toList();
+    }
+
+    /** A Redis-backed pipeline: its aggregates are read back under its key prefix (its name). */
+    private static Started redis(Env env, String prefix, RunningPipeline running) {
+        return new Started(running, words -> HandRolledRedisAgg.read(env.redisUri(), prefix, words));
+    }
+}
