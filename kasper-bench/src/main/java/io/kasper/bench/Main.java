@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs the whole benchmark on one forked broker and one Redis server: the produce ceiling, three pass-through
- * pipelines, three stateful pipelines, two latency runs and the memory of the Kasper pass-through; prints a table.
+ * Runs the whole benchmark on one forked broker and one Redis server: the produce ceiling, four pass-through
+ * pipelines, four stateful pipelines, two latency runs and the memory of the Kasper pass-through; prints a table.
  */
 public final class Main {
 
@@ -123,7 +123,9 @@ public final class Main {
                     () -> timePassThrough(r, "pass-kasper", in,
                             (name, out) -> KasperPipe.start(env, name, in, out), KasperPipe::group),
                     () -> timePassThrough(r, "pass-streams", in,
-                            (appId, out) -> StreamsPipe.start(env, appId, in, out), name -> name));
+                            (appId, out) -> StreamsPipe.start(env, appId, in, out), name -> name),
+                    () -> timePassThrough(r, "pass-spring-batch", in,
+                            (group, out) -> SpringBatchPipe.start(env, group, in, out), name -> name));
             inRotation(run, pipelines);
         }
         return input;
@@ -169,6 +171,7 @@ public final class Main {
         for (int run = 1; run <= options.repeat(); run++) {
             String hrPrefix = env.fresh("hr");
             String kpPrefix = env.fresh("kp");
+            String spPrefix = env.fresh("sp");
             int r = run;
             inRotation(run, List.of(
                     () -> {
@@ -188,6 +191,12 @@ public final class Main {
                         timeStateful(r, "agg-streams", input, (name, out) -> StreamsAgg.start(env, name, input, out),
                                 name -> name, p -> fromStreams.set(StreamsAgg.read((StreamsPipe.Started) p)));
                         check(mismatches, "agg-streams", r, expected, fromStreams.get());
+                    },
+                    () -> {
+                        timeStateful(r, "agg-spring-redis", input, (group, out) ->
+                                SpringRedisAgg.start(env, group, input, out, spPrefix), name -> name, null);
+                        check(mismatches, "agg-spring-redis", r, expected,
+                                HandRolledRedisAgg.read(env.redisUri(), spPrefix, expected.keySet()));
                     }));
         }
         report.aggregates(mismatches.isEmpty(), mismatches.isEmpty()

@@ -20,9 +20,10 @@ public final class Report {
     }
 
     private static final List<Group> GROUPS = List.of(
-            new Group("pass-hand-rolled", "pass-streams", List.of("pass-hand-rolled", "pass-kasper", "pass-streams")),
+            new Group("pass-hand-rolled", "pass-streams", List.of("pass-hand-rolled", "pass-kasper", "pass-streams",
+                    "pass-spring-batch")),
             new Group("agg-hand-rolled-redis", "agg-streams",
-                    List.of("agg-hand-rolled-redis", "agg-kasper-redis", "agg-streams")));
+                    List.of("agg-hand-rolled-redis", "agg-kasper-redis", "agg-streams", "agg-spring-redis")));
 
     private final Options options;
     private final Map<String, List<Double>> rates = new LinkedHashMap<>();
