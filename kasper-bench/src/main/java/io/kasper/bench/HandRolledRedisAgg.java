@@ -71,7 +71,11 @@ public final class HandRolledRedisAgg {
         }, null);
     }
 
-    private static Map<String, Aggregate> update(RedisCommands<String, String> redis, String prefix,
+    /**
+     * Reads the aggregates of the distinct words of one partition's records (one MGET), adds the records, writes them
+     * back (one MSET) and returns the new aggregate of each word; also the per-partition step of {@link SpringRedisAgg}.
+     */
+    static Map<String, Aggregate> update(RedisCommands<String, String> redis, String prefix,
             List<ConsumerRecord<byte[], byte[]>> records) {
         Set<String> words = new LinkedHashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {

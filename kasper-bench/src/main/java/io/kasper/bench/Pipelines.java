@@ -38,6 +38,8 @@ public final class Pipelines {
             all.add(new Pipeline("pass-streams-" + c.suffix(), Phase.PASS, Role.PEER, (env, name, in, out) ->
                     Started.pass(StreamsPipe.start(env, name, in, out, c.millis())), same));
         }
+        all.add(new Pipeline("pass-spring-batch", Phase.PASS, Role.PEER, (env, name, in, out) ->
+                Started.pass(SpringBatchPipe.start(env, name, in, out)), same));
         all.add(new Pipeline("agg-hand-rolled-redis", Phase.STATEFUL, Role.HAND_ROLLED, (env, name, in, out) ->
                 redis(env, name, HandRolledRedisAgg.start(env, name, in, out, name, LoopCommit.SYNC)), same));
         all.add(new Pipeline("agg-hand-rolled-redis-async", Phase.STATEFUL, Role.HAND_ROLLED, (env, name, in, out) ->
@@ -50,6 +52,8 @@ public final class Pipelines {
                 return new Started(s, words -> StreamsAgg.read(s));
             }, same));
         }
+        all.add(new Pipeline("agg-spring-redis", Phase.STATEFUL, Role.PEER, (env, name, in, out) ->
+                redis(env, name, SpringRedisAgg.start(env, name, in, out, name)), same));
         return all;
     }
 

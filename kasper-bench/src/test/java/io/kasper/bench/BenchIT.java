@@ -46,5 +46,8 @@ class BenchIT {
         assertThat(text).containsPattern("\"latency-kasper\": \\{\"p50Ms\": [0-9.]+");
         assertThat(text).containsPattern("\"latency-streams\": \\{\"p50Ms\": [0-9.]+");
         assertThat(text).containsPattern("\"peakHeapBytes\": [1-9][0-9]*");
+        // Every Spring container and producer was closed after its run: none of their threads is left.
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(name -> name.contains("spring-batch-pipe") || name.contains("spring-redis-agg"));
     }
 }
