@@ -61,6 +61,27 @@ final class InFlightBatch implements Callback {
     }
 
     /**
+     * Expects the acknowledgements of {@code count} output messages about to be handed to the producer; their bytes
+     * follow with {@link #outputSent} once they are. One atomic update per flush instead of one per message.
+     */
+    void expectAcks(int count) {
+        pending.addAndGet(count);
+    }
+
+    /**
+     * Counts the bytes of output messages handed to the producer after {@link #expectAcks}, and takes back the
+     * expected acknowledgements of {@code unsent} messages that were not handed to it (the batch failed meanwhile).
+     * Only while the processor's own count is held (before {@link #seal()}), so the batch cannot complete here.
+     */
+    void outputSent(long bytes, int unsent) {
+        outputBytes += bytes;
+        budget.outputSent(bytes);
+        if (unsent > 0 && pending.addAndGet(-unsent) <= 0) {
+            throw new IllegalStateException("more acknowledgements taken back than expected for " + batch);
+        }
+    }
+
+    /**
      * Releases the output bytes of a batch that will never be done: its tracking was replaced after a failed
      * produce ({@link CommitTracker#reopen}).
      */
@@ -72,16 +93,18 @@ final class InFlightBatch implements Callback {
     @Override
     public void onCompletion(RecordMetadata metadata, Exception exception) {
         if (exception == null) {
-            long[] perPartition = acks.get(metadata.topic());
-            if (perPartition == null || perPartition.length <= metadata.partition()) {
-                long[] grown = new long[Math.max(metadata.partition() + 1, 16)];
+            String topic = metadata.topic();
+            int partition = metadata.partition();
+            long[] perPartition = acks.get(topic);
+            if (perPartition == null || perPartition.length <= partition) {
+                long[] grown = new long[Math.max(partition + 1, 16)];
                 if (perPartition != null) {
                     System.arraycopy(perPartition, 0, grown, 0, perPartition.length);
                 }
                 perPartition = grown;
-                acks.put(metadata.topic(), perPartition);
+                acks.put(topic, perPartition);
             }
-            perPartition[metadata.partition()]++;
+            perPartition[partition]++;
             release();
         } else {
             failed(exception);
