@@ -21,7 +21,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 final class InFlightBatch implements Callback {
 
-    private final Batch batch;
+    /** The batch; without its messages once sealed (see {@link Batch#withoutRecords()}). Loop thread only. */
+    private Batch batch;
     private final MemoryBudget budget;
     /** Bytes of output handed to the producer; written on the loop thread before the matching pending count. */
     private long outputBytes;
@@ -34,6 +35,12 @@ final class InFlightBatch implements Callback {
     private boolean sealed;
     /** Acknowledged messages per output topic, indexed by partition. */
     private final Map<String, long[]> acks = new HashMap<>();
+    /**
+     * The topic of the last acknowledgement and its entry of {@link #acks}: the producer completes a whole produce
+     * batch (one topic) at a time, with the same topic instance, so most acknowledgements skip the map lookup.
+     */
+    private String lastTopic;
+    private long[] lastAcks;
     private final AtomicBoolean acksTaken = new AtomicBoolean();
 
     InFlightBatch(Batch batch) {
@@ -95,7 +102,7 @@ final class InFlightBatch implements Callback {
         if (exception == null) {
             String topic = metadata.topic();
             int partition = metadata.partition();
-            long[] perPartition = acks.get(topic);
+            long[] perPartition = topic == lastTopic ? lastAcks : acks.get(topic);
             if (perPartition == null || perPartition.length <= partition) {
                 long[] grown = new long[Math.max(partition + 1, 16)];
                 if (perPartition != null) {
@@ -104,6 +111,8 @@ final class InFlightBatch implements Callback {
                 perPartition = grown;
                 acks.put(topic, perPartition);
             }
+            lastTopic = topic;
+            lastAcks = perPartition;
             perPartition[partition]++;
             release();
         } else {
@@ -135,6 +144,8 @@ final class InFlightBatch implements Callback {
             return; // e.g. abandoned after complete() sealed it and then threw: the processor's count is released once
         }
         sealed = true;
+        // the processor is done with the messages: only the offsets, counts and sizes are needed from here on
+        batch = batch.withoutRecords();
         producedNanos = System.nanoTime();
         release();
     }
