@@ -27,6 +27,7 @@ public final class Batch {
     private final Map<TopicPartition, Long> counts;
     private final Map<TopicPartition, OffsetAndMetadata> commitOffsets;
     private final long bytes;
+    private final int size;
 
     /** Creates a batch whose offsets to commit are the last offset + 1 per topic-partition. */
     Batch(int partition, List<ConsumerRecord<byte[], byte[]>> records) {
@@ -41,37 +42,96 @@ public final class Batch {
      */
     Batch(int partition, List<ConsumerRecord<byte[], byte[]>> records,
             ToLongBiFunction<TopicPartition, Long> tailPosition) {
+        this(partition, records, scan(records), tailPosition);
+    }
+
+    /**
+     * Creates a batch from what its assembler already knows, without another pass over the messages.
+     *
+     * @param stats the messages' bytes and, per topic in order of first appearance, {first offset, last offset,
+     *     count}
+     * @param tailPosition as for {@link #Batch(int, List, ToLongBiFunction)}
+     */
+    Batch(int partition, List<ConsumerRecord<byte[], byte[]>> records, Stats stats,
+            ToLongBiFunction<TopicPartition, Long> tailPosition) {
         this.partition = partition;
         this.records = Collections.unmodifiableList(records);
-        // Per topic {first offset, last offset, count}; every record of a batch shares the partition number, and
-        // records come in runs of one topic, so this avoids a TopicPartition and map lookup per record.
-        Map<String, long[]> perTopic = new LinkedHashMap<>();
-        String runTopic = null;
-        long[] run = null;
-        long size = 0;
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            size += RecordSizes.of(record);
-            if (!record.topic().equals(runTopic)) {
-                runTopic = record.topic();
-                run = perTopic.computeIfAbsent(runTopic, t -> new long[] {record.offset(), record.offset(), 0});
-            }
-            run[1] = record.offset();
-            run[2]++;
-        }
         Map<TopicPartition, OffsetRange> r = new LinkedHashMap<>();
         Map<TopicPartition, Long> c = new LinkedHashMap<>();
         Map<TopicPartition, OffsetAndMetadata> next = new LinkedHashMap<>();
-        perTopic.forEach((topic, stats) -> {
+        stats.perTopic.forEach((topic, run) -> {
             TopicPartition tp = new TopicPartition(topic, partition);
-            r.put(tp, new OffsetRange(stats[0], stats[1]));
-            c.put(tp, stats[2]);
+            r.put(tp, new OffsetRange(run[0], run[1]));
+            c.put(tp, run[2]);
             // never below last + 1: a position that moved backwards (a seek, an offset reset) proves nothing
-            next.put(tp, new OffsetAndMetadata(Math.max(stats[1] + 1, tailPosition.applyAsLong(tp, stats[1]))));
+            next.put(tp, new OffsetAndMetadata(Math.max(run[1] + 1, tailPosition.applyAsLong(tp, run[1]))));
         });
         this.ranges = Collections.unmodifiableMap(r);
         this.counts = Collections.unmodifiableMap(c);
         this.commitOffsets = Collections.unmodifiableMap(next);
-        this.bytes = size;
+        this.bytes = stats.bytes;
+        this.size = records.size();
+    }
+
+    /** Computes the stats of messages that come without them: one pass over the messages. */
+    private static Stats scan(List<ConsumerRecord<byte[], byte[]>> records) {
+        Stats stats = new Stats();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            stats.add(record.topic(), record.offset(), record.offset(), 1);
+            stats.addBytes(RecordSizes.of(record));
+        }
+        return stats;
+    }
+
+    /**
+     * What a batch derives from its messages: their bytes, and per topic {first offset, last offset, count}. Filled
+     * run by run (messages of one topic in offset order); every message of a batch shares the partition number.
+     */
+    static final class Stats {
+        private final Map<String, long[]> perTopic = new LinkedHashMap<>();
+        private long bytes;
+        /** The last run's topic and entry: consecutive runs are mostly of one topic, so most skip the map. */
+        private String lastTopic;
+        private long[] last;
+
+        /** Adds a run of {@code count} messages of {@code topic} from offset {@code first} to {@code lastOffset}. */
+        void add(String topic, long first, long lastOffset, long count) {
+            if (!topic.equals(lastTopic)) {
+                lastTopic = topic;
+                last = perTopic.computeIfAbsent(topic, t -> new long[] {first, first, 0});
+            }
+            last[1] = lastOffset;
+            last[2] += count;
+        }
+
+        /** Adds the bytes of messages. */
+        void addBytes(long more) {
+            bytes += more;
+        }
+
+        long bytes() {
+            return bytes;
+        }
+    }
+
+    /** A copy of {@code batch} without its messages. */
+    private Batch(Batch batch) {
+        this.partition = batch.partition;
+        this.records = List.of();
+        this.ranges = batch.ranges;
+        this.counts = batch.counts;
+        this.commitOffsets = batch.commitOffsets;
+        this.bytes = batch.bytes;
+        this.size = batch.size;
+    }
+
+    /**
+     * Returns this batch without its messages (an empty {@link #records()}), everything else unchanged: what a batch
+     * awaiting acknowledgement keeps, so that its input becomes garbage once the processor has returned instead of
+     * surviving garbage collections until the last acknowledgement.
+     */
+    Batch withoutRecords() {
+        return records.isEmpty() ? this : new Batch(this);
     }
 
     /** Returns the bytes of the messages: key + value + header bytes, as counted by the memory budget. */
@@ -94,9 +154,9 @@ public final class Batch {
         return records;
     }
 
-    /** Returns the number of messages. */
+    /** Returns the number of messages (also after {@link #withoutRecords()}). */
     public int size() {
-        return records.size();
+        return size;
     }
 
     /** Returns the first and last offset per input topic-partition. */
@@ -114,6 +174,6 @@ public final class Batch {
 
     @Override
     public String toString() {
-        return "batch of partition " + partition + " (" + records.size() + " messages, offsets " + ranges + ")";
+        return "batch of partition " + partition + " (" + size + " messages, offsets " + ranges + ")";
     }
 }

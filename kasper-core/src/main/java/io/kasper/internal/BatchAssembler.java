@@ -3,8 +3,10 @@ package io.kasper.internal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -224,11 +226,11 @@ public final class BatchAssembler {
     }
 
     private Batch take(int partition, Accumulator acc, ToLongFunction<TopicPartition> position) {
-        long before = acc.bytes();
-        List<ConsumerRecord<byte[], byte[]>> records = acc.take(batchSize, batchMaxBytes);
-        bytesWaiting -= before - acc.bytes();
+        Batch.Stats stats = new Batch.Stats();
+        List<ConsumerRecord<byte[], byte[]>> records = acc.take(batchSize, batchMaxBytes, stats);
+        bytesWaiting -= stats.bytes();
         // the tail check runs after the take: a batch holds the tail only if nothing of that topic is left waiting
-        return new Batch(partition, records,
+        return new Batch(partition, records, stats,
                 (tp, last) -> acc.lastAdded(tp.topic()) == last ? position.applyAsLong(tp) : -1L);
     }
 
@@ -304,25 +306,41 @@ public final class BatchAssembler {
         return next;
     }
 
-    /** Messages of one partition number, with the arrival time of each chunk added. */
+    /**
+     * Messages of one partition number, with the arrival time of each chunk added and the size of each message,
+     * computed once when it is added: the byte limit, the budget and the batch's bytes all read it from here.
+     */
     private static final class Accumulator {
         private List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        /** Chunk starts: {index into records, arrival nanos}; the first one dates the oldest waiting message. */
+        /** The size of each message of {@code records}, at the same index. */
+        private int[] sizes = new int[16];
+        /**
+         * Chunk starts: {index into records, arrival nanos}; the first one dates the oldest waiting message. A chunk
+         * holds messages of one topic-partition in offset order, so a batch's ranges and counts come from its chunks.
+         */
         private final ArrayDeque<long[]> chunks = new ArrayDeque<>();
         /** Per topic, the offset of the last message added: one update per chunk, none per message. */
         private final Map<String, Long> lastAdded = new HashMap<>();
         private long bytes;
 
-        /** Adds messages and returns their bytes. */
+        /** Adds messages of one topic-partition, in offset order, and returns their bytes. */
         long add(List<ConsumerRecord<byte[], byte[]>> batch, long nowNanos) {
-            chunks.addLast(new long[] {records.size(), nowNanos});
-            records.addAll(batch);
-            ConsumerRecord<byte[], byte[]> last = batch.get(batch.size() - 1);
-            lastAdded.put(last.topic(), last.offset());
-            long added = 0;
-            for (ConsumerRecord<byte[], byte[]> record : batch) {
-                added += RecordSizes.of(record);
+            int base = records.size();
+            int count = batch.size();
+            if (base + count > sizes.length) {
+                sizes = Arrays.copyOf(sizes, Math.max(base + count, sizes.length * 2));
             }
+            long added = 0;
+            for (int i = 0; i < count; i++) {
+                // one message is at most one fetch response, whose size is an int
+                int size = (int) RecordSizes.of(batch.get(i));
+                sizes[base + i] = size;
+                added += size;
+            }
+            chunks.addLast(new long[] {base, nowNanos});
+            records.addAll(batch);
+            ConsumerRecord<byte[], byte[]> last = batch.get(count - 1);
+            lastAdded.put(last.topic(), last.offset());
             bytes += added;
             return added;
         }
@@ -354,29 +372,33 @@ public final class BatchAssembler {
             return chunks.getFirst()[1];
         }
 
-        /** Takes the longest prefix of at most {@code max} messages and {@code maxBytes} bytes, at least one. */
-        List<ConsumerRecord<byte[], byte[]>> take(int max, long maxBytes) {
+        /**
+         * Takes the longest prefix of at most {@code max} messages and {@code maxBytes} bytes, at least one, and fills
+         * {@code stats} with its bytes and per-topic ranges (from the chunks, not message by message).
+         */
+        List<ConsumerRecord<byte[], byte[]>> take(int max, long maxBytes, Batch.Stats stats) {
+            int n;
+            long takenBytes;
             if (records.size() <= max && bytes <= maxBytes) {
-                // the usual case: everything waiting goes; hand the list over instead of copying it
-                List<ConsumerRecord<byte[], byte[]>> all = records;
-                records = new ArrayList<>();
-                chunks.clear();
-                bytes = 0;
-                return all;
-            }
-            int n = 0;
-            long takenBytes = 0;
-            int limit = Math.min(max, records.size());
-            while (n < limit) {
-                long size = RecordSizes.of(records.get(n));
-                if (n > 0 && takenBytes + size > maxBytes) {
-                    break;
+                n = records.size();
+                takenBytes = bytes;
+            } else {
+                n = 0;
+                takenBytes = 0;
+                int limit = Math.min(max, records.size());
+                while (n < limit) {
+                    int size = sizes[n];
+                    if (n > 0 && takenBytes + size > maxBytes) {
+                        break;
+                    }
+                    takenBytes += size;
+                    n++;
                 }
-                takenBytes += size;
-                n++;
             }
+            addRuns(n, stats, takenBytes);
             bytes -= takenBytes;
             if (n == records.size()) {
+                // the usual case: everything waiting goes; hand the list over instead of copying it
                 List<ConsumerRecord<byte[], byte[]>> all = records;
                 records = new ArrayList<>();
                 chunks.clear();
@@ -384,6 +406,7 @@ public final class BatchAssembler {
             }
             List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(records.subList(0, n));
             records.subList(0, n).clear();
+            System.arraycopy(sizes, n, sizes, 0, records.size());
             ArrayDeque<long[]> remaining = new ArrayDeque<>();
             long[] previous = null;
             for (long[] chunk : chunks) {
@@ -404,6 +427,21 @@ public final class BatchAssembler {
             chunks.clear();
             chunks.addAll(remaining);
             return taken;
+        }
+
+        /** Adds the runs of the first {@code n} messages, chunk by chunk, and their bytes to {@code stats}. */
+        private void addRuns(int n, Batch.Stats stats, long takenBytes) {
+            Iterator<long[]> it = chunks.iterator();
+            long[] chunk = it.next();
+            while (chunk != null && chunk[0] < n) {
+                long[] following = it.hasNext() ? it.next() : null;
+                int start = (int) chunk[0];
+                int end = following == null ? n : (int) Math.min(following[0], n);
+                ConsumerRecord<byte[], byte[]> first = records.get(start);
+                stats.add(first.topic(), first.offset(), records.get(end - 1).offset(), end - start);
+                chunk = following;
+            }
+            stats.addBytes(takenBytes);
         }
     }
 }

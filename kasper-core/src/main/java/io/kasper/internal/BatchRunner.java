@@ -110,7 +110,7 @@ public final class BatchRunner implements AutoCloseable {
         int retries = 0;
         long start = System.nanoTime();
         while (true) {
-            BatchSender sender = new BatchSender(producer, inFlight, outageBudget);
+            BatchSender sender = new BatchSender(producer, inFlight, outageBudget, remaining.size());
             try {
                 if (!remaining.isEmpty()) { // a batch of poison only is complete without a call
                     processor.process(remaining, sender);

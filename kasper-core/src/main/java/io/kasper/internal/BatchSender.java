@@ -27,7 +27,7 @@ final class BatchSender implements Sender {
     private final Producer<byte[], byte[]> producer;
     private final InFlightBatch inFlight;
     private final OutageBudget budget;
-    private List<ProducerRecord<byte[], byte[]>> buffer = new ArrayList<>();
+    private List<ProducerRecord<byte[], byte[]>> buffer;
     private boolean completed;
     /** What the failed flush threw; the sender refuses everything afterwards. */
     private KasperException flushFailure;
@@ -35,9 +35,18 @@ final class BatchSender implements Sender {
     private boolean outage;
 
     BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight, OutageBudget budget) {
+        this(producer, inFlight, budget, 10);
+    }
+
+    /**
+     * Creates a sender whose buffer starts with room for {@code expected} messages: a processor usually sends about
+     * one message per input message, so the buffer of a batch of thousands need not grow (and copy) step by step.
+     */
+    BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight, OutageBudget budget, int expected) {
         this.producer = producer;
         this.inFlight = inFlight;
         this.budget = budget;
+        this.buffer = new ArrayList<>(Math.max(10, expected));
     }
 
     @Override
@@ -52,7 +61,7 @@ final class BatchSender implements Sender {
         checkUsable("flush");
         List<Future<RecordMetadata>> acks;
         try {
-            acks = produceBuffered();
+            acks = produceBuffered(true);
         } catch (KasperException e) {
             throw flushFailed(e);
         }
@@ -123,7 +132,7 @@ final class BatchSender implements Sender {
         }
         completed = true;
         try {
-            produceBuffered();
+            produceBuffered(false);
         } finally {
             inFlight.seal();
         }
@@ -135,25 +144,52 @@ final class BatchSender implements Sender {
         buffer = new ArrayList<>();
     }
 
-    private List<Future<RecordMetadata>> produceBuffered() {
+    /**
+     * Hands the buffered messages to the producer, in order, and empties the buffer.
+     *
+     * <p>The batch expects the acknowledgements and counts the bytes once per call, not per message: the processor's
+     * own pending count (released by {@link InFlightBatch#seal()}, always after this) keeps the batch from completing
+     * while the count is ahead of the messages really sent.
+     *
+     * @param keepAcks whether to return the futures of the acknowledgements ({@link #flush()} waits on them)
+     * @return the futures, or an empty list when {@code keepAcks} is false
+     */
+    private List<Future<RecordMetadata>> produceBuffered(boolean keepAcks) {
         List<ProducerRecord<byte[], byte[]>> toSend = buffer;
-        buffer = new ArrayList<>();
-        List<Future<RecordMetadata>> acks = new ArrayList<>(toSend.size());
-        for (ProducerRecord<byte[], byte[]> record : toSend) {
-            if (inFlight.failure() != null) {
-                // The batch fails anyway; each further send could block up to max.block.ms (e.g. on failed
-                // authentication or missing metadata) and keep close() waiting.
-                break;
+        int count = toSend.size();
+        if (count == 0) {
+            return List.of();
+        }
+        List<Future<RecordMetadata>> acks = keepAcks ? new ArrayList<>(count) : List.of();
+        inFlight.expectAcks(count);
+        int sent = 0;
+        long bytes = 0;
+        try {
+            for (; sent < count; sent++) {
+                if (inFlight.failure() != null) {
+                    // The batch fails anyway; each further send could block up to max.block.ms (e.g. on failed
+                    // authentication or missing metadata) and keep close() waiting.
+                    break;
+                }
+                ProducerRecord<byte[], byte[]> record = toSend.get(sent);
+                bytes += RecordSizes.of(record);
+                Future<RecordMetadata> ack;
+                try {
+                    ack = producer.send(record, inFlight);
+                } catch (RuntimeException e) {
+                    // e.g. the producer is closed or the record cannot be serialized: the batch fails like on a nack
+                    sent++; // this message's expected acknowledgement is released by failed()
+                    inFlight.failed(e);
+                    throw new KasperException("output message to topic '" + record.topic() + "' of "
+                            + inFlight.batch() + " could not be produced: " + e, e);
+                }
+                if (keepAcks) {
+                    acks.add(ack);
+                }
             }
-            inFlight.expectAck(RecordSizes.of(record));
-            try {
-                acks.add(producer.send(record, inFlight));
-            } catch (RuntimeException e) {
-                // e.g. the producer is closed or the record cannot be serialized: the batch fails like on a nack
-                inFlight.failed(e);
-                throw new KasperException("output message to topic '" + record.topic() + "' of "
-                        + inFlight.batch() + " could not be produced: " + e, e);
-            }
+        } finally {
+            inFlight.outputSent(bytes, count - sent);
+            toSend.clear(); // reused for what the processor sends after a flush
         }
         return acks;
     }

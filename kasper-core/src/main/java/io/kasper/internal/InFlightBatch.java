@@ -21,7 +21,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 final class InFlightBatch implements Callback {
 
-    private final Batch batch;
+    /** The batch; without its messages once sealed (see {@link Batch#withoutRecords()}). Loop thread only. */
+    private Batch batch;
     private final MemoryBudget budget;
     /** Bytes of output handed to the producer; written on the loop thread before the matching pending count. */
     private long outputBytes;
@@ -34,6 +35,12 @@ final class InFlightBatch implements Callback {
     private boolean sealed;
     /** Acknowledged messages per output topic, indexed by partition. */
     private final Map<String, long[]> acks = new HashMap<>();
+    /**
+     * The topic of the last acknowledgement and its entry of {@link #acks}: the producer completes a whole produce
+     * batch (one topic) at a time, with the same topic instance, so most acknowledgements skip the map lookup.
+     */
+    private String lastTopic;
+    private long[] lastAcks;
     private final AtomicBoolean acksTaken = new AtomicBoolean();
 
     InFlightBatch(Batch batch) {
@@ -61,6 +68,27 @@ final class InFlightBatch implements Callback {
     }
 
     /**
+     * Expects the acknowledgements of {@code count} output messages about to be handed to the producer; their bytes
+     * follow with {@link #outputSent} once they are. One atomic update per flush instead of one per message.
+     */
+    void expectAcks(int count) {
+        pending.addAndGet(count);
+    }
+
+    /**
+     * Counts the bytes of output messages handed to the producer after {@link #expectAcks}, and takes back the
+     * expected acknowledgements of {@code unsent} messages that were not handed to it (the batch failed meanwhile).
+     * Only while the processor's own count is held (before {@link #seal()}), so the batch cannot complete here.
+     */
+    void outputSent(long bytes, int unsent) {
+        outputBytes += bytes;
+        budget.outputSent(bytes);
+        if (unsent > 0 && pending.addAndGet(-unsent) <= 0) {
+            throw new IllegalStateException("more acknowledgements taken back than expected for " + batch);
+        }
+    }
+
+    /**
      * Releases the output bytes of a batch that will never be done: its tracking was replaced after a failed
      * produce ({@link CommitTracker#reopen}).
      */
@@ -72,16 +100,20 @@ final class InFlightBatch implements Callback {
     @Override
     public void onCompletion(RecordMetadata metadata, Exception exception) {
         if (exception == null) {
-            long[] perPartition = acks.get(metadata.topic());
-            if (perPartition == null || perPartition.length <= metadata.partition()) {
-                long[] grown = new long[Math.max(metadata.partition() + 1, 16)];
+            String topic = metadata.topic();
+            int partition = metadata.partition();
+            long[] perPartition = topic == lastTopic ? lastAcks : acks.get(topic);
+            if (perPartition == null || perPartition.length <= partition) {
+                long[] grown = new long[Math.max(partition + 1, 16)];
                 if (perPartition != null) {
                     System.arraycopy(perPartition, 0, grown, 0, perPartition.length);
                 }
                 perPartition = grown;
-                acks.put(metadata.topic(), perPartition);
+                acks.put(topic, perPartition);
             }
-            perPartition[metadata.partition()]++;
+            lastTopic = topic;
+            lastAcks = perPartition;
+            perPartition[partition]++;
             release();
         } else {
             failed(exception);
@@ -112,6 +144,8 @@ final class InFlightBatch implements Callback {
             return; // e.g. abandoned after complete() sealed it and then threw: the processor's count is released once
         }
         sealed = true;
+        // the processor is done with the messages: only the offsets, counts and sizes are needed from here on
+        batch = batch.withoutRecords();
         producedNanos = System.nanoTime();
         release();
     }

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Counts the bytes a topic processor holds (input fetched but not yet completed, plus output handed to the producer
  * but not yet acknowledged) against its {@code maxBufferedBytes}, and decides when the loop must throttle.
  *
- * <p>Input counts from the poll that returned it until its batch's output is acknowledged (the batch keeps the
- * records until then) or it is dropped at a rebalance; output counts from {@code producer.send} until its batch has
+ * <p>Input counts from the poll that returned it until its batch's output is acknowledged or it is dropped at a
+ * rebalance (an upper bound: a batch lets go of its records once its processor has returned); output counts from {@code producer.send} until its batch has
  * every acknowledgement (or failed). Throttling starts when the count reaches the budget and ends once it is back at
  * three quarters of it, so that partitions are not paused and resumed at every poll.
  *

@@ -133,4 +133,44 @@ class BatchAssemblerBytesTest {
 
         assertThat(assembler.bytesWaiting()).isEqualTo(400);
     }
+
+    @Test
+    void aBatchCutFromChunksOfSeveralTopicsHasTheRangesCountsAndBytesOfItsMessages() {
+        // chunks of two topics interleaved, cut by count and by bytes at and inside chunk boundaries
+        BatchAssembler assembler = new BatchAssembler(List.of(0), 7, 900, Duration.ofHours(1));
+        java.util.Random random = new java.util.Random(42);
+        long[] next = {0, 1000};
+        List<Batch> batches = new ArrayList<>();
+        for (int chunk = 0; chunk < 40; chunk++) {
+            int topic = random.nextInt(2);
+            int n = 1 + random.nextInt(9);
+            List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byte[] key = random.nextBoolean() ? null : new byte[random.nextInt(20)];
+                list.add(new ConsumerRecord<>(topic == 0 ? "a" : "b", 0, next[topic]++, key,
+                        new byte[random.nextInt(200)]));
+            }
+            assembler.add(list, 0);
+            if (random.nextInt(3) == 0) {
+                batches.addAll(assembler.takeDue(0, p -> Integer.MAX_VALUE));
+            }
+            if (random.nextInt(5) == 0) {
+                batches.addAll(assembler.takeOldest(p -> 1));
+            }
+        }
+        batches.addAll(assembler.takeDue(Long.MAX_VALUE / 2, p -> Integer.MAX_VALUE));
+
+        assertThat(batches).hasSizeGreaterThan(10);
+        long taken = 0;
+        for (Batch batch : batches) {
+            Batch scanned = new Batch(0, batch.records());
+            assertThat(batch.offsetRanges()).isEqualTo(scanned.offsetRanges());
+            assertThat(batch.counts()).isEqualTo(scanned.counts());
+            assertThat(batch.bytes()).isEqualTo(scanned.bytes());
+            assertThat(batch.commitOffsets()).isEqualTo(scanned.commitOffsets());
+            taken += batch.size();
+        }
+        assertThat(taken).isEqualTo(next[0] + next[1] - 1000);
+        assertThat(assembler.bytesWaiting()).isZero();
+    }
 }
