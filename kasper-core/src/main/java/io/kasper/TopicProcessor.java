@@ -257,8 +257,10 @@ public final class TopicProcessor implements AutoCloseable {
     }
 
     /**
-     * Returns whether the processor is ready: {@link ProcessorState#RUNNING} and its last request to the Kafka
-     * cluster (a commit, or the check it makes after 2 s without any answer) succeeded. False while starting,
+     * Returns whether the processor is ready: {@link ProcessorState#RUNNING}, its last request to the Kafka
+     * cluster (a commit, or the check it makes after 2 s without any answer) succeeded, and the loop is not stuck in
+     * a call to the cluster for more than 2 s (a producer {@code send} waiting for metadata or a
+     * {@code Sender.flush()} waiting for acknowledgements, e.g. while no broker answers). False while starting,
      * rebalancing, riding out a broker outage, closing and after it stopped. Use it for a readiness probe; use
      * {@code !state().isTerminal()} for a liveness probe. Safe from any thread.
      */

@@ -69,6 +69,16 @@ final class BatchSender implements Sender {
             return;
         }
         long deadline = budget.waitDeadline(System.nanoTime());
+        budget.blocking(System.nanoTime());
+        try {
+            awaitAcks(acks, deadline);
+        } finally {
+            budget.unblocked();
+        }
+        budget.answered(System.nanoTime());
+    }
+
+    private void awaitAcks(List<Future<RecordMetadata>> acks, long deadline) {
         for (Future<RecordMetadata> ack : acks) {
             try {
                 ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -84,7 +94,6 @@ final class BatchSender implements Sender {
                 throw flushFailed(nacked(e.getCause()));
             }
         }
-        budget.answered(System.nanoTime());
     }
 
     /**
@@ -164,6 +173,8 @@ final class BatchSender implements Sender {
         inFlight.expectAcks(count);
         int sent = 0;
         long bytes = 0;
+        // send() blocks (up to max.block.ms) while the producer has no metadata, e.g. while no broker answers
+        budget.blocking(System.nanoTime());
         try {
             for (; sent < count; sent++) {
                 if (inFlight.failure() != null) {
@@ -188,6 +199,7 @@ final class BatchSender implements Sender {
                 }
             }
         } finally {
+            budget.unblocked();
             inFlight.outputSent(bytes, count - sent);
             toSend.clear(); // reused for what the processor sends after a flush
         }

@@ -108,6 +108,16 @@ final class BrokerWatch implements OutageBudget {
     }
 
     @Override
+    public void blocking(long nowNanos) {
+        status.blocking(nowNanos);
+    }
+
+    @Override
+    public void unblocked() {
+        status.unblocked();
+    }
+
+    @Override
     public void answered(long nowNanos) {
         contact(nowNanos);
     }

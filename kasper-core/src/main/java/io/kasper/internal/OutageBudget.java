@@ -28,6 +28,20 @@ interface OutageBudget {
     /** Records that the cluster did not acknowledge what was waited for (the silence goes on). */
     void unanswered(long nowNanos);
 
+    /**
+     * Records that the loop thread starts a call that may block on the cluster (handing output to the producer, which
+     * waits for metadata while no broker answers, or waiting for acknowledgements), so that readiness can tell a
+     * processor stuck in it. Does nothing unless the implementation tracks readiness.
+     *
+     * @param nowNanos the current time
+     */
+    default void blocking(long nowNanos) {
+    }
+
+    /** Records that the call announced by {@link #blocking} returned or threw. */
+    default void unblocked() {
+    }
+
     /** Returns whether the cluster has been silent for the whole outage timeout. */
     boolean isSpent(long nowNanos);
 

@@ -13,9 +13,16 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ProcessorStatus {
 
+    /** How long the loop may wait on the cluster in one call before it counts as not ready: the broker watch's
+     *  own silence threshold, after which it would ask a broker itself. */
+    static final long STUCK_AFTER_NANOS = BrokerWatch.PROBE_AFTER_NANOS;
+
     private final AtomicReference<ProcessorState> state = new AtomicReference<>(ProcessorState.CREATED);
     private volatile KasperException failure;
     private volatile boolean brokerUnreachable;
+    /** Set while the loop thread is in a call that may block on the cluster, from {@link #blockedSinceNanos}. */
+    private volatile boolean blocked;
+    private volatile long blockedSinceNanos;
     private volatile boolean consumedAll;
 
     /** Returns the current state. */
@@ -33,7 +40,25 @@ public final class ProcessorStatus {
      * the cluster succeeded.
      */
     public boolean isReady() {
-        return state.get() == ProcessorState.RUNNING && !brokerUnreachable;
+        return state.get() == ProcessorState.RUNNING && !brokerUnreachable && !isStuck(System.nanoTime());
+    }
+
+    /**
+     * Returns whether the loop thread has been blocked on the cluster for longer than {@link #STUCK_AFTER_NANOS}:
+     * e.g. a producer {@code send} waiting for metadata while no broker answers. The loop cannot notice an outage
+     * while it waits there, so readiness must.
+     */
+    private boolean isStuck(long nowNanos) {
+        return blocked && nowNanos - blockedSinceNanos > STUCK_AFTER_NANOS;
+    }
+
+    void blocking(long nowNanos) {
+        blockedSinceNanos = nowNanos;
+        blocked = true;
+    }
+
+    void unblocked() {
+        blocked = false;
     }
 
     /** Returns whether the last attempt to reach the cluster (commit or probe) failed. */
