@@ -149,20 +149,24 @@ final class BrokerWatch implements OutageBudget {
 
     /**
      * Returns whether the processor stops on a broker outage, so that waiting for acknowledgements or a final commit
-     * would only delay the failure: {@link #check} declared one (the silence reached the outage timeout), or
-     * {@code failure} was caused by a Kafka timeout (output gives up after the same timeout) while the cluster does
-     * not answer. One failed request before a stop is no such proof.
+     * would only delay the failure: {@link #check} or a flush declared one (the silence reached the outage timeout),
+     * or {@code failure} was caused by a Kafka timeout (output gives up after the same timeout) while the cluster does
+     * not answer: a request failed, or nothing has answered for half the outage timeout (the loop may have been
+     * blocked in a producer {@code send} all along, with no chance to notice the silence itself). One failed request,
+     * or a timeout while the cluster answers, is no such proof.
      *
      * @param failure what stops the processor, or null when it was asked to stop
+     * @param nowNanos the loop's clock
      */
-    boolean isOutage(Throwable failure) {
+    boolean isOutage(Throwable failure, long nowNanos) {
         if (outageDeclared) {
             return true;
         }
-        if (!isUnreachable()) {
+        if (!isUnreachable() && nowNanos - lastContactNanos < outageTimeout.toNanos() / 2) {
             return false;
         }
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
                 return true;
             }

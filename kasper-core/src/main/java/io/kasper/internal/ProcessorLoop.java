@@ -510,7 +510,7 @@ public final class ProcessorLoop {
      */
     private KasperException shutdown(KasperException failure) {
         // With no broker answering for the outage timeout, waiting for acks or a final commit only delays the failure.
-        Duration timeout = watch != null && watch.isOutage(failure) ? Duration.ZERO : config.closeTimeout();
+        Duration timeout = watch != null && watch.isOutage(failure, System.nanoTime()) ? Duration.ZERO : config.closeTimeout();
         boolean interrupted = Thread.interrupted();
         boolean drained = false;
         if (rebalance != null) {

@@ -29,19 +29,31 @@ class BrokerWatchOutageTest {
         watch.failedRequest();
 
         assertThat(watch.isUnreachable()).isTrue();
-        assertThat(watch.isOutage(null)).as("a stop").isFalse();
-        assertThat(watch.isOutage(new KasperException("process threw"))).as("another failure").isFalse();
+        assertThat(watch.isOutage(null, 0)).as("a stop").isFalse();
+        assertThat(watch.isOutage(new KasperException("process threw"), 0)).as("another failure").isFalse();
     }
 
     @Test
     void anOutputTimeoutWhileTheClusterIsSilentIsAnOutage() {
         BatchFailedException timedOut = new BatchFailedException("output could not be produced", 0, Map.of(),
                 new TimeoutException("Expiring 1 record(s): 5000 ms has passed since batch creation"));
-        assertThat(watch.isOutage(timedOut)).as("while the cluster answers").isFalse();
+        assertThat(watch.isOutage(timedOut, S)).as("while the cluster answers").isFalse();
 
         watch.failedRequest();
 
-        assertThat(watch.isOutage(timedOut)).isTrue();
+        assertThat(watch.isOutage(timedOut, S)).isTrue();
+    }
+
+    @Test
+    void anOutputTimeoutAfterHalfTheOutageTimeoutWithoutAnyAnswerIsAnOutageEvenUnnoticedByTheLoop() {
+        BatchFailedException timedOut = new BatchFailedException("output could not be produced", 0, Map.of(),
+                new TimeoutException("Expiring 100 record(s): 5001 ms has passed since batch creation"));
+
+        assertThat(watch.isOutage(timedOut, S)).as("1 s of silence, timeout 4 s").isFalse();
+        assertThat(watch.isOutage(timedOut, 2 * S)).as("2 s of silence: a loop blocked in send").isTrue();
+        assertThat(watch.isOutage(new KasperException("process threw"), 3 * S)).as("not a timeout").isFalse();
+        watch.contact(3 * S);
+        assertThat(watch.isOutage(timedOut, 4 * S)).as("answered 1 s ago").isFalse();
     }
 
     @Test
@@ -54,10 +66,10 @@ class BrokerWatchOutageTest {
             }
         };
         watch.check(silent, () -> PARTITIONS, 2 * S);
-        assertThat(watch.isOutage(null)).as("silent for 2 s of 4").isFalse();
+        assertThat(watch.isOutage(null, 2 * S)).as("silent for 2 s of 4").isFalse();
 
         assertThatThrownBy(() -> watch.check(silent, () -> PARTITIONS, 4 * S)).isInstanceOf(KasperException.class);
 
-        assertThat(watch.isOutage(null)).isTrue();
+        assertThat(watch.isOutage(null, 4 * S)).isTrue();
     }
 }
