@@ -57,6 +57,39 @@ class BatchSenderTest {
         assertThat(inFlight.failure()).isInstanceOf(SaslAuthenticationException.class);
     }
 
+    /** A producer that reports, at each send, whether the sender had announced a call that may block. */
+    private static final class WatchingProducer extends MockProducer<byte[], byte[]> {
+        private final TestBudget budget;
+        private final List<Boolean> blockedAtSend = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        WatchingProducer(TestBudget budget) {
+            super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+            this.budget = budget;
+        }
+
+        @Override
+        public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+            blockedAtSend.add(budget.blocked);
+            return super.send(record, callback);
+        }
+    }
+
+    @Test
+    void sendsAndFlushWaitsAreAnnouncedAsBlockingSoThatReadinessCanTellAStuckLoop() {
+        TestBudget budget = new TestBudget(1_000);
+        WatchingProducer producer = new WatchingProducer(budget);
+        BatchSender sender = new BatchSender(producer, inFlight(), budget);
+
+        sender.send(new ProducerRecord<>("out", new byte[] {1}));
+        sender.flush();
+        sender.send(new ProducerRecord<>("out", new byte[] {2}));
+        sender.complete();
+
+        assertThat(producer.blockedAtSend).containsExactly(true, true);
+        assertThat(budget.blockingCalls).as("the flush's send, its wait for acks, the final send").hasValue(3);
+        assertThat(budget.blocked).as("every announced call ended").isFalse();
+    }
+
     private static InFlightBatch inFlight() {
         return new InFlightBatch(new Batch(0, List.of(new ConsumerRecord<>("in", 0, 7, null, new byte[0]))));
     }

@@ -11,6 +11,9 @@ final class TestBudget implements OutageBudget {
     volatile boolean spent;
     final AtomicInteger answered = new AtomicInteger();
     final AtomicInteger unanswered = new AtomicInteger();
+    /** Whether the sender announced a call that may block on the cluster and has not yet ended it. */
+    volatile boolean blocked;
+    final AtomicInteger blockingCalls = new AtomicInteger();
 
     TestBudget(long waitMillis) {
         this.waitMillis = waitMillis;
@@ -29,6 +32,17 @@ final class TestBudget implements OutageBudget {
     @Override
     public void unanswered(long nowNanos) {
         unanswered.incrementAndGet();
+    }
+
+    @Override
+    public void blocking(long nowNanos) {
+        blocked = true;
+        blockingCalls.incrementAndGet();
+    }
+
+    @Override
+    public void unblocked() {
+        blocked = false;
     }
 
     @Override
