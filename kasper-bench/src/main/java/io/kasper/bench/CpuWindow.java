@@ -13,6 +13,7 @@ public final class CpuWindow {
     private final long poller0;
     private final long broker0;
     private final long redis0;
+    private final JvmThreadsCpu.Sample service0;
 
     private CpuWindow(Env env) {
         this.env = env;
@@ -20,6 +21,7 @@ public final class CpuWindow {
         this.poller0 = pollerNanos();
         this.broker0 = ProcessCpu.ofPid(env.brokerPid());
         this.redis0 = ProcessCpu.ofPid(env.redisPid());
+        this.service0 = JvmThreadsCpu.read();
         this.jvm0 = ProcessCpu.ofThisJvm();
     }
 
@@ -38,8 +40,10 @@ public final class CpuWindow {
         long poller = pollerNanos() - poller0;
         long broker1 = ProcessCpu.ofPid(env.brokerPid());
         long redis1 = ProcessCpu.ofPid(env.redisPid());
+        JvmThreadsCpu.Sample service1 = JvmThreadsCpu.read();
         return new Usage(perRecord(jvm0, jvm1 - poller, records), perRecord(broker0, broker1, records),
-                perRecord(redis0, redis1, records), poller / 1e3 / records);
+                perRecord(redis0, redis1, records), poller / 1e3 / records,
+                perRecord(service0.jit(), service1.jit(), records), perRecord(service0.gc(), service1.gc(), records));
     }
 
     private long pollerNanos() {
@@ -57,7 +61,14 @@ public final class CpuWindow {
      * @param broker the broker JVM (it also answers the measuring admin client, see the idle baseline)
      * @param redis the Redis server
      * @param poller the measuring threads of the bench JVM, left out of {@code jvm}
+     * @param jit the JIT compiler threads of the bench JVM, included in {@code jvm}
+     * @param gc the garbage collector's threads of the bench JVM, included in {@code jvm}
      */
-    public record Usage(double jvm, double broker, double redis, double poller) {
+    public record Usage(double jvm, double broker, double redis, double poller, double jit, double gc) {
+
+        /** The bench JVM less its JIT compiler and GC threads: the pipeline's own threads and its clients'. */
+        public double threads() {
+            return jvm - jit - gc;
+        }
     }
 }

@@ -40,11 +40,16 @@ public final class ProcessCpu {
             return -1;
         }
         try {
-            return ticksOfStat(Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
-                    StandardCharsets.US_ASCII)) * (1_000_000_000L / CLOCK_TICKS);
+            return ticksToNanos(ticksOfStat(Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
+                    StandardCharsets.US_ASCII)));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** Converts clock ticks of {@code /proc} to ns. */
+    static long ticksToNanos(long ticks) {
+        return ticks * (1_000_000_000L / CLOCK_TICKS);
     }
 
     /**

@@ -192,9 +192,9 @@ public final class Report {
         sb.append(String.format(Locale.ROOT, "Kasper benchmark: N=%,d x %d B, %d partitions, median of %d run(s), "
                         + "Kasper maxUncommittedBatches %d%n", options.records(), options.valueSize(),
                 options.partitions(), options.repeat(), options.maxUncommittedBatches()));
-        sb.append(String.format(Locale.ROOT, "%-28s %10s %8s %8s %19s %10s %7s %7s %7s %6s %5s%n", "pipeline",
-                "msg/s", "x kasper", "x hand", "min..max msg/s", "out msg/s", "cpu jvm", "broker", "redis", "warmup",
-                "dups"));
+        sb.append(String.format(Locale.ROOT, "%-28s %10s %8s %8s %19s %10s %7s %6s %6s %7s %7s %6s %5s%n", "pipeline",
+                "msg/s", "x kasper", "x hand", "min..max msg/s", "out msg/s", "cpu jvm", "jit", "gc", "broker", "redis",
+                "warmup", "dups"));
         double ceiling = median(CEILING);
         sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8s %8s %19s%n", CEILING, ceiling, "", "",
                 range(CEILING)));
@@ -204,10 +204,11 @@ public final class Report {
             for (Pipeline p : measured(phase)) {
                 String n = p.name();
                 double m = median(n);
-                sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8.2f %8.2f %19s %10s %7.2f %7.2f %7s %6s %5d%n",
+                sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8.2f %8.2f %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %6s %5d%n",
                         n, m, m / kasper, m / hand, range(n), phase == Pipeline.Phase.PASS
                                 ? String.format(Locale.ROOT, "%,10.0f", medianOutputRate(n)) : "",
-                        medianCpu(n, CpuWindow.Usage::jvm), medianCpu(n, CpuWindow.Usage::broker),
+                        medianCpu(n, CpuWindow.Usage::jvm), medianCpu(n, CpuWindow.Usage::jit),
+                        medianCpu(n, CpuWindow.Usage::gc), medianCpu(n, CpuWindow.Usage::broker),
                         phase == Pipeline.Phase.STATEFUL
                                 ? String.format(Locale.ROOT, "%7.2f", medianCpu(n, CpuWindow.Usage::redis)) : "",
                         warmUpText(n), duplicates.getOrDefault(n, 0L)));
@@ -218,7 +219,8 @@ public final class Report {
                 + "x kasper / x hand: that median over Kasper's / over the best hand-rolled loop's of the phase; "
                 + "out msg/s: until the output holds N, commit not awaited;\n"
                 + "cpu: median CPU µs per record over the timed window: jvm = bench JVM (pipeline, its clients, GC, "
-                + "JIT) less the completion poller's threads, broker and redis = those processes;\n"
+                + "JIT) less the completion poller's threads, jit and gc = the part of jvm spent in the JIT compiler's and the "
+                + "garbage collector's threads, broker and redis = those processes;\n"
                 + "warmup: warm-up rounds until two consecutive rounds were within " + WarmUp.SETTLED_PERCENT
                 + "% (! = round cap reached first)\n");
         if (idleCpu != null) {
@@ -273,10 +275,11 @@ public final class Report {
                 entries.add(String.format(Locale.ROOT, "    \"%s\": {\"msgPerSec\": %s, \"runs\": %s, \"min\": %s, "
                         + "\"max\": %s, \"outputMsgPerSec\": %s, \"vsKasper\": %s, \"vsBestHandRolled\": %s, "
                         + "\"vsCeiling\": %s, \"cpuUsPerRecord\": {\"jvm\": %s, \"broker\": %s, \"redis\": %s, "
-                        + "\"poller\": %s}, \"warmUp\": %s, \"duplicates\": %d}", n, num(m), runs(n), num(min(n)),
+                        + "\"poller\": %s, \"jit\": %s, \"gc\": %s}, \"warmUp\": %s, \"duplicates\": %d}", n, num(m), runs(n), num(min(n)),
                         num(max(n)), num(medianOutputRate(n)), num(m / kasper), num(m / hand), num(m / ceiling),
                         num(medianCpu(n, CpuWindow.Usage::jvm)), num(medianCpu(n, CpuWindow.Usage::broker)),
                         num(medianCpu(n, CpuWindow.Usage::redis)), num(medianCpu(n, CpuWindow.Usage::poller)),
+                        num(medianCpu(n, CpuWindow.Usage::jit)), num(medianCpu(n, CpuWindow.Usage::gc)),
                         w == null ? "null" : String.format(Locale.ROOT, "{\"rounds\": %d, \"settled\": %s, "
                                 + "\"msgPerSec\": %s}", w.rounds(), w.settled(), list(w.rates())),
                         duplicates.getOrDefault(n, 0L)));

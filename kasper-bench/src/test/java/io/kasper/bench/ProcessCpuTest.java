@@ -28,4 +28,17 @@ class ProcessCpuTest {
         assertThat(ProcessCpu.ofPid(-1)).isEqualTo(-1);
         assertThat(ProcessCpu.ofPid(Long.MAX_VALUE)).isEqualTo(-1);
     }
+
+    @Test
+    void theJitAndGcThreadsOfThisJvmAreFoundByName() {
+        for (int i = 0; i < 50; i++) {
+            System.gc(); // run by G1's worker threads: at least one 10 ms tick of GC time after 50 full collections
+        }
+
+        JvmThreadsCpu.Sample sample = JvmThreadsCpu.read();
+
+        assertThat(sample.jit()).as("the compiler threads compiled the test framework").isPositive();
+        assertThat(sample.gc()).as("the garbage collector's threads ran the collections").isPositive();
+        assertThat(sample.jit() + sample.gc()).isLessThanOrEqualTo(ProcessCpu.ofThisJvm());
+    }
 }
