@@ -71,7 +71,8 @@ class TemperaturesIT {
             assertThat(header(r, ErrorPolicy.HEADER_EXCEPTION_MESSAGE)).isIn(failuresByPartition.get(partition));
             assertThat(header(r, ErrorPolicy.HEADER_PROCESSOR)).isEqualTo(name);
             deadLettered.add("'" + new String(r.value(), UTF_8) + "' key " + new String(r.key(), UTF_8) + " from "
-                    + header(r, ErrorPolicy.HEADER_TOPIC) + "-" + partition + "@" + header(r, ErrorPolicy.HEADER_OFFSET));
+                    + header(r, ErrorPolicy.HEADER_TOPIC) + "-" + partition + "@"
+                    + header(r, ErrorPolicy.HEADER_OFFSET));
         }
         assertThat(deadLettered).containsExactlyInAnyOrder(
                 "'Wellington,windy' key 2 from " + readings + "-2@0",

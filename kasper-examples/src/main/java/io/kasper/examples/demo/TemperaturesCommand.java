@@ -70,9 +70,10 @@ final class TemperaturesCommand implements Callable<Integer>, DemoExample {
                 .map(ConsumerRecord::value).sorted().toList();
         List<ConsumerRecord<String, String>> deadLetters = TopicReader.readAll(bootstrapServers,
                 topic("readings-dlt"));
+        // the exception message header describes the first failure of the record's batch, maybe another record's
         deadLetters.stream().limit(SHOWN).forEach(r -> out.println("  dead letter '" + r.value() + "' from "
                 + header(r, ErrorPolicy.HEADER_TOPIC) + "-" + header(r, ErrorPolicy.HEADER_PARTITION) + "@"
-                + header(r, ErrorPolicy.HEADER_OFFSET) + ": " + header(r, ErrorPolicy.HEADER_EXCEPTION_MESSAGE)));
+                + header(r, ErrorPolicy.HEADER_OFFSET) + " (" + header(r, ErrorPolicy.HEADER_EXCEPTION_CLASS) + ")"));
         List<String> expectedAlerts = lines.stream().map(Temperatures::parse).flatMap(Optional::stream)
                 .map(Temperatures::alert).flatMap(Optional::stream).sorted().toList();
         List<String> expectedDeadLetters = lines.stream().filter(l -> Temperatures.parse(l).isEmpty()).sorted()

@@ -93,7 +93,8 @@ class KasperDemoIT {
         assertThat(run.out()).contains("24 lines: 8 heat alerts in ", ", 6 lines that are not readings in ",
                 "OK, exactly the expected alerts and dead letters")
                 .containsPattern("  dead letter '(Wellington,windy|Oslo,-300|Reykjavik)' from "
-                        + "kasper-demo-\\w+-readings-[0-2]@\\d+: not a reading: '");
+                        + "kasper-demo-\\w+-readings-[0-2]@\\d+ "
+                        + "\\(org\\.apache\\.kafka\\.common\\.errors\\.SerializationException\\)");
         assertThat(run.out().lines().filter(l -> l.startsWith("partition"))).containsExactly(
                 "partitions assigned: [0, 1, 2]",
                 "partition 0: 4 readings, hottest Cairo 35.0 °C",

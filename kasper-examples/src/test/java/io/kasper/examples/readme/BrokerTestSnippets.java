@@ -22,8 +22,8 @@ final class BrokerTestSnippets {
     class OrdersIT {
         @Test
         void joinsOrders(KafkaBroker broker) {
-            broker.createTopic("orders", 12);        // returns when every partition has a leader and answers listOffsets
-            broker.produce(records);                 // acks=all, waits for every ack
+            broker.createTopic("orders", 12);       // returns when every partition has a leader and answers listOffsets
+            broker.produce(records);                // acks=all, waits for every ack
             List<ConsumerRecord<byte[], byte[]>> out = broker.readAll("orders-enriched");
         }
     }

@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /**
  * The README's configuration blocks of "Reliability" and "Scaling out", compiled (the {@code // ...} stands for the
- * settings of "Use it in your code", so {@code reliability()} only compiles). {@link ReadmeSnippetsTest} keeps the README equal to them.
+ * settings of "Use it in your code", so {@code reliability()} only compiles). {@link ReadmeSnippetsTest} keeps the
+ * README equal to them.
  */
 final class ConfigSnippets {
 
@@ -19,12 +20,12 @@ final class ConfigSnippets {
         TopicProcessorConfig config = TopicProcessorConfig.builder()
             // ...
             .errorPolicy(ErrorPolicy.builder()
-                .deadLetterTopic("orders-dlt")                     // poison messages: FAIL (default), SKIP or DEAD_LETTER
-                .maxRetries(5)                                     // transient failures: 5 more calls of process ...
-                .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))   // ... 100 ms, 200 ms, ... up to 5 s apart
-                .brokerOutageTimeout(Duration.ofMinutes(2))        // ride out an unreachable cluster this long, then fail
+                .deadLetterTopic("orders-dlt")                 // poison messages: FAIL (default), SKIP or DEAD_LETTER
+                .maxRetries(5)                                 // transient failures: 5 more calls of process ...
+                .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))  // ... 100 ms, 200 ms, ... up to 5 s apart
+                .brokerOutageTimeout(Duration.ofMinutes(2))    // ride out an unreachable cluster this long, then fail
                 .build())
-            .maxUncommittedBatches(1)                              // a fault redelivers at most one batch per partition
+            .maxUncommittedBatches(1)                          // a fault redelivers at most one batch per partition
             .build();
         // end::error-policy[]
         return config;

@@ -49,9 +49,9 @@ final class StoreSnippets {
             Map<String, byte[]> updated) {
         // tag::opensearch-store[]
         OpenSearchStoreConfig config = OpenSearchStoreConfig.builder()
-                .name("profiles").uri("http://127.0.0.1:9200").index("profiles")   // one index; documents by id
-                .basicAuth("kasper", secret)                                        // optional
-                .refresh(OpenSearchRefresh.FALSE)                                   // default: reads by id are real-time
+                .name("profiles").uri("http://127.0.0.1:9200").index("profiles") // one index; documents by id
+                .basicAuth("kasper", secret)                                     // optional
+                .refresh(OpenSearchRefresh.FALSE)                                // default: reads by id are real-time
                 .meterRegistry(registry).processor("orders")
                 .build();
         try (OpenSearchStore store = OpenSearchStore.create(config)) {      // creates the index unless it exists
