@@ -1,9 +1,9 @@
 package io.kasper.examples;
 
-import io.kasper.MessageProcessor;
+import io.kasper.DeserializingProcessor;
 import io.kasper.Sender;
 import io.kasper.TopicProcessor;
-import java.nio.charset.StandardCharsets;
+import io.kasper.TypedMessageProcessor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The multiple-topics example: a partition-wise join of two co-partitioned topics.
@@ -18,11 +21,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <p>Topic "names" holds {@code id -> name}, topic "greetings" holds {@code id -> greeting}, both keyed by the same
  * ids and partitioned the same way, so one batch of partition p holds both sides of every id of partition p. Once
  * both sides of an id are known, the processor emits {@code id -> "<greeting>, <name>!"} on the same partition. Each
- * side may arrive first; the other waits in memory (a real application would keep it in a store).
+ * side may arrive first; the other waits in memory (a real application would keep it in a store). Keys and values
+ * are UTF-8 text: {@link #create} wraps the processor in a {@link DeserializingProcessor} with Kafka's
+ * {@link StringDeserializer}, and the greetings are written with a {@link StringSerializer}.
  *
  * <p>Thread-safety: not thread-safe; use one instance per partition (the factory in {@link #create} does).
  */
-public final class MultipleTopics implements MessageProcessor {
+public final class MultipleTopics implements TypedMessageProcessor<String, String> {
 
     private static final List<String> NAMES = List.of("Alice", "Ishmael", "Elizabeth", "Sydney", "Queequeg",
             "Darcy", "Lucie", "Rabbit", "Jane");
@@ -34,6 +39,7 @@ public final class MultipleTopics implements MessageProcessor {
     private final String outputTopic;
     private final Map<String, String> names = new HashMap<>();
     private final Map<String, String> greetings = new HashMap<>();
+    private final Serializer<String> serializer = new StringSerializer();
 
     /**
      * Creates the processor of one partition.
@@ -62,7 +68,8 @@ public final class MultipleTopics implements MessageProcessor {
     public static TopicProcessor create(ExampleSettings settings, String namesTopic, String greetingsTopic,
             String outputTopic) {
         return new TopicProcessor(settings.configFor(namesTopic, greetingsTopic).build(),
-                partition -> new MultipleTopics(namesTopic, greetingsTopic, outputTopic));
+                partition -> new DeserializingProcessor<>(new StringDeserializer(), new StringDeserializer(),
+                        new MultipleTopics(namesTopic, greetingsTopic, outputTopic)));
     }
 
     /**
@@ -97,14 +104,13 @@ public final class MultipleTopics implements MessageProcessor {
     }
 
     @Override
-    public void process(List<ConsumerRecord<byte[], byte[]>> messages, Sender sender) {
-        for (ConsumerRecord<byte[], byte[]> message : messages) {
-            String id = new String(message.key(), StandardCharsets.UTF_8);
-            String value = new String(message.value(), StandardCharsets.UTF_8);
+    public void process(List<ConsumerRecord<String, String>> messages, Sender sender) {
+        for (ConsumerRecord<String, String> message : messages) {
+            String id = message.key();
             if (message.topic().equals(namesTopic)) {
-                names.put(id, value);
+                names.put(id, message.value());
             } else if (message.topic().equals(greetingsTopic)) {
-                greetings.put(id, value);
+                greetings.put(id, message.value());
             }
             String name = names.get(id);
             String greeting = greetings.get(id);
@@ -112,8 +118,9 @@ public final class MultipleTopics implements MessageProcessor {
                 // each id has one name and one greeting: once greeted, neither side is needed again
                 names.remove(id);
                 greetings.remove(id);
-                sender.send(new ProducerRecord<>(outputTopic, message.partition(), message.key(),
-                        greet(greeting, name).getBytes(StandardCharsets.UTF_8)));
+                sender.send(new ProducerRecord<>(outputTopic, message.partition(),
+                        serializer.serialize(outputTopic, id),
+                        serializer.serialize(outputTopic, greet(greeting, name))));
             }
         }
     }

@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kasper.redis.RedisStore;
 import io.kasper.redis.RedisStoreConfig;
+import io.kasper.store.Codec;
+import io.kasper.store.InMemoryStore;
+import io.kasper.store.TypedStore;
 import io.kasper.test.KafkaBroker;
 import io.kasper.test.RedisServer;
 import io.kasper.test.KafkaBrokerExtension;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +33,7 @@ class WordCountIT {
         broker.createTopic(out, 3);
         List<String> lines = List.of("the cat and the hat", "The CAT sat.", "a hat, a cat; a bat!");
         LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
-        StoreWordCounts store = StoreWordCounts.inMemory();
+        TypedStore<Long> store = new TypedStore<>(new InMemoryStore("word-counts"), Codec.int64());
 
         try (RunningTopicProcessor running = RunningTopicProcessor.start(
                 WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
@@ -52,7 +56,7 @@ class WordCountIT {
         broker.createTopic(out, 3);
         List<String> lines = SampleText.lines(3_000);
         LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
-        StoreWordCounts store = StoreWordCounts.inMemory();
+        TypedStore<Long> store = new TypedStore<>(new InMemoryStore("word-counts"), Codec.int64());
 
         try (RunningTopicProcessor running = RunningTopicProcessor.start(
                 WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
@@ -76,14 +80,17 @@ class WordCountIT {
         LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
 
         try (RedisServer redis = RedisServer.start();
-                StoreWordCounts store = new StoreWordCounts(RedisStore.create(RedisStoreConfig.builder()
-                        .name("word-counts").uri(redis.uri()).prefix("wc").build()))) {
+                RedisStore redisStore = RedisStore.create(RedisStoreConfig.builder().name("word-counts")
+                        .uri(redis.uri()).prefix("wc").build())) {
+            TypedStore<Long> store = new TypedStore<>(redisStore, Codec.int64());
             try (RunningTopicProcessor running = RunningTopicProcessor.start(
                     WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
                 running.awaitConsumedAll(Duration.ofSeconds(60));
             }
             Map<String, Long> expected = new TreeMap<>(WordCount.countWords(lines));
             assertThat(store.getAll(expected.keySet())).isEqualTo(expected);
+            assertThat(redisStore.get("the")).as("the count as an 8-byte big-endian long")
+                    .isEqualTo(ByteBuffer.allocate(Long.BYTES).putLong(expected.get("the")).array());
         }
     }
 }

@@ -4,11 +4,14 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.kasper.cassandra.CassandraStore;
 import io.kasper.cassandra.CassandraStoreConfig;
-import io.kasper.examples.StoreWordCounts;
 import io.kasper.opensearch.OpenSearchStore;
 import io.kasper.opensearch.OpenSearchStoreConfig;
 import io.kasper.redis.RedisStore;
 import io.kasper.redis.RedisStoreConfig;
+import io.kasper.store.Codec;
+import io.kasper.store.InMemoryStore;
+import io.kasper.store.Store;
+import io.kasper.store.TypedStore;
 import io.kasper.test.CassandraServer;
 import io.kasper.test.OpenSearchServer;
 import io.kasper.test.RedisServer;
@@ -32,13 +35,14 @@ final class DemoStore implements AutoCloseable {
     enum Kind { memory, redis, opensearch, cassandra }
 
     private final List<AutoCloseable> owned = new ArrayList<>();
-    private final StoreWordCounts counts;
+    private final Store store;
+    private final TypedStore<Long> counts;
 
     private DemoStore(Kind kind, String url, String namespace, PrintWriter out) {
-        StoreWordCounts created = null;
+        Store created;
         try {
             created = switch (kind) {
-                case memory -> StoreWordCounts.inMemory();
+                case memory -> new InMemoryStore("word-counts");
                 case redis -> redis(url, namespace, out);
                 case opensearch -> openSearch(url, namespace, out);
                 case cassandra -> cassandra(url, namespace, out);
@@ -47,7 +51,8 @@ final class DemoStore implements AutoCloseable {
             closeOwned();
             throw e;
         }
-        this.counts = created;
+        this.store = created;
+        this.counts = new TypedStore<>(store, Codec.int64());
     }
 
     /**
@@ -64,7 +69,8 @@ final class DemoStore implements AutoCloseable {
         return new DemoStore(kind, url, namespace, out);
     }
 
-    StoreWordCounts counts() {
+    /** Returns the counts: 8-byte big-endian longs keyed by word. */
+    TypedStore<Long> counts() {
         return counts;
     }
 
@@ -73,22 +79,21 @@ final class DemoStore implements AutoCloseable {
         return resource;
     }
 
-    private StoreWordCounts redis(String url, String namespace, PrintWriter out) {
+    private Store redis(String url, String namespace, PrintWriter out) {
         String uri = url != null ? url : own(RedisServer.start()).uri();
         out.println("Counts kept in Redis at " + uri + " under keys " + namespace + "/{word}");
-        return new StoreWordCounts(RedisStore.create(RedisStoreConfig.builder().name("word-counts").uri(uri)
-                .prefix(namespace).build()));
+        return RedisStore.create(RedisStoreConfig.builder().name("word-counts").uri(uri).prefix(namespace).build());
     }
 
-    private StoreWordCounts openSearch(String url, String namespace, PrintWriter out) {
+    private Store openSearch(String url, String namespace, PrintWriter out) {
         String uri = url != null ? url : own(OpenSearchServer.start()).uri();
         String index = namespace.toLowerCase(Locale.ROOT);
         out.println("Counts kept in OpenSearch at " + uri + ", index " + index);
-        return new StoreWordCounts(OpenSearchStore.create(OpenSearchStoreConfig.builder().name("word-counts")
-                .uri(uri).index(index).build()));
+        return OpenSearchStore.create(OpenSearchStoreConfig.builder().name("word-counts").uri(uri).index(index)
+                .build());
     }
 
-    private StoreWordCounts cassandra(String url, String namespace, PrintWriter out) {
+    private Store cassandra(String url, String namespace, PrintWriter out) {
         String contactPoint = url;
         String datacenter = "datacenter1";
         if (contactPoint == null) {
@@ -100,9 +105,9 @@ final class DemoStore implements AutoCloseable {
         createKeyspace(contactPoint, datacenter, keyspace);
         String table = namespace.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase(Locale.ROOT);
         out.println("Counts kept in Cassandra at " + contactPoint + ", table " + keyspace + "." + table);
-        return new StoreWordCounts(CassandraStore.create(CassandraStoreConfig.builder().name("word-counts")
+        return CassandraStore.create(CassandraStoreConfig.builder().name("word-counts")
                 .contactPoints(contactPoint).localDatacenter(datacenter).keyspace(keyspace).table(table)
-                .createTable(true).build()));
+                .createTable(true).build());
     }
 
     /** The demo's keyspace, replicated once: enough for a demo, not for production. */
@@ -121,9 +126,7 @@ final class DemoStore implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (counts != null) {
-                counts.close();
-            }
+            store.close();
         } finally {
             closeOwned();
         }

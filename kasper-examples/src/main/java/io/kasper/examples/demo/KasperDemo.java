@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "kasper-demo", mixinStandardHelpOptions = true, version = "Kasper demo 0.1.0",
         description = "Runs a Kasper example end to end and checks its result.",
         subcommands = {HelloWorldCommand.class, MultipleTopicsCommand.class, WordCountCommand.class,
-            CommandLine.HelpCommand.class})
+            TemperaturesCommand.class, CommandLine.HelpCommand.class})
 public final class KasperDemo implements Callable<Integer> {
 
     private final StopSignal stopSignal;

@@ -2,10 +2,10 @@ package io.kasper.examples.demo;
 
 import io.kasper.TopicProcessor;
 import io.kasper.examples.ExampleSettings;
-import io.kasper.examples.StoreWordCounts;
 import io.kasper.examples.LineProducer;
 import io.kasper.examples.SampleText;
 import io.kasper.examples.WordCount;
+import io.kasper.store.TypedStore;
 import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -46,7 +46,7 @@ final class WordCountCommand implements Callable<Integer>, DemoExample {
                     + "(Cassandra). Without it, a real server of that kind is started for the run.")
     private String storeUrl;
     private List<String> lines;
-    private StoreWordCounts store;
+    private TypedStore<Long> store;
 
     @Override
     public Integer call() throws Exception {

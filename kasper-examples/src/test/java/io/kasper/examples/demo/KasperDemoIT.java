@@ -84,6 +84,25 @@ class KasperDemoIT {
     }
 
     @Test
+    void temperaturesAlertsDeadLettersAndReportsEveryPartitionOnce(KafkaBroker broker) {
+        Run run = demo("temperatures", "--bootstrap-servers", broker.bootstrapServers(), "--lines", "24",
+                "--partitions", "3");
+
+        assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.err()).isZero();
+        // 24 lines are the 12 sample lines twice: line i on partition i % 3, 6 of them poison
+        assertThat(run.out()).contains("24 lines: 8 heat alerts in ", ", 6 lines that are not readings in ",
+                "OK, exactly the expected alerts and dead letters")
+                .containsPattern("  dead letter '(Wellington,windy|Oslo,-300|Reykjavik)' from "
+                        + "kasper-demo-\\w+-readings-[0-2]@\\d+ "
+                        + "\\(org\\.apache\\.kafka\\.common\\.errors\\.SerializationException\\)");
+        assertThat(run.out().lines().filter(l -> l.startsWith("partition"))).containsExactly(
+                "partitions assigned: [0, 1, 2]",
+                "partition 0: 4 readings, hottest Cairo 35.0 °C",
+                "partition 1: 8 readings, hottest Delhi 38.5 °C",
+                "partition 2: 6 readings, hottest Paris 22.0 °C");
+    }
+
+    @Test
     void withoutBootstrapServersStartsAndRemovesAnEmbeddedBroker() {
         Run run = demo("word-count", "--lines", "50", "--top", "1");
 
@@ -107,7 +126,7 @@ class KasperDemoIT {
         Run run = demo();
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("hello-world", "multiple-topics", "word-count");
+        assertThat(run.err()).contains("hello-world", "multiple-topics", "word-count", "temperatures");
     }
 
     @Test
