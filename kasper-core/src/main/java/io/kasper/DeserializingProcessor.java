@@ -2,7 +2,9 @@ package io.kasper;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -13,7 +15,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  *
  * <p>Records whose key or value cannot be deserialized (the deserializer throws, or returns null for a non-null
  * value) are poison: the whole batch is deserialized first, then one {@link PoisonMessageException} naming every such
- * record is thrown before the typed processor sees anything, and the {@link ErrorPolicy}'s {@link PoisonPolicy}
+ * record, each with its own failure, is thrown before the typed processor sees anything, and the {@link ErrorPolicy}'s {@link PoisonPolicy}
  * decides (fail the batch, skip them, or dead-letter them and process the rest).
  *
  * <p>Thread-safety: as thread-safe as the deserializers and the typed processor; a {@link TopicProcessor} calls it
@@ -52,8 +54,8 @@ public final class DeserializingProcessor<K, V> implements MessageProcessor {
     @Override
     public void process(List<ConsumerRecord<byte[], byte[]>> messages, Sender sender) throws Exception {
         List<ConsumerRecord<K, V>> typed = new ArrayList<>(messages.size());
-        List<ConsumerRecord<byte[], byte[]>> poison = new ArrayList<>();
-        RuntimeException firstFailure = null;
+        // ConsumerRecord keeps Object's identity equality, so each record is its own key
+        Map<ConsumerRecord<byte[], byte[]>, RuntimeException> poison = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> m : messages) {
             try {
                 K key = m.key() == null ? null : keyDeserializer.deserialize(m.topic(), m.headers(), m.key());
@@ -67,14 +69,13 @@ public final class DeserializingProcessor<K, V> implements MessageProcessor {
                         m.timestampType(), m.serializedKeySize(), m.serializedValueSize(), key, value, m.headers(),
                         m.leaderEpoch()));
             } catch (RuntimeException e) {
-                poison.add(m);
-                if (firstFailure == null) {
-                    firstFailure = e;
-                }
+                poison.put(m, e);
             }
         }
         if (!poison.isEmpty()) {
-            throw new PoisonMessageException(poison, "cannot be deserialized: " + firstFailure, firstFailure);
+            throw new PoisonMessageException(poison, "cannot be deserialized: " + poison.values().iterator().next()
+                    + (poison.size() > 1 ? " (the first; each record's own failure goes to the dead-letter headers)"
+                            : ""));
         }
         processor.process(Collections.unmodifiableList(typed), sender);
     }

@@ -2,7 +2,9 @@ package io.kasper;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -24,6 +26,8 @@ public class PoisonMessageException extends KasperException {
 
     /** The topic, partition and offset of one poison record. */
     private final List<RecordId> records;
+    /** The failure of each record when they failed each in its own way, else empty. */
+    private final Map<RecordId, Throwable> causes;
 
     /**
      * Marks one record as poison.
@@ -54,11 +58,52 @@ public class PoisonMessageException extends KasperException {
             ids.add(RecordId.of(record));
         }
         this.records = List.copyOf(ids);
+        this.causes = Map.of();
+    }
+
+    /**
+     * Marks several records of the batch as poison, each with its own failure: a dead-letter copy of each record
+     * then carries its own exception class and message, not the first record's. The first failure becomes this
+     * exception's cause.
+     *
+     * @param failures the poison records with the failure of each, at least one, in the order of the batch (the
+     *     map's iteration order)
+     * @param reason why they cannot be processed, in general terms (each failure is named in the dead-letter
+     *     headers and logs)
+     * @throws IllegalArgumentException when {@code failures} is empty
+     * @throws NullPointerException when a failure is null
+     */
+    public PoisonMessageException(Map<? extends ConsumerRecord<?, ?>, ? extends Throwable> failures, String reason) {
+        super(describe(failures.keySet(), reason), failures.values().stream().findFirst().orElse(null));
+        List<RecordId> ids = new ArrayList<>();
+        Map<RecordId, Throwable> each = new LinkedHashMap<>();
+        failures.forEach((record, failure) -> {
+            RecordId id = RecordId.of(record);
+            ids.add(id);
+            each.put(id, Objects.requireNonNull(failure, () -> "failure of " + id));
+        });
+        this.records = List.copyOf(ids);
+        this.causes = Map.copyOf(each);
     }
 
     /** Returns the topic, partition and offset of every poison record, in the order given. */
     public List<RecordId> records() {
         return records;
+    }
+
+    /**
+     * Returns why one of the poison records failed: its own failure when each record was given one, else this
+     * exception's cause, else this exception.
+     *
+     * @param record a record named by this exception (any other gets the general answer)
+     * @return the failure to report for the record, never null
+     */
+    public Throwable failureOf(RecordId record) {
+        Throwable own = causes.get(record);
+        if (own != null) {
+            return own;
+        }
+        return getCause() != null ? getCause() : this;
     }
 
     private static String describe(Collection<? extends ConsumerRecord<?, ?>> records, String reason) {

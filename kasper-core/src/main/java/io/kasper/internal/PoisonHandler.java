@@ -121,7 +121,7 @@ final class PoisonHandler {
         for (int i = 0; i < poisoned.size() && i < LOGGED_PER_BATCH; i++) {
             Poisoned p = poisoned.get(i);
             ids.append(i == 0 ? "" : ", ").append(PoisonMessageException.RecordId.of(p.record())).append(" (")
-                    .append(reasonOf(p.reason())).append(')');
+                    .append(reasonOf(p)).append(')');
         }
         if (poisoned.size() > LOGGED_PER_BATCH) {
             ids.append(" and ").append(poisoned.size() - LOGGED_PER_BATCH).append(" more");
@@ -135,7 +135,7 @@ final class PoisonHandler {
     private ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<byte[], byte[]> record,
             PoisonMessageException reason) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        Throwable failure = reason.getCause() != null ? reason.getCause() : reason;
+        Throwable failure = reason.failureOf(PoisonMessageException.RecordId.of(record));
         header(headers, ErrorPolicy.HEADER_TOPIC, record.topic());
         header(headers, ErrorPolicy.HEADER_PARTITION, Integer.toString(record.partition()));
         header(headers, ErrorPolicy.HEADER_OFFSET, Long.toString(record.offset()));
@@ -153,8 +153,8 @@ final class PoisonHandler {
         headers.add(key, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String reasonOf(PoisonMessageException reason) {
-        Throwable cause = reason.getCause();
-        return cause != null ? cause.toString() : reason.getMessage();
+    private static String reasonOf(Poisoned poisoned) {
+        Throwable failure = poisoned.reason().failureOf(PoisonMessageException.RecordId.of(poisoned.record()));
+        return failure == poisoned.reason() ? failure.getMessage() : failure.toString();
     }
 }

@@ -178,6 +178,21 @@ class ErrorPolicyDriverTest {
     }
 
     @Test
+    void eachDeadLetteredRecordCarriesItsOwnDeserializationFailure() {
+        Deserializer<Integer> integers = (topic, data) -> Integer.valueOf(new String(data, UTF_8));
+        try (TopicProcessorTestDriver driver = new TopicProcessorTestDriver(
+                config(ErrorPolicy.builder().deadLetterTopic("in-dlt").build()),
+                p -> new DeserializingProcessor<>(new StringDeserializer(), integers, (messages, sender) -> { }))) {
+            pipe(driver, "one", "2", "three", "4");
+
+            List<ProducerRecord<byte[], byte[]>> dead = driver.readOutput("in-dlt");
+            assertThat(values(dead)).containsExactly("one", "three");
+            assertThat(dead).extracting(d -> header(d, ErrorPolicy.HEADER_EXCEPTION_MESSAGE))
+                    .containsExactly("For input string: \"one\"", "For input string: \"three\"");
+        }
+    }
+
+    @Test
     void aTransientFailureIsRetriedWithBackoffAndTheFailedAttemptsBufferedOutputIsDiscarded() {
         AtomicInteger calls = new AtomicInteger();
         try (TopicProcessorTestDriver driver = new TopicProcessorTestDriver(config(ErrorPolicy.defaults()),
