@@ -2,8 +2,8 @@ package io.kasper.cassandra;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.kasper.InvalidConfigException;
-import io.kasper.store.StoreConfigRules;
-import io.kasper.store.UriScrubber;
+import io.kasper.store.spi.StoreConfigRules;
+import io.kasper.store.spi.UriScrubber;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.kasper.examples;
 
 import io.kasper.store.Codec;
-import io.kasper.store.InMemoryStore;
+import io.kasper.store.memory.InMemoryStore;
 import io.kasper.store.Store;
 import io.kasper.store.TypedStore;
 import java.util.Collection;

@@ -1,8 +1,8 @@
 package io.kasper.opensearch;
 
 import io.kasper.InvalidConfigException;
-import io.kasper.store.StoreConfigRules;
-import io.kasper.store.UriScrubber;
+import io.kasper.store.spi.StoreConfigRules;
+import io.kasper.store.spi.UriScrubber;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.URI;

@@ -1,8 +1,8 @@
 package io.kasper.redis;
 
 import io.kasper.InvalidConfigException;
-import io.kasper.store.StoreConfigRules;
-import io.kasper.store.UriScrubber;
+import io.kasper.store.spi.StoreConfigRules;
+import io.kasper.store.spi.UriScrubber;
 import io.kasper.KasperException;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
