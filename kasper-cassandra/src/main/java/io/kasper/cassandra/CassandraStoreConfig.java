@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Settings of a {@link CassandraStore} or {@link CassandraMultiStore}: contact points, datacenter, keyspace, table (or

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Settings of an {@link OpenSearchStore} or {@link OpenSearchMultiStore}: where the cluster is, the index (or the

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Settings of a {@link RedisStore} or {@link RedisMultiStore}: where Redis is, the key prefix, timeouts, bulk chunking,
