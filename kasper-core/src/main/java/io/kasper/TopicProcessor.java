@@ -198,6 +198,8 @@ public final class TopicProcessor implements AutoCloseable {
     /**
      * Returns the lifecycle state: CREATED, STARTING, RUNNING, REBALANCING (group-managed), CLOSING, then CLOSED or
      * FAILED. Safe from any thread; meant for health checks and dashboards.
+     *
+     * @return the current state
      */
     public ProcessorState state() {
         return runtime.state();
@@ -210,6 +212,8 @@ public final class TopicProcessor implements AutoCloseable {
      * {@code Sender.flush()} waiting for acknowledgements, e.g. while no broker answers). False while starting,
      * rebalancing, riding out a broker outage, closing and after it stopped. Use it for a readiness probe; use
      * {@code !state().isTerminal()} for a liveness probe. Safe from any thread.
+     *
+     * @return whether the processor is ready
      */
     public boolean isReady() {
         return runtime.isReady();
@@ -218,12 +222,18 @@ public final class TopicProcessor implements AutoCloseable {
     /**
      * Returns the failure that stopped the processor, if it failed: the exception {@link #runLoop()} threw, or, when
      * it rethrew a JVM {@link Error}, a {@link KasperException} whose cause is that Error. Safe from any thread.
+     *
+     * @return the failure, or empty while running, after a normal stop, or before {@code runLoop()}
      */
     public Optional<KasperException> failure() {
         return runtime.failure();
     }
 
-    /** Returns the configuration. */
+    /**
+     * Returns the configuration. Safe from any thread.
+     *
+     * @return the configuration this processor was created with
+     */
     public TopicProcessorConfig config() {
         return config;
     }
@@ -232,6 +242,8 @@ public final class TopicProcessor implements AutoCloseable {
      * Returns this instance's id, {@code kasper-<name>-<n>}, unique in this JVM: the {@code kasper.instance} tag of
      * every meter it registers (see {@link KasperMetrics#TAG_INSTANCE}) and the prefix of its Kafka client ids
      * ({@code <id>-consumer}, {@code <id>-producer}). Safe from any thread.
+     *
+     * @return the instance id
      */
     public String instanceId() {
         return runtime.instanceId();

@@ -20,6 +20,7 @@ public class StoreException extends KasperException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether the failed call may succeed when retried unchanged. */
     private final boolean retriable;
 
     /**

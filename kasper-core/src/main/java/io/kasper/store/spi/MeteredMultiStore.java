@@ -169,7 +169,11 @@ public abstract class MeteredMultiStore implements MultiStore {
         return meters.instance();
     }
 
-    /** Returns "store 'name' (kind)", for subclasses' own messages. */
+    /**
+     * Returns "store 'name' (kind)", for subclasses' own messages. Thread-safe.
+     *
+     * @return the store's description
+     */
     protected final String description() {
         return meters.description();
     }
