@@ -1,6 +1,5 @@
 package io.kasper;
 
-import io.kasper.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +18,13 @@ import org.apache.kafka.common.errors.RetriableException;
  *       headers {@value #HEADER_TOPIC}, {@value #HEADER_PARTITION}, {@value #HEADER_OFFSET}, {@value #HEADER_TIMESTAMP},
  *       {@value #HEADER_EXCEPTION_CLASS}, {@value #HEADER_EXCEPTION_MESSAGE} and {@value #HEADER_PROCESSOR} (UTF-8
  *       text).</li>
- *   <li><b>Transient failures</b>: when {@code process} throws an exception whose cause chain holds a retriable
- *       {@link StoreException} or a Kafka {@link RetriableException}, the batch's buffered output is
- *       discarded and {@code process} is called again with the same batch, after {@link #retryBackoff()} doubling up
- *       to {@link #maxRetryBackoff()}, at most {@link #maxRetries()} times; then the batch fails. Output the failed
- *       call already made durable with {@link Sender#flush()} stays in its topic, and the next call produces it
- *       again (at-least-once). Output produced by Kasper is retried by the idempotent producer itself (no
+ *   <li><b>Transient failures</b>: when {@code process} throws an exception whose cause chain holds a
+ *       {@linkplain KasperException#isRetriable() retriable} {@link KasperException} (such as the
+ *       {@code StoreException} of a lost connection) or a Kafka {@link RetriableException}, the batch's buffered
+ *       output is discarded and {@code process} is called again with the same batch, after {@link #retryBackoff()}
+ *       doubling up to {@link #maxRetryBackoff()}, at most {@link #maxRetries()} times; then the batch fails. Output
+ *       the failed call already made durable with {@link Sender#flush()} stays in its topic, and the next call
+ *       produces it again (at-least-once). Output produced by Kasper is retried by the idempotent producer itself (no
  *       duplicates, order kept) for up to {@link #brokerOutageTimeout()}.</li>
  *   <li><b>Broker outages</b>: the processor rides out an unreachable cluster (commits are retried with backoff,
  *       output is retried by the producer) and fails with a {@link KasperException}, committing nothing more, once no
@@ -157,8 +157,9 @@ public final class ErrorPolicy {
     }
 
     /**
-     * Returns whether a failure of {@code process} is transient: its cause chain holds a retriable
-     * {@link StoreException} or a Kafka {@link RetriableException}. A {@link PoisonMessageException} never is.
+     * Returns whether a failure of {@code process} is transient: its cause chain holds a
+     * {@linkplain KasperException#isRetriable() retriable} {@link KasperException} (such as a retriable
+     * {@code StoreException}) or a Kafka {@link RetriableException}. A {@link PoisonMessageException} never is.
      *
      * @param failure what {@code process} threw
      * @return whether processing the batch again may succeed
@@ -169,7 +170,7 @@ public final class ErrorPolicy {
             if (t instanceof PoisonMessageException) {
                 return false;
             }
-            if (t instanceof StoreException store && store.isRetriable() || t instanceof RetriableException) {
+            if (t instanceof KasperException kasper && kasper.isRetriable() || t instanceof RetriableException) {
                 return true;
             }
         }

@@ -28,4 +28,19 @@ public class KasperException extends RuntimeException {
     public KasperException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Returns whether the call that failed may succeed when made again unchanged: a transient failure such as a lost
+     * connection, a timeout or a server that is busy or restarting. The {@link ErrorPolicy} retries a batch whose
+     * failure holds a retriable Kasper exception in its cause chain (see {@link ErrorPolicy#isTransient}).
+     *
+     * <p>False here. Subclasses that classify their failures override it, as the store exception of
+     * {@code io.kasper.store} does; this is how the core recognises a transient store failure without depending on
+     * the store packages.
+     *
+     * @return whether a retry may succeed
+     */
+    public boolean isRetriable() {
+        return false;
+    }
 }

@@ -1,13 +1,9 @@
 package io.kasper;
 
-import io.kasper.internal.ProcessorLookup;
-import io.kasper.internal.ProcessorLoop;
-import java.util.ArrayList;
-import java.util.List;
+import io.kasper.internal.ProcessorRuntime;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,10 +42,9 @@ public final class TopicProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicProcessor.class);
 
     private final TopicProcessorConfig config;
-    private final ProcessorLoop loop;
+    private final ProcessorRuntime runtime;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean released = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Thread loopThread;
 
@@ -71,7 +66,8 @@ public final class TopicProcessor implements AutoCloseable {
      *     bootstrap servers, {@code security.protocol} and {@code sasl.mechanism}, never a secret)
      */
     public TopicProcessor(TopicProcessorConfig config, Map<Integer, ? extends MessageProcessor> processors) {
-        this(resolve(config, Objects.requireNonNull(processors, "processors")::get, "processors map"));
+        this(ProcessorRuntime.create(config, Objects.requireNonNull(processors, "processors")::get,
+                "processors map"));
     }
 
     /**
@@ -88,55 +84,13 @@ public final class TopicProcessor implements AutoCloseable {
      *     bootstrap servers, {@code security.protocol} and {@code sasl.mechanism}, never a secret)
      */
     public TopicProcessor(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> processorFactory) {
-        this(resolve(config, Objects.requireNonNull(processorFactory, "processorFactory"), "processorFactory"));
+        this(ProcessorRuntime.create(config, Objects.requireNonNull(processorFactory, "processorFactory"),
+                "processorFactory"));
     }
 
-    private TopicProcessor(Resolved resolved) {
-        this.config = resolved.config();
-        this.loop = new ProcessorLoop(config, resolved.processors());
-    }
-
-    /** A configuration with a processor found for each of its partitions. */
-    private record Resolved(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
-    }
-
-    /** Claims the partitions in this JVM first (a conflict there is the clearer error), then checks the rest. */
-    private static Resolved resolve(TopicProcessorConfig config,
-            IntFunction<? extends MessageProcessor> lookup, String source) {
-        Objects.requireNonNull(config, "config");
-        ProcessorLoop.claimPartitions(config);
-        try {
-            return lookUp(config, lookup, source);
-        } catch (RuntimeException e) {
-            ProcessorLoop.releasePartitions(config);
-            throw e;
-        }
-    }
-
-    private static Resolved lookUp(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> lookup,
-            String source) {
-        Map<Integer, MessageProcessor> resolved = new TreeMap<>();
-        if (!config.isGroupManaged()) {
-            resolved.putAll(ProcessorLookup.forPartitions(config.inputPartitions(), lookup));
-            ProcessorLoop.validateTopics(config);
-            return new Resolved(config, resolved);
-        }
-        int partitionCount = ProcessorLoop.validateTopics(config);
-        List<Integer> missing = new ArrayList<>();
-        for (int p = 0; p < partitionCount; p++) {
-            MessageProcessor processor = lookup.apply(p);
-            if (processor == null) {
-                missing.add(p);
-            } else {
-                resolved.put(p, processor);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new InvalidConfigException("with groupManaged() every partition of the input topics (0-"
-                    + (partitionCount - 1) + ") may be assigned and needs a MessageProcessor, but the " + source
-                    + " has none for partitions " + missing);
-        }
-        return new Resolved(config, resolved);
+    private TopicProcessor(ProcessorRuntime runtime) {
+        this.runtime = runtime;
+        this.config = runtime.config();
     }
 
     /**
@@ -174,11 +128,11 @@ public final class TopicProcessor implements AutoCloseable {
         loopThread = Thread.currentThread();
         try {
             if (!closed.get()) {
-                loop.run();
+                runtime.run();
             }
         } finally {
             loopThread = null;
-            releaseClaims();
+            runtime.releaseClaims();
             finished.countDown();
         }
     }
@@ -194,20 +148,13 @@ public final class TopicProcessor implements AutoCloseable {
             awaitFinished();
             return;
         }
-        loop.requestStop();
+        runtime.requestStop();
         if (!started.get()) {
-            loop.closedBeforeRun();
-            releaseClaims();
+            runtime.closedBeforeRun();
+            runtime.releaseClaims();
             return;
         }
         awaitFinished();
-    }
-
-    /** Releases the claims once: close() before runLoop() reaches both release points. */
-    private void releaseClaims() {
-        if (released.compareAndSet(false, true)) {
-            ProcessorLoop.releasePartitions(config);
-        }
     }
 
     private void awaitFinished() {
@@ -245,15 +192,17 @@ public final class TopicProcessor implements AutoCloseable {
      * @return whether everything owned is consumed and committed
      */
     public boolean hasConsumedAllMessages() {
-        return loop.hasConsumedAllMessages();
+        return runtime.hasConsumedAllMessages();
     }
 
     /**
      * Returns the lifecycle state: CREATED, STARTING, RUNNING, REBALANCING (group-managed), CLOSING, then CLOSED or
      * FAILED. Safe from any thread; meant for health checks and dashboards.
+     *
+     * @return the current state
      */
     public ProcessorState state() {
-        return loop.status().state();
+        return runtime.state();
     }
 
     /**
@@ -263,20 +212,28 @@ public final class TopicProcessor implements AutoCloseable {
      * {@code Sender.flush()} waiting for acknowledgements, e.g. while no broker answers). False while starting,
      * rebalancing, riding out a broker outage, closing and after it stopped. Use it for a readiness probe; use
      * {@code !state().isTerminal()} for a liveness probe. Safe from any thread.
+     *
+     * @return whether the processor is ready
      */
     public boolean isReady() {
-        return loop.status().isReady();
+        return runtime.isReady();
     }
 
     /**
      * Returns the failure that stopped the processor, if it failed: the exception {@link #runLoop()} threw, or, when
      * it rethrew a JVM {@link Error}, a {@link KasperException} whose cause is that Error. Safe from any thread.
+     *
+     * @return the failure, or empty while running, after a normal stop, or before {@code runLoop()}
      */
     public Optional<KasperException> failure() {
-        return loop.status().failure();
+        return runtime.failure();
     }
 
-    /** Returns the configuration. */
+    /**
+     * Returns the configuration. Safe from any thread.
+     *
+     * @return the configuration this processor was created with
+     */
     public TopicProcessorConfig config() {
         return config;
     }
@@ -285,8 +242,10 @@ public final class TopicProcessor implements AutoCloseable {
      * Returns this instance's id, {@code kasper-<name>-<n>}, unique in this JVM: the {@code kasper.instance} tag of
      * every meter it registers (see {@link KasperMetrics#TAG_INSTANCE}) and the prefix of its Kafka client ids
      * ({@code <id>-consumer}, {@code <id>-producer}). Safe from any thread.
+     *
+     * @return the instance id
      */
     public String instanceId() {
-        return loop.instanceId();
+        return runtime.instanceId();
     }
 }

@@ -1,6 +1,6 @@
 package io.kasper.cassandra;
 
-import io.kasper.store.MeteredStore;
+import io.kasper.store.spi.MeteredStore;
 import io.kasper.store.StoreException;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -2,15 +2,14 @@ package io.kasper.cassandra;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.kasper.InvalidConfigException;
-import io.kasper.store.StoreConfigRules;
-import io.kasper.store.UriScrubber;
+import io.kasper.store.spi.StoreConfigRules;
+import io.kasper.store.spi.UriScrubber;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Settings of a {@link CassandraStore} or {@link CassandraMultiStore}: contact points, datacenter, keyspace, table (or

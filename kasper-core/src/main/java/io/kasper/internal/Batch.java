@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  * the consumer skipped as undeliverable (a transaction marker, a record of an aborted transaction, an offset compacted
  * away), so committing the position loses nothing and keeps the committed offset from stopping short of the end.
  */
-public final class Batch {
+final class Batch {
 
     private final int partition;
     private final List<ConsumerRecord<byte[], byte[]>> records;

@@ -27,7 +27,7 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Thread-safety: not thread-safe; owned by one loop thread.
  */
-public final class BatchAssembler {
+final class BatchAssembler {
 
     private final int batchSize;
     private final long batchMaxBytes;

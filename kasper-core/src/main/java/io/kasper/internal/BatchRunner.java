@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * produces it again: delivery is at-least-once. Each {@code Sender.flush()} waits at most what is left of the
  * {@link OutageBudget}; a flush that runs out of it fails the batch at once, without retries.
  *
- * <p>Internal API. Thread-safety: not thread-safe; owned by one loop thread (acks complete on other threads).
+ * <p>Thread-safety: not thread-safe; owned by one loop thread (acks complete on other threads).
  */
-public final class BatchRunner implements AutoCloseable {
+final class BatchRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
 

@@ -11,9 +11,9 @@ import java.util.function.Consumer;
  * the {@link KasperException} that stops the processor (with a JVM Error thrown by the listener as its cause). Shared by the {@code TopicProcessor} loop and the test driver,
  * so that both report a failing listener the same way.
  *
- * <p>Internal API. Thread-safety: immutable; the listener itself is called on the caller's thread.
+ * <p>Thread-safety: immutable; the listener itself is called on the caller's thread.
  */
-public final class ListenerCalls {
+final class ListenerCalls {
 
     private final String processorName;
     private final Optional<PartitionListener> listener;

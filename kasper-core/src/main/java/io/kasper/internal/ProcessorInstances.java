@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sharing a JVM (and a {@code MeterRegistry}) keep their meters and JMX registrations apart, and so that a meter can be
  * matched with the Kafka client metrics of the same instance.
  *
- * <p>Internal API. Thread-safety: thread-safe.
+ * <p>Thread-safety: thread-safe.
  */
-public final class ProcessorInstances {
+final class ProcessorInstances {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 

@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntUnaryOperator;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -40,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * group ({@code consumer.subscribe}); the {@link RebalanceHandler} keeps the loop's per-partition state
  * ({@link Assignment}, batches, offsets) right when they move.
  *
- * <p>Internal API. Thread-safety: {@link #run()} runs on one thread; {@link #requestStop()},
+ * <p>Thread-safety: {@link #run()} runs on one thread; {@link #requestStop()},
  * {@link #hasConsumedAllMessages()} are safe from any thread.
  */
-public final class ProcessorLoop {
+final class ProcessorLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorLoop.class);
     /** Longest poll when idle: bounds how late a stop request or a batch deadline is noticed. */
@@ -87,7 +86,7 @@ public final class ProcessorLoop {
      * @param processors a processor for every partition number the loop may be given: the configured ones in
      *     static mode, every partition of the input topics in group-managed mode
      */
-    public ProcessorLoop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
+    ProcessorLoop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
         this(config, processors, new KafkaClientProperties(config), KafkaClientFactory.KAFKA);
     }
 
@@ -106,34 +105,6 @@ public final class ProcessorLoop {
         this.commitFailures = new CommitFailures(name, config.consumerGroupId(), config.isGroupManaged(),
                 config.errorPolicy().brokerOutageTimeout(),
                 () -> GroupMembers.list(factory, clients.admin(), config.consumerGroupId()));
-    }
-
-    /**
-     * Checks the configuration against the cluster; see {@code TopicValidator}.
-     *
-     * @param config the configuration
-     * @return the input topics' partition count
-     * @throws io.kasper.InvalidConfigException when topics are missing, differ in partition count or are too small,
-     *     or a static processor's consumer group has active members
-     */
-    public static int validateTopics(TopicProcessorConfig config) {
-        return TopicValidator.validate(config, new KafkaClientProperties(config));
-    }
-
-    /**
-     * Claims the configured partitions for this JVM.
-     *
-     * @param config the configuration
-     * @throws io.kasper.InvalidConfigException when another open processor of the same name and cluster claims one
-     *     of them, or runs in the other mode (static or group-managed)
-     */
-    public static void claimPartitions(TopicProcessorConfig config) {
-        PartitionClaims.claim(config);
-    }
-
-    /** Releases partitions claimed by {@link #claimPartitions}. */
-    public static void releasePartitions(TopicProcessorConfig config) {
-        PartitionClaims.release(config);
     }
 
     /** Asks the loop to finish: it stops polling, waits for outstanding acks, commits and returns. Any thread. */

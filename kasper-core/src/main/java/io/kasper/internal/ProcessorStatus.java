@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * The lifecycle state of one topic processor, its failure, whether the cluster currently answers, and whether it has
  * consumed all its input: what a health probe reads. The loop thread writes it; any thread reads it.
  *
- * <p>Internal API. Thread-safety: thread-safe.
+ * <p>Thread-safety: thread-safe.
  */
-public final class ProcessorStatus {
+final class ProcessorStatus {
 
     /** How long the loop may wait on the cluster in one call before it counts as not ready: the broker watch's
      *  own silence threshold, after which it would ask a broker itself. */

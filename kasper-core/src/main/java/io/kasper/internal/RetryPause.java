@@ -6,10 +6,10 @@ import java.time.Duration;
  * Waits between two attempts of a batch after a transient failure. The topic processor waits on the wall clock and
  * stops waiting when it is asked to stop; the test driver moves its virtual clock instead.
  *
- * <p>Internal API. Thread-safety: as the implementation.
+ * <p>Thread-safety: as the implementation.
  */
 @FunctionalInterface
-public interface RetryPause {
+interface RetryPause {
 
     /**
      * Waits.

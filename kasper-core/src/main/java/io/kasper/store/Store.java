@@ -11,8 +11,8 @@ import java.util.Map;
  * the backend where the adapter allows it; each adapter documents how it batches. Empty bulk calls return at once
  * without touching the backend. Implementations copy or serialize values, so callers may reuse their arrays.
  *
- * <p>Every implementation records Micrometer metrics per call (see {@link MeteredStore}) and reports every backend
- * failure as a {@link StoreException} naming the store, the operation and the number of keys.
+ * <p>Every implementation records Micrometer metrics per call (see {@link io.kasper.store.spi.MeteredStore}) and
+ * reports every backend failure as a {@link StoreException} naming the store, the operation and the number of keys.
  *
  * <p>Thread-safety: implementations shipped with Kasper are safe for concurrent use by many threads. Ordering between
  * concurrent writes to the same key is whatever the backend gives (last writer wins for the shipped ones).

@@ -11,15 +11,16 @@ import io.kasper.KasperException;
  *
  * <p>A store exception is {@linkplain #isRetriable() retriable} when the same call may succeed later without any
  * change (connection lost, timeout, server busy or restarting); a {@code TopicProcessor} then retries the batch with
- * backoff (see {@code io.kasper.ErrorPolicy}) before failing it. Adapters classify their backend's failures by
- * handing a rule to {@link MeteredStore} or {@link MeteredMultiStore}, or by throwing a retriable store exception
- * themselves.
+ * backoff (see {@link io.kasper.ErrorPolicy}) before failing it. Adapters classify their backend's failures by
+ * handing a rule to {@link io.kasper.store.spi.MeteredStore} or {@link io.kasper.store.spi.MeteredMultiStore}, or by
+ * throwing a retriable store exception themselves.
  * Immutable and thread-safe.
  */
 public class StoreException extends KasperException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether the failed call may succeed when retried unchanged. */
     private final boolean retriable;
 
     /**
@@ -54,40 +55,8 @@ public class StoreException extends KasperException {
     }
 
     /** Returns whether the failed call may succeed when retried unchanged (a transient failure). */
+    @Override
     public boolean isRetriable() {
         return retriable;
-    }
-
-    /**
-     * Wraps a backend failure of one call, naming the call.
-     *
-     * @param retriable the classification of the failure (see {@code StoreMeters#isRetriable})
-     */
-    static StoreException callFailed(String store, String tenant, String operation, int keys, Throwable cause,
-            boolean retriable) {
-        return new StoreException(describeCall(store, tenant, operation, keys) + " failed: " + describe(cause), cause,
-                retriable);
-    }
-
-    /** Formats "store 'counts' (redis) tenant 'acme' getAll of 3 keys"; keys below zero are left out. */
-    static String describeCall(String store, String tenant, String operation, int keys) {
-        StringBuilder text = new StringBuilder(store);
-        if (tenant != null) {
-            text.append(" tenant '").append(tenant).append('\'');
-        }
-        text.append(' ').append(operation);
-        if (keys >= 0) {
-            text.append(" of ").append(keys).append(keys == 1 ? " key" : " keys");
-        }
-        return text.toString();
-    }
-
-    static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        if (cause instanceof StoreException) {
-            // an adapter's own StoreException already explains itself; its class name adds nothing
-            return message == null ? "" : message;
-        }
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

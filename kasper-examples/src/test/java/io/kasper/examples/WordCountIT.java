@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kasper.redis.RedisStore;
 import io.kasper.redis.RedisStoreConfig;
 import io.kasper.store.Codec;
-import io.kasper.store.InMemoryStore;
+import io.kasper.store.memory.InMemoryStore;
 import io.kasper.store.TypedStore;
 import io.kasper.test.KafkaBroker;
 import io.kasper.test.RedisServer;

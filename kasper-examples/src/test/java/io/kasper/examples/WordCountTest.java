@@ -7,7 +7,7 @@ import io.kasper.DeserializingProcessor;
 import io.kasper.MessageProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.kasper.store.Codec;
-import io.kasper.store.InMemoryStore;
+import io.kasper.store.memory.InMemoryStore;
 import io.kasper.store.TypedStore;
 import io.kasper.test.TopicProcessorTestDriver;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.kasper.KasperMetrics;
 import io.kasper.MessageProcessor;
 import io.kasper.TopicProcessor;
-import io.kasper.store.InMemoryStore;
+import io.kasper.store.memory.InMemoryStore;
 import io.kasper.test.KafkaBroker;
 import io.kasper.test.KafkaBrokerExtension;
 import io.kasper.test.RunningTopicProcessor;

@@ -1,15 +1,14 @@
 package io.kasper.opensearch;
 
 import io.kasper.InvalidConfigException;
-import io.kasper.store.StoreConfigRules;
-import io.kasper.store.UriScrubber;
+import io.kasper.store.spi.StoreConfigRules;
+import io.kasper.store.spi.UriScrubber;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Settings of an {@link OpenSearchStore} or {@link OpenSearchMultiStore}: where the cluster is, the index (or the

@@ -1,6 +1,6 @@
 package io.kasper.redis;
 
-import io.kasper.store.MeteredMultiStore;
+import io.kasper.store.spi.MeteredMultiStore;
 import io.kasper.store.StoreException;
 import io.kasper.store.TenantKey;
 import io.kasper.store.TenantMap;

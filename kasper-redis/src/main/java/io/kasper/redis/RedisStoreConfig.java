@@ -1,15 +1,14 @@
 package io.kasper.redis;
 
 import io.kasper.InvalidConfigException;
-import io.kasper.store.StoreConfigRules;
-import io.kasper.store.UriScrubber;
+import io.kasper.store.spi.StoreConfigRules;
+import io.kasper.store.spi.UriScrubber;
 import io.kasper.KasperException;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Settings of a {@link RedisStore} or {@link RedisMultiStore}: where Redis is, the key prefix, timeouts, bulk chunking,

@@ -2,7 +2,6 @@ package io.kasper.redis;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.kasper.BatchFailedException;
 import io.kasper.MessageProcessor;

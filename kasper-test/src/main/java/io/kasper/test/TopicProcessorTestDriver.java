@@ -6,21 +6,14 @@ import io.kasper.KasperException;
 import io.kasper.MessageProcessor;
 import io.kasper.PartitionListener;
 import io.kasper.TopicProcessorConfig;
-import io.kasper.internal.Batch;
-import io.kasper.internal.BatchAssembler;
-import io.kasper.internal.BatchRunner;
-import io.kasper.internal.ListenerCalls;
-import io.kasper.internal.ProcessorInstances;
-import io.kasper.internal.ProcessorLookup;
+import io.kasper.internal.TestDriverRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -82,17 +75,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class TopicProcessorTestDriver implements AutoCloseable {
 
     private final TopicProcessorConfig config;
-    private final ListenerCalls listener;
-    private final Set<Integer> partitions;
-    private final BatchAssembler assembler;
-    private final BatchRunner runner;
+    private final TestDriverRuntime runtime;
     private final MockProducer<byte[], byte[]> producer;
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-    private final List<Batch> batches = new ArrayList<>();
-    private final Map<TopicPartition, Long> committed = new TreeMap<>(
-            (a, b) -> a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition())
-                    : a.topic().compareTo(b.topic()));
-    private long nowNanos;
     private boolean commitsHeld;
     private BatchFailedException failure;
     private boolean stopped;
@@ -128,23 +113,11 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
                     + "configuration with inputPartitions(...) instead");
         }
         this.config = config;
-        Map<Integer, MessageProcessor> resolved =
-                ProcessorLookup.forPartitions(config.inputPartitions(), processorFactory);
         this.producer = new MockProducer<>(true, new GivenOrFirstPartition(), new ByteArraySerializer(),
                 new ByteArraySerializer());
-        this.assembler = new BatchAssembler(config.inputPartitions(), config.batchSize(), config.batchMaxBytes(),
-                config.batchWaitDuration());
-        // Retries wait on the virtual clock: a test of a transient failure takes no wall-clock time.
-        this.runner = new BatchRunner(config.topicProcessorName(),
-                ProcessorInstances.next(config.topicProcessorName()), resolved, producer, config.meterRegistry(),
-                config.errorPolicy(), wait -> {
-                    nowNanos += wait.toNanos();
-                    return true;
-                });
-        this.listener = new ListenerCalls(config.topicProcessorName(), config.partitionListener());
-        this.partitions = new TreeSet<>(config.inputPartitions());
+        this.runtime = new TestDriverRuntime(config, processorFactory, producer);
         try {
-            listener.assigned(partitions);
+            runtime.assigned();
         } catch (KasperException e) {
             stop(e);
             close();
@@ -188,7 +161,7 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
         checkPartition(partition);
         TopicPartition tp = new TopicPartition(topic, partition);
         long offset = nextOffsets.merge(tp, 1L, Long::sum) - 1;
-        assembler.add(List.of(new ConsumerRecord<>(topic, partition, offset, key, value)), nowNanos);
+        runtime.add(new ConsumerRecord<>(topic, partition, offset, key, value));
         processDue();
     }
 
@@ -202,7 +175,7 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      */
     public void advanceTime(Duration duration) {
         checkUsable();
-        nowNanos += duration.toNanos();
+        runtime.advance(duration);
         processDue();
     }
 
@@ -226,7 +199,7 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      */
     public void commit() {
         checkUsable();
-        commitReleased();
+        runtime.commitProcessed();
         processDue();
     }
 
@@ -240,14 +213,12 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      */
     public int uncommittedBatches(int partition) {
         checkPartition(partition);
-        return runner.inFlight(partition);
+        return runtime.uncommittedBatches(partition);
     }
 
     /** Returns every batch processed so far, in processing order. */
     public List<List<ConsumerRecord<byte[], byte[]>>> processedBatches() {
-        List<List<ConsumerRecord<byte[], byte[]>>> result = new ArrayList<>();
-        batches.forEach(b -> result.add(b.records()));
-        return result;
+        return runtime.processedBatches();
     }
 
     /**
@@ -279,39 +250,18 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      * whose batches were processed, acknowledged and committed (see {@link #holdCommits()}).
      */
     public Map<TopicPartition, Long> committedOffsets() {
-        return Map.copyOf(committed);
+        return runtime.committedOffsets();
     }
 
-    /** Processes what is due, as the loop's {@code takeDue} would within {@code maxUncommittedBatches}. */
+    /** Processes what is due, as the loop would within {@code maxUncommittedBatches}. */
     private void processDue() {
-        List<Batch> due = takeDue();
-        while (!due.isEmpty()) {
-            for (Batch batch : due) {
-                batches.add(batch);
-                try {
-                    runner.run(batch);
-                    runner.harvest();
-                } catch (BatchFailedException e) {
-                    failure = e;
-                    stop(e);
-                    throw e;
-                }
-                if (!commitsHeld) {
-                    commitReleased();
-                }
-            }
-            // a commit right after each batch may have made room for more batches of the same partition
-            due = takeDue();
+        try {
+            runtime.processDue(!commitsHeld);
+        } catch (BatchFailedException e) {
+            failure = e;
+            stop(e);
+            throw e;
         }
-    }
-
-    private List<Batch> takeDue() {
-        return assembler.takeDue(nowNanos, p -> config.maxUncommittedBatches() - runner.inFlight(p));
-    }
-
-    private void commitReleased() {
-        runner.drainReleasable().forEach((tp, om) -> committed.put(tp, om.offset()));
-        runner.committed(tp -> committed.getOrDefault(tp, -1L));
     }
 
     /**
@@ -320,10 +270,9 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      */
     private void stop(KasperException cause) {
         stopped = true;
-        runner.completedOffsets().forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
-        runner.committed(tp -> committed.getOrDefault(tp, -1L));
+        runtime.commitCompleted();
         try {
-            listener.revoked(partitions);
+            runtime.revoked();
         } catch (KasperException e) {
             if (cause == null) {
                 throw e;
@@ -362,7 +311,7 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
                 stop(null);
             }
         } finally {
-            runner.close();
+            runtime.close();
             producer.close();
         }
     }

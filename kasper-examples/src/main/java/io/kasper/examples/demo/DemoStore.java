@@ -9,7 +9,7 @@ import io.kasper.opensearch.OpenSearchStoreConfig;
 import io.kasper.redis.RedisStore;
 import io.kasper.redis.RedisStoreConfig;
 import io.kasper.store.Codec;
-import io.kasper.store.InMemoryStore;
+import io.kasper.store.memory.InMemoryStore;
 import io.kasper.store.Store;
 import io.kasper.store.TypedStore;
 import io.kasper.test.CassandraServer;

@@ -1,6 +1,6 @@
 package io.kasper.test.store;
 
-import io.kasper.store.InMemoryMultiStore;
+import io.kasper.store.memory.InMemoryMultiStore;
 import io.kasper.store.MultiStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

@@ -1,6 +1,6 @@
 package io.kasper.test.store;
 
-import io.kasper.store.InMemoryStore;
+import io.kasper.store.memory.InMemoryStore;
 import io.kasper.store.Store;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

@@ -1,4 +1,4 @@
-package io.kasper.store;
+package io.kasper.store.spi;
 
 import static io.kasper.KasperMetrics.STORE_CALLS;
 import static io.kasper.KasperMetrics.STORE_ERRORS;
@@ -8,6 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kasper.KasperException;
+import io.kasper.store.MultiStore;
+import io.kasper.store.Store;
+import io.kasper.store.StoreException;
+import io.kasper.store.TenantKey;
+import io.kasper.store.TenantMap;
+import io.kasper.store.memory.InMemoryMultiStore;
+import io.kasper.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;

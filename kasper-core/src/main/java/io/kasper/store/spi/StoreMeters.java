@@ -1,6 +1,7 @@
-package io.kasper.store;
+package io.kasper.store.spi;
 
 import io.kasper.KasperMetrics;
+import io.kasper.store.StoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
@@ -79,7 +80,7 @@ final class StoreMeters {
             return call.get();
         } catch (RuntimeException e) {
             meters.errors.increment();
-            throw StoreException.callFailed(description, tenant, operation, keys, e, isRetriable(e));
+            throw callFailed(description, tenant, operation, keys, e, isRetriable(e));
         } finally {
             meters.latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
@@ -133,5 +134,38 @@ final class StoreMeters {
         List<Meter> all() {
             return List.of(calls, keys, latency, errors);
         }
+    }
+
+    /**
+     * Wraps a backend failure of one call, naming the call.
+     *
+     * @param retriable the classification of the failure (see {@link #isRetriable})
+     */
+    static StoreException callFailed(String store, String tenant, String operation, int keys, Throwable cause,
+            boolean retriable) {
+        return new StoreException(describeCall(store, tenant, operation, keys) + " failed: " + describe(cause), cause,
+                retriable);
+    }
+
+    /** Formats "store 'counts' (redis) tenant 'acme' getAll of 3 keys"; keys below zero are left out. */
+    private static String describeCall(String store, String tenant, String operation, int keys) {
+        StringBuilder text = new StringBuilder(store);
+        if (tenant != null) {
+            text.append(" tenant '").append(tenant).append('\'');
+        }
+        text.append(' ').append(operation);
+        if (keys >= 0) {
+            text.append(" of ").append(keys).append(keys == 1 ? " key" : " keys");
+        }
+        return text.toString();
+    }
+
+    private static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        if (cause instanceof StoreException) {
+            // an adapter's own StoreException already explains itself; its class name adds nothing
+            return message == null ? "" : message;
+        }
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

@@ -1,4 +1,4 @@
-package io.kasper.store;
+package io.kasper.store.spi;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,14 @@
-package io.kasper.store;
+package io.kasper.store.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.InstanceOfAssertFactories.THROWABLE;
 
+import io.kasper.store.MultiStore;
+import io.kasper.store.Store;
+import io.kasper.store.StoreException;
+import io.kasper.store.TenantKey;
+import io.kasper.store.TenantMap;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

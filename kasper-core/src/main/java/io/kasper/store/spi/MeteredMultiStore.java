@@ -1,5 +1,10 @@
-package io.kasper.store;
+package io.kasper.store.spi;
 
+import io.kasper.store.MultiStore;
+import io.kasper.store.Store;
+import io.kasper.store.StoreException;
+import io.kasper.store.TenantKey;
+import io.kasper.store.TenantMap;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -113,7 +118,7 @@ public abstract class MeteredMultiStore implements MultiStore {
             doClose();
         } catch (RuntimeException e) {
             // a closed store cannot be called again, so retrying makes no sense
-            throw StoreException.callFailed(meters.description(), null, "close", -1, e, false);
+            throw StoreMeters.callFailed(meters.description(), null, "close", -1, e, false);
         } finally {
             meters.removeAll();
         }
@@ -164,7 +169,11 @@ public abstract class MeteredMultiStore implements MultiStore {
         return meters.instance();
     }
 
-    /** Returns "store 'name' (kind)", for subclasses' own messages. */
+    /**
+     * Returns "store 'name' (kind)", for subclasses' own messages. Thread-safe.
+     *
+     * @return the store's description
+     */
     protected final String description() {
         return meters.description();
     }

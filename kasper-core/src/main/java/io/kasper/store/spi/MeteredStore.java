@@ -1,5 +1,7 @@
-package io.kasper.store;
+package io.kasper.store.spi;
 
+import io.kasper.store.Store;
+import io.kasper.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -143,7 +145,7 @@ public abstract class MeteredStore implements Store {
             doClose();
         } catch (RuntimeException e) {
             // a closed store cannot be called again, so retrying makes no sense
-            throw StoreException.callFailed(meters.description(), tenant, "close", -1, e, false);
+            throw StoreMeters.callFailed(meters.description(), tenant, "close", -1, e, false);
         } finally {
             if (ownsMeters) {
                 meters.removeAll();
@@ -205,7 +207,11 @@ public abstract class MeteredStore implements Store {
         return meters.instance();
     }
 
-    /** Returns "store 'name' (kind)", for subclasses' own messages. */
+    /**
+     * Returns "store 'name' (kind)", for subclasses' own messages. Thread-safe.
+     *
+     * @return the store's description
+     */
     protected final String description() {
         return meters.description();
     }

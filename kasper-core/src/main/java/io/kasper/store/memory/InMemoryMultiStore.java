@@ -1,5 +1,8 @@
-package io.kasper.store;
+package io.kasper.store.memory;
 
+import io.kasper.store.TenantKey;
+import io.kasper.store.TenantMap;
+import io.kasper.store.spi.MeteredMultiStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.HashSet;
@@ -9,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link MultiStore} held in this JVM's memory, for tests and for state that may be lost on restart.
+ * A {@link io.kasper.store.MultiStore} held in this JVM's memory, for tests and for state that may be lost on restart.
  *
  * <p>Values are copied in and out. A tenant exists while it holds a key: deleting its last key removes it from
  * {@link #allTenants()}. {@code fetch} and {@code push} are not atomic across tenants. {@link #flush()} is a no-op.

@@ -1,4 +1,4 @@
-package io.kasper.store;
+package io.kasper.store.spi;
 
 import io.kasper.InvalidConfigException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
-package io.kasper.store;
+package io.kasper.store.memory;
 
+import io.kasper.store.spi.MeteredStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.HashMap;
@@ -8,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link Store} held in this JVM's memory, for tests and for state that may be lost on restart.
+ * A {@link io.kasper.store.Store} held in this JVM's memory, for tests and for state that may be lost on restart.
  *
  * <p>Values are copied in and out, so neither side can change the other's arrays. Bulk calls are not atomic: a
  * concurrent reader may see part of a {@code putAll}. {@link #flush()} is a no-op: there is nothing durable to write

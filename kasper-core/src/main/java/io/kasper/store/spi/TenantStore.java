@@ -1,5 +1,7 @@
-package io.kasper.store;
+package io.kasper.store.spi;
 
+import io.kasper.store.TenantKey;
+import io.kasper.store.TenantMap;
 import java.util.List;
 import java.util.Map;
 

@@ -1,9 +1,12 @@
-package io.kasper.store;
+package io.kasper.store.spi;
 
 import static io.kasper.KasperMetrics.STORE_CALLS;
 import static io.kasper.KasperMetrics.TAG_INSTANCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kasper.store.Store;
+import io.kasper.store.memory.InMemoryMultiStore;
+import io.kasper.store.memory.InMemoryStore;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

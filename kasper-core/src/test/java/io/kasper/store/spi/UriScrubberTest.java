@@ -1,4 +1,4 @@
-package io.kasper.store;
+package io.kasper.store.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

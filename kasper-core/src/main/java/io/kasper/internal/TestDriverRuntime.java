@@ -1,0 +1,174 @@
+package io.kasper.internal;
+
+import io.kasper.BatchFailedException;
+import io.kasper.InvalidConfigException;
+import io.kasper.KasperException;
+import io.kasper.MessageProcessor;
+import io.kasper.TopicProcessorConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The one entry point of the test kit's {@code TopicProcessorTestDriver} into the machinery: the batching, processing,
+ * error policy and commit bookkeeping of a static {@code TopicProcessor}, with no consumer and on a virtual clock that
+ * only {@link #advance} (and the backoff of a retried batch) moves. Batches are formed and run by the same classes as
+ * in the event loop, so that a driver test exercises the code a {@code TopicProcessor} runs.
+ *
+ * <p>Not API: see the package documentation. Thread-safety: not thread-safe; used from the test thread.
+ */
+public final class TestDriverRuntime implements AutoCloseable {
+
+    private final TopicProcessorConfig config;
+    private final Set<Integer> partitions;
+    private final ListenerCalls listener;
+    private final BatchAssembler assembler;
+    private final BatchRunner runner;
+    private final List<Batch> processed = new ArrayList<>();
+    private final Map<TopicPartition, Long> committed = new TreeMap<>(
+            (a, b) -> a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition())
+                    : a.topic().compareTo(b.topic()));
+    private long nowNanos;
+
+    /**
+     * Finds the processor of every configured partition and builds the batching and processing of a static
+     * processor. Contacts no cluster.
+     *
+     * @param config a configuration with static {@code inputPartitions}
+     * @param processorFactory returns the processor of a partition number, or null when there is none
+     * @param producer receives the output, acknowledged as it sees fit
+     * @throws InvalidConfigException when a partition has no processor
+     */
+    public TestDriverRuntime(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> processorFactory,
+            Producer<byte[], byte[]> producer) {
+        this.config = config;
+        Map<Integer, MessageProcessor> resolved =
+                ProcessorLookup.forPartitions(config.inputPartitions(), processorFactory);
+        this.assembler = new BatchAssembler(config.inputPartitions(), config.batchSize(), config.batchMaxBytes(),
+                config.batchWaitDuration());
+        // Retries wait on the virtual clock: a test of a transient failure takes no wall-clock time.
+        this.runner = new BatchRunner(config.topicProcessorName(),
+                ProcessorInstances.next(config.topicProcessorName()), resolved, producer, config.meterRegistry(),
+                config.errorPolicy(), wait -> {
+                    nowNanos += wait.toNanos();
+                    return true;
+                });
+        this.listener = new ListenerCalls(config.topicProcessorName(), config.partitionListener());
+        this.partitions = new TreeSet<>(config.inputPartitions());
+    }
+
+    /**
+     * Tells the configuration's {@code PartitionListener} that every configured partition is assigned.
+     *
+     * @throws KasperException when the listener throws; the message names the method and the partitions
+     */
+    public void assigned() {
+        listener.assigned(partitions);
+    }
+
+    /**
+     * Tells the configuration's {@code PartitionListener} that every configured partition is revoked.
+     *
+     * @throws KasperException when the listener throws; the message names the method and the partitions
+     */
+    public void revoked() {
+        listener.revoked(partitions);
+    }
+
+    /**
+     * Adds one input record as if polled at the current virtual time; nothing is processed yet.
+     *
+     * @param record a record of a configured input topic and partition
+     */
+    public void add(ConsumerRecord<byte[], byte[]> record) {
+        assembler.add(List.of(record), nowNanos);
+    }
+
+    /**
+     * Moves the virtual clock forward; nothing is processed yet.
+     *
+     * @param duration how far
+     */
+    public void advance(Duration duration) {
+        nowNanos += duration.toNanos();
+    }
+
+    /**
+     * Processes every batch that is due (full, or its oldest message has waited {@code batchWaitDuration}), as the
+     * loop would within {@code maxUncommittedBatches} per partition, one at a time; with {@code commitEach} the
+     * offsets of each processed batch are committed at once, which may make room for more batches of its partition.
+     *
+     * @param commitEach whether to commit after each batch, or leave the batches for {@link #commitProcessed()}
+     * @throws BatchFailedException when a batch fails; it is in {@link #processedBatches()}, uncommitted
+     */
+    public void processDue(boolean commitEach) {
+        List<Batch> due = takeDue();
+        while (!due.isEmpty()) {
+            for (Batch batch : due) {
+                processed.add(batch);
+                runner.run(batch);
+                runner.harvest();
+                if (commitEach) {
+                    commitProcessed();
+                }
+            }
+            // a commit right after each batch may have made room for more batches of the same partition
+            due = takeDue();
+        }
+    }
+
+    private List<Batch> takeDue() {
+        return assembler.takeDue(nowNanos, p -> config.maxUncommittedBatches() - runner.inFlight(p));
+    }
+
+    /** Commits the offsets of every batch processed and acknowledged, in order, since the last commit. */
+    public void commitProcessed() {
+        runner.drainReleasable().forEach((tp, om) -> committed.put(tp, om.offset()));
+        runner.committed(tp -> committed.getOrDefault(tp, -1L));
+    }
+
+    /**
+     * Commits the offsets of every batch completed without failure, as the loop's shutdown does: after a failed
+     * batch, the batches before it.
+     */
+    public void commitCompleted() {
+        runner.completedOffsets().forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
+        runner.committed(tp -> committed.getOrDefault(tp, -1L));
+    }
+
+    /**
+     * Returns the number of batches of a partition processed but not yet committed.
+     *
+     * @param partition a configured partition number
+     * @return the partition's uncommitted batches
+     */
+    public int uncommittedBatches(int partition) {
+        return runner.inFlight(partition);
+    }
+
+    /** Returns the records of every batch processed so far, in processing order, the failed one included. */
+    public List<List<ConsumerRecord<byte[], byte[]>>> processedBatches() {
+        List<List<ConsumerRecord<byte[], byte[]>>> result = new ArrayList<>();
+        processed.forEach(b -> result.add(b.records()));
+        return result;
+    }
+
+    /** Returns the committed offsets: the next offset to consume per input topic-partition, as an immutable copy. */
+    public Map<TopicPartition, Long> committedOffsets() {
+        return Map.copyOf(committed);
+    }
+
+    /** Removes the processor's metrics. */
+    @Override
+    public void close() {
+        runner.close();
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * The store SPI: what an adapter author uses to implement a {@link io.kasper.store.Store} or
+ * {@link io.kasper.store.MultiStore} over a backend. Application code does not need it.
+ *
+ * <p>An adapter extends {@link io.kasper.store.spi.MeteredStore} or {@link io.kasper.store.spi.MeteredMultiStore},
+ * which record the {@code kasper.store.*} meters, check arguments and state, and wrap backend failures in
+ * {@link io.kasper.store.StoreException}s, retriable by the adapter's rule. Its configuration reports invalid fields
+ * with {@link io.kasper.store.spi.StoreConfigRules} and keeps credentials out of messages with
+ * {@link io.kasper.store.spi.UriScrubber}. Adapters prove themselves with the contract tests of kasper-test
+ * ({@code io.kasper.test.store}).
+ *
+ * <p>This package depends on {@code io.kasper.store} and {@code io.kasper}, never the reverse.
+ */
+package io.kasper.store.spi;
