@@ -172,8 +172,8 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Sends one command on the harness's connection to the server and returns its reply as text (integers in decimal, nil as null, arrays
-     * one element per line, a one-element array as its element).
+     * Sends one command on the harness's connection to the server and returns its reply as text (integers in
+     * decimal, nil as null, arrays one element per line, a one-element array as its element).
      *
      * @param args the command and its arguments, e.g. {@code "CONFIG", "RESETSTAT"}
      * @return the reply
