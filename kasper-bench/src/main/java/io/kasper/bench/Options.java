@@ -5,9 +5,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The benchmark's command-line flags.
+ * The benchmark's command-line flags, parsed by picocli.
  *
  * @param records N, records per measured run
  * @param valueSize bytes per value
@@ -58,113 +61,110 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
     }
 
     /** The usage text. */
-    public static final String USAGE = String.join("\n",
-            "usage: java -jar kasper-bench.jar [flags]",
-            "  --records N          records per run (default 1000000; --quick: 200000)",
-            "  --value-size BYTES   value size (default 100)",
-            "  --partitions P       partitions of every topic (default 12)",
-            "  --repeat R           runs per measurement, medians reported (default 3; --quick: 1)",
-            "  --latency-rate MSGS  input rate of the latency runs (default 10000)",
-            "  --latency-seconds S  duration of each latency run (default 30; --quick: 10)",
-            "  --json FILE          also write the figures as JSON to FILE",
-            "  --no-fork-memory     measure memory in this JVM instead of a forked one",
-            "  --max-uncommitted B  maxUncommittedBatches of the Kasper pipelines (default 4)",
-            "  --large-records N    records of 1,000,000 bytes in the large-value memory phase (default 300)",
-            "  --large-heap MB      -Xmx of the forked JVM of the large-value memory phase (default 256)",
-            "  --phases LIST        comma-separated subset of pass,stateful,latency,memory,large (default all)",
-            "  --peers LIST         comma-separated pipelines to run besides Kasper's (default all registered)",
-            "  --warmup-rounds MAX  most warm-up rounds per pipeline (default N/25000 clamped to 2..8)",
-            "  --quick              200000 records, R=1, latency 10 s (explicit flags still win)");
+    public static final String USAGE = new CommandLine(new Flags()).getUsageMessage(CommandLine.Help.Ansi.OFF).strip();
 
-    /** Parses the flags; throws IllegalArgumentException with the usage on a bad flag. */
+    /**
+     * Parses the flags.
+     *
+     * @param args the command line
+     * @return the options, defaults filled in
+     * @throws IllegalArgumentException on an unknown flag or a bad value, with the usage text
+     */
     public static Options parse(String... args) {
-        boolean quick = false;
-        for (String a : args) {
-            quick |= a.equals("--quick");
+        Flags flags = new Flags();
+        try {
+            new CommandLine(flags).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + "\n" + USAGE, e);
         }
-        int records = quick ? 200_000 : 1_000_000;
-        int valueSize = 100;
-        int partitions = 12;
-        int repeat = quick ? 1 : 3;
-        int rate = 10_000;
-        int seconds = quick ? 10 : 30;
-        Path json = null;
-        boolean fork = true;
-        int maxUncommitted = TopicProcessorConfig.DEFAULT_MAX_UNCOMMITTED_BATCHES;
-        int largeRecords = 300;
-        int largeHeap = 256;
-        Set<String> phases = new LinkedHashSet<>(ALL_PHASES);
-        Set<String> peers = null;
-        int warmUpRounds = 0;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--quick" -> { }
-                case "--no-fork-memory" -> fork = false;
-                case "--max-uncommitted" -> maxUncommitted = positive(a, value(args, ++i));
-                case "--records" -> records = positive(a, value(args, ++i));
-                case "--value-size" -> valueSize = positive(a, value(args, ++i));
-                case "--partitions" -> partitions = positive(a, value(args, ++i));
-                case "--repeat" -> repeat = positive(a, value(args, ++i));
-                case "--latency-rate" -> rate = positive(a, value(args, ++i));
-                case "--latency-seconds" -> seconds = positive(a, value(args, ++i));
-                case "--json" -> json = Path.of(value(args, ++i));
-                case "--large-records" -> largeRecords = positive(a, value(args, ++i));
-                case "--large-heap" -> largeHeap = positive(a, value(args, ++i));
-                case "--phases" -> phases = phases(value(args, ++i));
-                case "--peers" -> peers = peers(value(args, ++i));
-                case "--warmup-rounds" -> warmUpRounds = positive(a, value(args, ++i));
-                default -> throw new IllegalArgumentException("unknown flag " + a + "\n" + USAGE);
-            }
-        }
-        if (valueSize < 16) {
-            throw new IllegalArgumentException("--value-size must be at least 16\n" + USAGE);
-        }
-        return new Options(records, valueSize, partitions, repeat, rate, seconds, json, fork, maxUncommitted,
-                largeRecords, largeHeap, phases, peers, warmUpRounds);
+        return flags.toOptions();
     }
 
-    private static Set<String> peers(String list) {
-        Set<String> peers = new LinkedHashSet<>();
-        List<String> known = Pipelines.names();
-        for (String name : list.split(",")) {
-            if (!known.contains(name.trim())) {
-                throw new IllegalArgumentException("--peers takes names of " + known + ", was " + list + "\n"
+    /** The flags as picocli fills them; a null field was not given. */
+    @Command(name = "java -jar kasper-bench.jar", sortOptions = false)
+    static final class Flags {
+        @Option(names = "--records", paramLabel = "N", converter = Positive.class,
+                description = "records per run (default 1000000; --quick: 200000)")
+        Integer records;
+        @Option(names = "--value-size", paramLabel = "BYTES", converter = Positive.class,
+                description = "value size, at least 16 (default 100)")
+        int valueSize = 100;
+        @Option(names = "--partitions", paramLabel = "P", converter = Positive.class,
+                description = "partitions of every topic (default 12)")
+        int partitions = 12;
+        @Option(names = "--repeat", paramLabel = "R", converter = Positive.class,
+                description = "runs per measurement, medians reported (default 3; --quick: 1)")
+        Integer repeat;
+        @Option(names = "--latency-rate", paramLabel = "MSGS", converter = Positive.class,
+                description = "input rate of the latency runs (default 10000)")
+        int latencyRate = 10_000;
+        @Option(names = "--latency-seconds", paramLabel = "S", converter = Positive.class,
+                description = "duration of each latency run (default 30; --quick: 10)")
+        Integer latencySeconds;
+        @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
+        Path json;
+        @Option(names = "--no-fork-memory", description = "measure memory in this JVM instead of a forked one")
+        boolean noForkMemory;
+        @Option(names = "--max-uncommitted", paramLabel = "B", converter = Positive.class,
+                description = "maxUncommittedBatches of the Kasper pipelines (default 4)")
+        int maxUncommitted = TopicProcessorConfig.DEFAULT_MAX_UNCOMMITTED_BATCHES;
+        @Option(names = "--large-records", paramLabel = "N", converter = Positive.class,
+                description = "records of 1,000,000 bytes in the large-value memory phase (default 300)")
+        int largeRecords = 300;
+        @Option(names = "--large-heap", paramLabel = "MB", converter = Positive.class,
+                description = "-Xmx of the forked JVM of the large-value memory phase (default 256)")
+        int largeHeapMb = 256;
+        @Option(names = "--phases", paramLabel = "LIST", split = ",",
+                description = "comma-separated subset of pass,stateful,latency,memory,large (default all)")
+        List<String> phases;
+        @Option(names = "--peers", paramLabel = "LIST", split = ",",
+                description = "comma-separated pipelines to run besides Kasper's (default all registered)")
+        List<String> peers;
+        @Option(names = "--warmup-rounds", paramLabel = "MAX", converter = Positive.class,
+                description = "most warm-up rounds per pipeline (default N/25000 clamped to 2..8)")
+        int warmUpRounds;
+        @Option(names = "--quick", description = "200000 records, R=1, latency 10 s (explicit flags still win)")
+        boolean quick;
+
+        Options toOptions() {
+            if (valueSize < 16) {
+                throw new IllegalArgumentException("--value-size must be at least 16, was " + valueSize + "\n"
                         + USAGE);
             }
-            peers.add(name.trim());
+            Set<String> phaseSet = phases == null ? Set.copyOf(ALL_PHASES) : names("--phases", phases, ALL_PHASES);
+            Set<String> peerSet = peers == null ? null : names("--peers", peers, Pipelines.names());
+            return new Options(records != null ? records : quick ? 200_000 : 1_000_000, valueSize, partitions,
+                    repeat != null ? repeat : quick ? 1 : 3, latencyRate,
+                    latencySeconds != null ? latencySeconds : quick ? 10 : 30, json, !noForkMemory, maxUncommitted,
+                    largeRecords, largeHeapMb, phaseSet, peerSet, warmUpRounds);
         }
-        return Set.copyOf(peers);
-    }
 
-    private static Set<String> phases(String list) {
-        Set<String> phases = new LinkedHashSet<>();
-        for (String phase : list.split(",")) {
-            if (!ALL_PHASES.contains(phase.trim())) {
-                throw new IllegalArgumentException("--phases takes a subset of " + ALL_PHASES + ", was " + list
-                        + "\n" + USAGE);
+        private static Set<String> names(String flag, List<String> given, List<String> known) {
+            Set<String> names = new LinkedHashSet<>();
+            for (String name : given) {
+                if (!known.contains(name.trim())) {
+                    throw new IllegalArgumentException(flag + " takes names of " + known + ", was "
+                            + String.join(",", given) + "\n" + USAGE);
+                }
+                names.add(name.trim());
             }
-            phases.add(phase.trim());
+            return Set.copyOf(names);
         }
-        return Set.copyOf(phases);
     }
 
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException("flag " + args[i - 1] + " needs a value\n" + USAGE);
-        }
-        return args[i];
-    }
-
-    private static int positive(String flag, String text) {
-        try {
-            int v = Integer.parseInt(text.replace("_", ""));
-            if (v < 1) {
-                throw new NumberFormatException();
+    /** A positive integer; {@code _} may group digits ({@code 1_000_000}). */
+    static final class Positive implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            try {
+                int v = Integer.parseInt(text.replace("_", ""));
+                if (v >= 1) {
+                    return v;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below, as for a number below 1
             }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a positive integer, was " + text + "\n" + USAGE);
+            throw new CommandLine.TypeConversionException("needs a positive integer, was " + text);
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.kasper.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,8 @@ public final class Report {
 
     /** Name of the produce-only ceiling. */
     public static final String CEILING = "ceiling-produce";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Options options;
     private final Map<String, List<Double>> rates = new LinkedHashMap<>();
@@ -254,90 +260,111 @@ public final class Report {
         return sb.toString();
     }
 
-    /** Returns the JSON document. */
+    /** Returns the JSON document (keys in the order the README lists them). */
     public String json() {
-        StringBuilder sb = new StringBuilder("{\n");
-        sb.append(String.format(Locale.ROOT, "  \"records\": %d,%n  \"valueSize\": %d,%n  \"partitions\": %d,%n"
-                + "  \"repeat\": %d,%n", options.records(), options.valueSize(), options.partitions(),
-                options.repeat()));
-        sb.append("  \"pipelines\": {\n");
-        List<String> entries = new ArrayList<>();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("records", options.records()).put("valueSize", options.valueSize())
+                .put("partitions", options.partitions()).put("repeat", options.repeat());
+        ObjectNode pipelines = root.putObject("pipelines");
         double ceiling = median(CEILING);
-        entries.add(String.format(Locale.ROOT, "    \"%s\": {\"msgPerSec\": %s, \"runs\": %s, \"vsCeiling\": 1.0}",
-                CEILING, num(ceiling), runs(CEILING)));
+        ObjectNode ceilingNode = pipelines.putObject(CEILING);
+        num(ceilingNode, "msgPerSec", ceiling);
+        ceilingNode.set("runs", list(rates.getOrDefault(CEILING, List.of())));
+        ceilingNode.put("vsCeiling", 1.0);
         for (Pipeline.Phase phase : Pipeline.Phase.values()) {
             double kasper = kasperMedian(phase);
             double hand = bestHandRolledMedian(phase);
             for (Pipeline p : measured(phase)) {
                 String n = p.name();
                 double m = median(n);
+                ObjectNode node = pipelines.putObject(n);
+                num(node, "msgPerSec", m);
+                node.set("runs", list(rates.getOrDefault(n, List.of())));
+                num(node, "min", min(n));
+                num(node, "max", max(n));
+                num(node, "outputMsgPerSec", medianOutputRate(n));
+                num(node, "vsKasper", m / kasper);
+                num(node, "vsBestHandRolled", m / hand);
+                num(node, "vsCeiling", m / ceiling);
+                ObjectNode cpu = node.putObject("cpuUsPerRecord");
+                num(cpu, "jvm", medianCpu(n, CpuWindow.Usage::jvm));
+                num(cpu, "broker", medianCpu(n, CpuWindow.Usage::broker));
+                num(cpu, "redis", medianCpu(n, CpuWindow.Usage::redis));
+                num(cpu, "poller", medianCpu(n, CpuWindow.Usage::poller));
+                num(cpu, "jit", medianCpu(n, CpuWindow.Usage::jit));
+                num(cpu, "gc", medianCpu(n, CpuWindow.Usage::gc));
                 WarmUp.Outcome w = warmUps.get(n);
-                entries.add(String.format(Locale.ROOT, "    \"%s\": {\"msgPerSec\": %s, \"runs\": %s, \"min\": %s, "
-                        + "\"max\": %s, \"outputMsgPerSec\": %s, \"vsKasper\": %s, \"vsBestHandRolled\": %s, "
-                        + "\"vsCeiling\": %s, \"cpuUsPerRecord\": {\"jvm\": %s, \"broker\": %s, \"redis\": %s, "
-                        + "\"poller\": %s, \"jit\": %s, \"gc\": %s}, \"warmUp\": %s, \"duplicates\": %d}", n, num(m), runs(n), num(min(n)),
-                        num(max(n)), num(medianOutputRate(n)), num(m / kasper), num(m / hand), num(m / ceiling),
-                        num(medianCpu(n, CpuWindow.Usage::jvm)), num(medianCpu(n, CpuWindow.Usage::broker)),
-                        num(medianCpu(n, CpuWindow.Usage::redis)), num(medianCpu(n, CpuWindow.Usage::poller)),
-                        num(medianCpu(n, CpuWindow.Usage::jit)), num(medianCpu(n, CpuWindow.Usage::gc)),
-                        w == null ? "null" : String.format(Locale.ROOT, "{\"rounds\": %d, \"settled\": %s, "
-                                + "\"msgPerSec\": %s}", w.rounds(), w.settled(), list(w.rates())),
-                        duplicates.getOrDefault(n, 0L)));
+                if (w == null) {
+                    node.putNull("warmUp");
+                } else {
+                    ObjectNode warmUp = node.putObject("warmUp").put("rounds", w.rounds()).put("settled", w.settled());
+                    warmUp.set("msgPerSec", list(w.rates()));
+                }
+                node.put("duplicates", duplicates.getOrDefault(n, 0L));
             }
         }
-        sb.append(String.join(",\n", entries)).append("\n  },\n");
         if (idleCpu != null) {
-            sb.append(String.format(Locale.ROOT, "  \"cpuIdleBaseline\": {\"seconds\": %s, \"pollerMsPerSecond\": %s, "
-                    + "\"otherJvmMsPerSecond\": %s, \"brokerMsPerSecond\": %s, \"brokerQuietMsPerSecond\": %s, "
-                    + "\"redisMsPerSecond\": %s},%n", num(idleCpu.seconds()), num(idleCpu.pollerMsPerSecond()),
-                    num(idleCpu.otherJvmMsPerSecond()), num(idleCpu.brokerMsPerSecond()),
-                    num(idleCpu.brokerQuietMsPerSecond()), num(idleCpu.redisMsPerSecond())));
+            ObjectNode idle = root.putObject("cpuIdleBaseline");
+            num(idle, "seconds", idleCpu.seconds());
+            num(idle, "pollerMsPerSecond", idleCpu.pollerMsPerSecond());
+            num(idle, "otherJvmMsPerSecond", idleCpu.otherJvmMsPerSecond());
+            num(idle, "brokerMsPerSecond", idleCpu.brokerMsPerSecond());
+            num(idle, "brokerQuietMsPerSecond", idleCpu.brokerQuietMsPerSecond());
+            num(idle, "redisMsPerSecond", idleCpu.redisMsPerSecond());
         }
-        sb.append(String.format(Locale.ROOT, "  \"latency\": {\"rate\": %d, \"seconds\": %d", options.latencyRate(),
-                options.latencySeconds()));
+        ObjectNode latency = root.putObject("latency").put("rate", options.latencyRate())
+                .put("seconds", options.latencySeconds());
         for (String p : latencies.keySet()) {
-            sb.append(String.format(Locale.ROOT, ", \"%s\": {\"p50Ms\": %s, \"p99Ms\": %s, \"maxMs\": %s}", p,
-                    num(medianLatency(p, LatencyRun.Result::p50)), num(medianLatency(p, LatencyRun.Result::p99)),
-                    num(medianLatency(p, LatencyRun.Result::max))));
+            ObjectNode node = latency.putObject(p);
+            num(node, "p50Ms", medianLatency(p, LatencyRun.Result::p50));
+            num(node, "p99Ms", medianLatency(p, LatencyRun.Result::p99));
+            num(node, "maxMs", medianLatency(p, LatencyRun.Result::max));
         }
-        sb.append("},\n");
-        sb.append(String.format(Locale.ROOT, "  \"memory\": {\"pass-kasper\": {\"peakHeapBytes\": %d, "
-                + "\"peakRssBytes\": %d, \"how\": \"%s\"}},%n", peakHeapBytes, peakRssBytes, memoryHow));
+        root.putObject("memory").putObject("pass-kasper").put("peakHeapBytes", peakHeapBytes)
+                .put("peakRssBytes", peakRssBytes).put("how", memoryHow);
         if (largeMemory != null) {
             LargeMemory m = largeMemory;
-            sb.append(String.format(Locale.ROOT, "  \"largeValues\": {\"records\": %d, \"valueSize\": %d, "
-                    + "\"heapMb\": %d, \"budgetBytes\": %d, \"batchMaxBytes\": %d, \"peakHeapAfterGcBytes\": %d, "
-                    + "\"peakUsedHeapBytes\": %d, \"vmHwmBytes\": %d, \"maxHeldBytes\": %d, \"budgetPauses\": %d, "
-                    + "\"seconds\": %s, \"copied\": %d},%n", m.records(), Options.LARGE_VALUE_BYTES, m.heapMb(),
-                    m.budget(), m.batchMaxBytes(), m.peakAfterGc(), m.peakUsed(), m.vmHwm(), m.maxHeld(), m.pauses(),
-                    num(m.seconds()), m.copied()));
+            ObjectNode large = root.putObject("largeValues").put("records", m.records())
+                    .put("valueSize", Options.LARGE_VALUE_BYTES).put("heapMb", m.heapMb())
+                    .put("budgetBytes", m.budget()).put("batchMaxBytes", m.batchMaxBytes())
+                    .put("peakHeapAfterGcBytes", m.peakAfterGc()).put("peakUsedHeapBytes", m.peakUsed())
+                    .put("vmHwmBytes", m.vmHwm()).put("maxHeldBytes", m.maxHeld()).put("budgetPauses", m.pauses());
+            num(large, "seconds", m.seconds());
+            large.put("copied", m.copied());
         }
-        sb.append("  \"statefulAggregatesMatch\": ").append(aggregatesMatch).append("\n}\n");
-        return sb.toString();
+        root.put("statefulAggregatesMatch", aggregatesMatch);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the benchmark report as JSON", e);
+        }
     }
 
     private static double mib(long bytes) {
         return bytes / 1048576.0;
     }
 
-    private String runs(String pipeline) {
-        return list(rates.getOrDefault(pipeline, List.of()));
-    }
-
-    private static String list(List<Double> values) {
-        List<String> parts = new ArrayList<>();
-        for (double r : values) {
-            parts.add(num(r));
-        }
-        return "[" + String.join(", ", parts) + "]";
-    }
-
     private String range(String pipeline) {
         return String.format(Locale.ROOT, "%,.0f..%,.0f", min(pipeline), max(pipeline));
     }
 
-    private static String num(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.3f", v);
+    private static ArrayNode list(List<Double> values) {
+        ArrayNode array = JSON.createArrayNode();
+        values.forEach(v -> array.add(rounded(v)));
+        return array;
+    }
+
+    /** Puts a figure rounded to 3 decimals, or null when it was not measured (NaN) or has no base (infinite). */
+    private static void num(ObjectNode node, String field, double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            node.putNull(field);
+        } else {
+            node.put(field, rounded(v));
+        }
+    }
+
+    private static double rounded(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     /** Writes the JSON document to a file. */

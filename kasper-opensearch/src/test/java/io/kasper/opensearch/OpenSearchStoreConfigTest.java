@@ -75,10 +75,12 @@ class OpenSearchStoreConfigTest {
                 .isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
                 .hasMessage("OpenSearchStoreConfig.uri must not hold credentials (use basicAuth), "
                         + "was 'http://***@localhost:9200/?pretty'");
+        // java.net.URI's index differs between JDKs: 17 gives the authority's start, 25 the offending character
         assertThatThrownBy(() -> valid().uri("http://admin:" + password + " @localhost:9200").build())
                 .isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
-                .hasMessage("OpenSearchStoreConfig.uri must be a valid URI, was 'http://***@localhost:9200': "
-                        + "Illegal character in authority at index 7: http://***@localhost:9200");
+                .hasMessageMatching("\\QOpenSearchStoreConfig.uri must be a valid URI, was "
+                        + "'http://***@localhost:9200': Illegal character in authority at index \\E\\d+"
+                        + "\\Q: http://***@localhost:9200\\E");
         assertThatThrownBy(() -> valid().uri(password + "@localhost:9200").build())
                 .isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
                 .hasMessage("OpenSearchStoreConfig.uri must be a valid URI, was '***@localhost:9200': "

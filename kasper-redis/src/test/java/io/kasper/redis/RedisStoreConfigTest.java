@@ -135,10 +135,12 @@ class RedisStoreConfigTest {
         String uri = "redis://user:" + PASSWORD + " @host:6379/0";
         Throwable thrown = catchThrowable(() -> valid().uri(uri).build());
 
+        // java.net.URI's index differs between JDKs: 17 gives the authority's start, 25 the offending character
         assertThat(thrown).isExactlyInstanceOf(InvalidConfigException.class).hasNoCause()
-                .hasMessage("RedisStoreConfig.uri must be a valid Redis URI, was 'redis://***@host:6379/0': "
-                        + "IllegalArgumentException: Illegal character in authority at index 8: "
-                        + "redis://***@host:6379/0");
+                .hasMessageMatching("\\QRedisStoreConfig.uri must be a valid Redis URI, was "
+                        + "'redis://***@host:6379/0': IllegalArgumentException: Illegal character in authority "
+                        + "at index \\E\\d+"
+                        + "\\Q: redis://***@host:6379/0\\E");
         assertThat(everything(thrown)).doesNotContain(PASSWORD);
     }
 

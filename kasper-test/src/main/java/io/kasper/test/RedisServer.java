@@ -39,6 +39,8 @@ public final class RedisServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisServer.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
 
     /** Where the {@code redis-server} executable comes from. */
     public enum Binary {
@@ -55,6 +57,7 @@ public final class RedisServer implements AutoCloseable {
     private final boolean embedded;
     private final int port;
     private final Thread reaper;
+    private final RedisAdminClient client;
     private Process process;
     private boolean closed;
 
@@ -64,6 +67,7 @@ public final class RedisServer implements AutoCloseable {
         this.embedded = embedded;
         this.port = FreePorts.next();
         this.reaper = new Thread(this::killQuietly, "kasper-redis-reaper");
+        this.client = new RedisAdminClient(host(), port, COMMAND_TIMEOUT);
     }
 
     /**
@@ -168,8 +172,8 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Sends one command on a fresh connection and returns its reply as text (integers in decimal, nil as null, arrays
-     * one element per line).
+     * Sends one command on the harness's connection to the server and returns its reply as text (integers in
+     * decimal, nil as null, arrays one element per line, a one-element array as its element).
      *
      * @param args the command and its arguments, e.g. {@code "CONFIG", "RESETSTAT"}
      * @return the reply
@@ -177,13 +181,7 @@ public final class RedisServer implements AutoCloseable {
      * @throws UncheckedIOException when the server cannot be reached
      */
     public String command(String... args) {
-        try (RespConnection connection = new RespConnection(host(), port, 10_000)) {
-            Object reply = connection.command(args);
-            if (reply instanceof List<?> items) {
-                return String.join("\n", items.stream().map(String::valueOf).toList());
-            }
-            return (String) reply;
-        }
+        return client.command(args);
     }
 
     /**
@@ -198,13 +196,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Opens a {@code MONITOR} connection that records every command the server receives from now on.
+     * Opens a monitor that records every command the server runs from now on (see {@link RedisMonitor}).
      *
      * @return the monitor; close it when done
      * @throws UncheckedIOException when the server cannot be reached
      */
     public RedisMonitor monitor() {
-        return new RedisMonitor(this, new RespConnection(host(), port, 10_000));
+        return new RedisMonitor(client, COMMAND_TIMEOUT);
     }
 
     /** Kills the server with SIGKILL and waits for the process to end. {@link #restart()} brings it back. */
@@ -268,6 +266,7 @@ public final class RedisServer implements AutoCloseable {
         }
         closed = true;
         kill();
+        client.close();
         ServerLaunch.removeReaper(reaper);
         BrokerProcess.deleteRecursively(workDir);
     }
@@ -299,8 +298,8 @@ public final class RedisServer implements AutoCloseable {
                 throw new IllegalStateException("redis-server exited with code " + process.exitValue()
                         + " while starting: " + BrokerProcess.tail(logFile()));
             }
-            try (RespConnection connection = new RespConnection(host(), port, 1_000)) {
-                if ("PONG".equals(connection.command("PING"))) {
+            try {
+                if (client.ping(PING_TIMEOUT)) {
                     return;
                 }
             } catch (RuntimeException notYet) {

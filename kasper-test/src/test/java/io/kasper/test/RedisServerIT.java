@@ -98,6 +98,31 @@ class RedisServerIT {
         }
     }
 
+    @Test
+    void monitorRestoresTheSlowLogSettingsItChangedWhenClosed() {
+        try (RedisServer redis = RedisServer.start()) {
+            String before = redis.command("CONFIG", "GET", "slowlog-log-slower-than");
+
+            try (RedisMonitor monitor = redis.monitor()) {
+                assertThat(redis.command("CONFIG", "GET", "slowlog-log-slower-than"))
+                        .isEqualTo("slowlog-log-slower-than\n0");
+            }
+
+            assertThat(redis.command("CONFIG", "GET", "slowlog-log-slower-than")).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void errorReplyIsAnIllegalStateExceptionWithTheServersMessage() {
+        try (RedisServer redis = RedisServer.start()) {
+            redis.command("SET", "text", "not a number");
+
+            assertThatThrownBy(() -> redis.command("INCR", "text")).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("redis at " + redis.host() + ":" + redis.port()
+                            + " replied to INCR with an error: ERR value is not an integer or out of range");
+        }
+    }
+
     private static void restore(String previous) {
         if (previous == null) {
             System.clearProperty(RedisServer.BINARY_PROPERTY);
