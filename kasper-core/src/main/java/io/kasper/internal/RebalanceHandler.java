@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * next owner starts exactly after the last committed batch; topic-partitions of the number that stay held are rewound
  * to their committed offsets and paused. On loss it drops everything of the lost numbers (nothing can be committed any
  * more). Under the eager classic protocol every rebalance gives or takes p of every topic at once, so this reduces to
- * revoking and assigning whole numbers, and the co-partitioning of every assignment is checked. It tells the user's
+ * revoking and assigning whole numbers (except in a group that migrates between protocols). It tells the user's
  * {@link PartitionListener} about numbers as they become whole and as they stop being whole.
  *
  * <p>Kafka calls it from inside {@code poll()} (and {@code close()}) on the loop thread. Failures, JVM Errors
@@ -63,9 +63,9 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private boolean closing;
 
     /**
-     * @param protocol the group protocol: under {@link GroupProtocol#CONSUMER} partition numbers may be held
-     *     incomplete for a while; under {@link GroupProtocol#CLASSIC} (and in static mode) every assignment must be
-     *     co-partitioned
+     * @param protocol the group protocol: under {@link GroupProtocol#CONSUMER} partition numbers held incomplete
+     *     for a while are normal; under {@link GroupProtocol#CLASSIC} (and in static mode) they are logged as a
+     *     warning
      */
     RebalanceHandler(String name, Duration timeout, Optional<PartitionListener> listener, Assignment assignment,
             BatchAssembler assembler, BatchRunner runner, Consumer<byte[], byte[]> consumer,
@@ -177,11 +177,6 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         HeldPartitions.Completed completed;
         try {
-            if (!incremental) {
-                Set<TopicPartition> owned = new HashSet<>(assignment.topicPartitions());
-                owned.addAll(partitions);
-                assignment.requireCoPartitioned(owned);
-            }
             completed = held.add(partitions);
             pauseIncomplete(partitions);
             for (int p : completed.numbers()) {
@@ -220,10 +215,21 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
                 waiting.add(tp);
             }
         }
-        if (!waiting.isEmpty()) {
-            consumer.pause(waiting);
+        if (waiting.isEmpty()) {
+            return;
+        }
+        consumer.pause(waiting);
+        if (incremental) {
             LOG.info("TopicProcessor '{}': holding {} but not yet every input topic's partition of their numbers; "
                     + "they wait, paused, for {}", name, waiting, missing(waiting));
+        } else {
+            // An eager classic assignment is co-partitioned, except while the group migrates to the consumer
+            // protocol (the broker then hands classic members each topic-partition as it is released) or when the
+            // input topics' partition counts changed after start.
+            LOG.warn("TopicProcessor '{}': the group assigned {} but not every input topic's partition of their "
+                    + "numbers; they wait, paused, for {} (expected only while the group migrates between group "
+                    + "protocols; otherwise check that the input topics still have the same partition count)",
+                    name, waiting, missing(waiting));
         }
     }
 

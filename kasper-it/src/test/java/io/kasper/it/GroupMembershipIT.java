@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.kasper.GroupProtocol;
 import io.kasper.InvalidConfigException;
 import io.kasper.MessageProcessor;
 import io.kasper.PartitionListener;
@@ -24,6 +25,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import io.kasper.test.RunningTopicProcessor;
 
 /** Construction rules of group-managed processors, and static membership. */
@@ -45,7 +48,12 @@ class GroupMembershipIT {
     }
 
     private static TopicProcessorConfig.Builder config(KafkaBroker broker, String name, String topic) {
-        return GroupMemberMain.groupConfig(broker.bootstrapServers(), name, List.of(topic), 100);
+        return config(broker, name, topic, GroupProtocol.CLASSIC);
+    }
+
+    private static TopicProcessorConfig.Builder config(KafkaBroker broker, String name, String topic,
+            GroupProtocol protocol) {
+        return GroupMemberMain.groupConfig(broker.bootstrapServers(), name, List.of(topic), 100, protocol);
     }
 
     @Test
@@ -75,9 +83,10 @@ class GroupMembershipIT {
         assertThat(asked).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
     }
 
-    @Test
-    void restartWithTheSameGroupInstanceIdGetsThePartitionsBackWithoutARebalance(KafkaBroker broker)
-            throws Exception {
+    @ParameterizedTest
+    @EnumSource(GroupProtocol.class)
+    void restartWithTheSameGroupInstanceIdGetsThePartitionsBackWithoutARebalance(GroupProtocol protocol,
+            KafkaBroker broker) throws Exception {
         String in = unique("gm-static");
         broker.createTopic(in, 4);
         String name = unique("gm-static");
@@ -88,9 +97,9 @@ class GroupMembershipIT {
         Assignments firstA = new Assignments();
         Assignments b = new Assignments();
         Assignments secondA = new Assignments();
-        TopicProcessor a1 = new TopicProcessor(config(broker, name, in).groupInstanceId("a")
+        TopicProcessor a1 = new TopicProcessor(config(broker, name, in, protocol).groupInstanceId("a")
                 .partitionListener(firstA).build(), p -> counting);
-        TopicProcessor b1 = new TopicProcessor(config(broker, name, in).groupInstanceId("b")
+        TopicProcessor b1 = new TopicProcessor(config(broker, name, in, protocol).groupInstanceId("b")
                 .partitionListener(b).build(), p -> counting);
         try (RunningTopicProcessor runB = RunningTopicProcessor.start(b1)) {
             try (RunningTopicProcessor runA = RunningTopicProcessor.start(a1)) {
@@ -100,7 +109,7 @@ class GroupMembershipIT {
                         && last(b).size() + last(firstA).size() == 4);
             }
             int bAssignmentsBefore = b.assigned.size();
-            TopicProcessor a2 = new TopicProcessor(config(broker, name, in).groupInstanceId("a")
+            TopicProcessor a2 = new TopicProcessor(config(broker, name, in, protocol).groupInstanceId("a")
                     .partitionListener(secondA).build(), p -> counting);
             try (RunningTopicProcessor runA2 = RunningTopicProcessor.start(a2)) {
                 broker.produce(Fixtures.spread(in, 4, 400, "second-"));
