@@ -6,11 +6,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * The rules for Kafka client properties passed through a {@link TopicProcessorConfig}: those that would break
  * at-least-once delivery or Kasper's own settings, and, in group-managed mode, those that could split a partition
- * number across instances. Each violation is added to the caller's list as a message naming the property and value.
+ * number across instances or that the chosen {@link GroupProtocol} does not accept. Each violation is added to the caller's list as a message naming the property and value.
  * Stateless, thread-safe.
  */
 final class KafkaPropertyRules {
@@ -41,6 +42,10 @@ final class KafkaPropertyRules {
                                 + "': Kasper requires acks=all so that committed input has durable output");
                     }
                 }
+                case ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG ->
+                        errors.add(field + " must not set '" + key + "' (was '" + value + "'): Kasper sets it from "
+                                + "groupProtocol(...); choose the protocol with "
+                                + "groupManaged().groupProtocol(GroupProtocol.CLASSIC or GroupProtocol.CONSUMER)");
                 case "group.id", "key.serializer", "value.serializer", "key.deserializer", "value.deserializer",
                         "transactional.id" ->
                         errors.add(field + " must not set '" + key + "' (was '" + value
@@ -52,10 +57,19 @@ final class KafkaPropertyRules {
         }
     }
 
-    /** Rejects client settings under which the group could split partition p of the input topics. */
-    static void checkGroupManaged(String field, Map<String, Object> props, List<String> errors) {
-        Object strategy = props.get("partition.assignment.strategy");
-        if (strategy != null) {
+    /**
+     * Rejects client settings under which the group could split partition p of the input topics, and those the
+     * chosen group protocol does not accept.
+     */
+    static void checkGroupManaged(String field, Map<String, Object> props, GroupProtocol protocol,
+            List<String> errors) {
+        Object strategy = props.get(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+        if (strategy != null && protocol == GroupProtocol.CONSUMER) {
+            errors.add(field + " must not set '" + ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG + "' (was "
+                    + assignorNames(strategy) + ") under groupProtocol CONSUMER: the broker assigns the partitions, "
+                    + "with the '" + TopicProcessorConfig.CO_PARTITIONING_REMOTE_ASSIGNOR + "' assignor Kasper "
+                    + "chooses (leave it unset)");
+        } else if (strategy != null) {
             List<String> names = assignorNames(strategy);
             if (!names.equals(List.of(TopicProcessorConfig.CO_PARTITIONING_ASSIGNOR))) {
                 errors.add(field + " must not set 'partition.assignment.strategy' to " + names
@@ -63,14 +77,18 @@ final class KafkaPropertyRules {
                         + "partition p of every input topic goes to the same instance (leave it unset)");
             }
         }
-        Object protocol = props.get("group.protocol");
-        if (protocol != null && !"classic".equalsIgnoreCase(String.valueOf(protocol).trim())) {
-            errors.add(field + " must not set 'group.protocol' to '" + protocol + "' in group-managed mode: "
-                    + "the consumer protocol's server-side assignors and its per-partition reconciliation do not "
-                    + "guarantee that partition p of every input topic goes to the same instance; Kasper uses "
-                    + "'classic'");
+        if (protocol == GroupProtocol.CONSUMER) {
+            for (String key : List.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                    ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)) {
+                if (props.containsKey(key)) {
+                    errors.add(field + " must not set '" + key + "' (was '" + props.get(key) + "') under "
+                            + "groupProtocol CONSUMER: the consumer protocol takes it from the broker (group.consumer."
+                            + key + ", or the group config consumer." + key + "), and the Kafka consumer rejects it; "
+                            + "remove it or use groupProtocol(GroupProtocol.CLASSIC)");
+                }
+            }
         }
-        if (props.containsKey("group.instance.id")) {
+        if (props.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
             errors.add(field + " must not set 'group.instance.id' (was '" + props.get("group.instance.id")
                     + "'): use groupInstanceId(...)");
         }

@@ -55,6 +55,15 @@ public final class KasperMetrics {
     /** Timer: time from producing a batch's output until its last acknowledgement; tags processor, kasper.instance,
      *  partition. */
     public static final String BATCH_PRODUCE_TIME = "kasper.batch.produce.time";
+    /**
+     * Timer: in group-managed mode, each time a partition number becomes whole (held for every input topic, so its
+     * batches can be processed), how long it was held for some input topics only and paused. Under
+     * {@link GroupProtocol#CONSUMER} the group moves each topic-partition on its own, so partition p of one topic may
+     * arrive before p of another; under {@link GroupProtocol#CLASSIC} every topic comes at once and it records 0. A
+     * number whose topic-partitions are all taken away before it is whole records nothing. Tags processor,
+     * kasper.instance, partition.
+     */
+    public static final String PARTITION_INCOMPLETE = "kasper.partition.incomplete";
     /** Timer: time of each offset commit round trip; tags processor, kasper.instance. */
     public static final String COMMIT_TIME = "kasper.commit.time";
 

@@ -7,9 +7,12 @@ import java.util.Set;
  * the first batch of a partition and flush it after the last one.
  *
  * <p>With group-managed assignment ({@link TopicProcessorConfig.Builder#groupManaged()}) the callbacks follow the
- * consumer group's rebalances; Kasper uses the eager classic protocol, so every rebalance revokes every partition of
- * the instance and then assigns the new set. With static assignment, {@link #onPartitionsAssigned} is called once
- * before the first batch and {@link #onPartitionsRevoked} once when the processor stops.
+ * consumer group's rebalances, by partition number: a number is assigned once the instance holds that partition of
+ * every input topic, and revoked (or lost) as soon as it stops holding one of them. Under
+ * {@link GroupProtocol#CLASSIC} (eager) every rebalance revokes every partition number of the instance and then
+ * assigns the new set; under {@link GroupProtocol#CONSUMER} (incremental) only the numbers that move are revoked and
+ * assigned, and the others keep being processed meanwhile. With static assignment, {@link #onPartitionsAssigned} is
+ * called once before the first batch and {@link #onPartitionsRevoked} once when the processor stops.
  *
  * <p>Thread-safety: called on the loop thread of the {@link TopicProcessor} (the thread of {@code runLoop()}), never
  * while a {@link MessageProcessor#process} call of the same processor runs, so the listener and the message processors

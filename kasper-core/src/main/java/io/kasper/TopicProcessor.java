@@ -61,7 +61,10 @@ public final class TopicProcessor implements AutoCloseable {
      * @throws InvalidConfigException when a partition has no processor, a topic is missing, partition counts
      *     differ, a partition is out of range, the dead-letter topic is missing, another open processor of the
      *     same name in this JVM claims one of the partitions or runs in the other mode (static or group-managed),
-     *     or, for a static processor, its consumer group has active members (the message names them)
+     *     or, for a static processor, its consumer group has active members (the message names them), or, under
+     *     {@link GroupProtocol#CONSUMER}, the brokers do not serve the consumer group protocol (older than Kafka 4.0,
+     *     or without {@code consumer} in {@code group.coordinator.rebalance.protocols}); where the principal may not
+     *     read that, {@link #runLoop()} fails at the first poll with a {@link KasperException} saying the same
      * @throws KasperException when the cluster cannot be reached, or rejects the credentials (the message names the
      *     bootstrap servers, {@code security.protocol} and {@code sasl.mechanism}, never a secret)
      */

@@ -66,6 +66,17 @@ public final class TopicProcessorConfig {
      * subscriptions it gives partition p of every input topic to the same member (see the README, "Scaling out").
      */
     public static final String CO_PARTITIONING_ASSIGNOR = "org.apache.kafka.clients.consumer.RangeAssignor";
+    /**
+     * The broker-side assignor ({@code group.remote.assignor}) Kasper asks for under {@link GroupProtocol#CONSUMER}:
+     * with equal partition counts it gives a member the same partition numbers of every subscribed topic, and it is
+     * sticky.
+     */
+    public static final String CO_PARTITIONING_REMOTE_ASSIGNOR = "range";
+    /**
+     * Default {@code groupProtocol}: {@link GroupProtocol#CLASSIC}, which every broker supports; brokers older than
+     * Kafka 4.0 lack {@link GroupProtocol#CONSUMER}.
+     */
+    public static final GroupProtocol DEFAULT_GROUP_PROTOCOL = GroupProtocol.CLASSIC;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -81,6 +92,7 @@ public final class TopicProcessorConfig {
     private final Map<String, Object> consumerProperties;
     private final Map<String, Object> producerProperties;
     private final boolean groupManaged;
+    private final GroupProtocol groupProtocol;
     private final String groupInstanceId;
     private final PartitionListener partitionListener;
     private final ErrorPolicy errorPolicy;
@@ -102,6 +114,7 @@ public final class TopicProcessorConfig {
         this.consumerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.consumerProperties));
         this.producerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerProperties));
         this.groupManaged = b.groupManaged;
+        this.groupProtocol = b.groupProtocol != null ? b.groupProtocol : DEFAULT_GROUP_PROTOCOL;
         this.groupInstanceId = b.groupInstanceId;
         this.partitionListener = b.partitionListener;
         this.errorPolicy = b.errorPolicy;
@@ -168,6 +181,14 @@ public final class TopicProcessorConfig {
      */
     public boolean isGroupManaged() {
         return groupManaged;
+    }
+
+    /**
+     * Returns the consumer group protocol of a group-managed processor; {@link #DEFAULT_GROUP_PROTOCOL} unless set
+     * (also in static mode, where no group protocol runs).
+     */
+    public GroupProtocol groupProtocol() {
+        return groupProtocol;
     }
 
     /** Returns the static group membership id ({@code group.instance.id}), if one was set. */
@@ -247,8 +268,8 @@ public final class TopicProcessorConfig {
     @Override
     public String toString() {
         return "TopicProcessorConfig{name=" + topicProcessorName + ", bootstrapServers=" + bootstrapServers
-                + ", inputTopics=" + inputTopics + ", " + (groupManaged ? "groupManaged" + (groupInstanceId == null ? ""
-                : ", groupInstanceId=" + groupInstanceId) : "inputPartitions=" + inputPartitions)
+                + ", inputTopics=" + inputTopics + ", " + (groupManaged ? "groupManaged, groupProtocol=" + groupProtocol
+                + (groupInstanceId == null ? "" : ", groupInstanceId=" + groupInstanceId) : "inputPartitions=" + inputPartitions)
                 + ", batchSize=" + batchSize + ", batchMaxBytes=" + batchMaxBytes + ", maxBufferedBytes="
                 + maxBufferedBytes + ", batchWaitDuration=" + batchWaitDuration + ", maxUncommittedBatches=" + maxUncommittedBatches
                 + ", " + errorPolicy + "}";
@@ -270,6 +291,8 @@ public final class TopicProcessorConfig {
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private MeterRegistry meterRegistry;
         private boolean groupManaged;
+        private GroupProtocol groupProtocol;
+        private boolean groupProtocolSet;
         private String groupInstanceId;
         private PartitionListener partitionListener;
         private ErrorPolicy errorPolicy = ErrorPolicy.defaults();
@@ -364,12 +387,29 @@ public final class TopicProcessorConfig {
          * Lets the consumer group assign the partitions (instead of {@link #inputPartitions}): every instance with the
          * same {@code topicProcessorName} joins the group {@code kasper-topic-processor-<name>} and they share the
          * partitions, which move between instances when one joins, leaves or fails. Partition p of every input topic
-         * always goes to the same instance (the classic group protocol with the {@code RangeAssignor}).
+         * always goes to the same instance (see {@link #groupProtocol(GroupProtocol)}).
          *
          * @return this builder
          */
         public Builder groupManaged() {
             this.groupManaged = true;
+            return this;
+        }
+
+        /**
+         * Sets the consumer group protocol of a group-managed processor (group-managed mode only). Default
+         * {@link GroupProtocol#CLASSIC}. Under {@link GroupProtocol#CONSUMER} Kasper sets {@code group.protocol=consumer}
+         * and {@code group.remote.assignor=range}, and {@link #build()} rejects the classic-only consumer properties
+         * {@code session.timeout.ms}, {@code heartbeat.interval.ms} and {@code partition.assignment.strategy} (the
+         * broker's {@code group.consumer.*} settings replace them); the brokers must be Kafka 4.0 or newer with the
+         * protocol enabled, which the {@link TopicProcessor} constructor checks.
+         *
+         * @param protocol the protocol, not null
+         * @return this builder
+         */
+        public Builder groupProtocol(GroupProtocol protocol) {
+            this.groupProtocol = protocol;
+            this.groupProtocolSet = true;
             return this;
         }
 
@@ -556,9 +596,12 @@ public final class TopicProcessorConfig {
          *
          * <p>Rejected: an empty or malformed name, no bootstrap servers, no topics, blank or duplicate topics, both
          * or neither of {@code inputPartitions} and {@code groupManaged()}, negative or duplicate partitions, a
-         * {@code groupInstanceId} that is blank or set without {@code groupManaged()}, in group-managed mode a
-         * {@code partition.assignment.strategy} other than the RangeAssignor, a {@code group.protocol} other than
-         * {@code classic} or a raw {@code group.instance.id} or error policy waits (brokerOutageTimeout plus the total
+         * {@code groupInstanceId} or {@code groupProtocol} set without {@code groupManaged()}, a blank
+         * {@code groupInstanceId}, a null {@code groupProtocol}, a raw {@code group.protocol} or
+         * {@code group.remote.assignor} property (use {@code groupProtocol}), in group-managed mode a
+         * {@code partition.assignment.strategy} other than the RangeAssignor (under {@code CONSUMER} any, and
+         * {@code session.timeout.ms} and {@code heartbeat.interval.ms} too), a raw {@code group.instance.id}, error
+         * policy waits (brokerOutageTimeout plus the total
          * retry backoff) of half of {@code max.poll.interval.ms} or more, {@code batchSize < 1}, {@code batchMaxBytes}
          * or {@code maxBufferedBytes} below 1, a {@code batchMaxBytes} above {@code maxBufferedBytes} (set or
          * default), a non-positive wait or close timeout,
@@ -675,8 +718,16 @@ public final class TopicProcessorConfig {
                         + "assignment) or let the group assign them, not both; inputPartitions was " + inputPartitions
                         + " and groupManaged was true");
             }
+            if (groupProtocolSet && groupProtocol == null) {
+                errors.add("groupProtocol must not be null (GroupProtocol.CLASSIC or GroupProtocol.CONSUMER), was null");
+            }
             if (!groupManaged) {
                 validatePartitions(errors);
+                if (groupProtocolSet && groupProtocol != null) {
+                    errors.add("groupProtocol requires groupManaged(): a group protocol applies to group-managed "
+                            + "assignment only, but groupProtocol was " + groupProtocol + " and inputPartitions was "
+                            + inputPartitions);
+                }
                 if (groupInstanceId != null) {
                     errors.add("groupInstanceId requires groupManaged(): static membership applies to group-managed "
                             + "assignment only, but groupInstanceId was " + quote(groupInstanceId)
@@ -687,8 +738,9 @@ public final class TopicProcessorConfig {
             if (groupInstanceId != null && groupInstanceId.isBlank()) {
                 errors.add("groupInstanceId must not be blank, was " + quote(groupInstanceId));
             }
-            KafkaPropertyRules.checkGroupManaged("kafkaProperties", kafkaProperties, errors);
-            KafkaPropertyRules.checkGroupManaged("consumerProperties", consumerProperties, errors);
+            GroupProtocol protocol = groupProtocol != null ? groupProtocol : DEFAULT_GROUP_PROTOCOL;
+            KafkaPropertyRules.checkGroupManaged("kafkaProperties", kafkaProperties, protocol, errors);
+            KafkaPropertyRules.checkGroupManaged("consumerProperties", consumerProperties, protocol, errors);
         }
 
         private void validatePartitions(List<String> errors) {
@@ -748,7 +800,8 @@ public final class TopicProcessorConfig {
                 && closeTimeout.equals(other.closeTimeout) && kafkaProperties.equals(other.kafkaProperties)
                 && consumerProperties.equals(other.consumerProperties)
                 && producerProperties.equals(other.producerProperties) && meterRegistry == other.meterRegistry
-                && groupManaged == other.groupManaged && Objects.equals(groupInstanceId, other.groupInstanceId)
+                && groupManaged == other.groupManaged && groupProtocol == other.groupProtocol
+                && Objects.equals(groupInstanceId, other.groupInstanceId)
                 && partitionListener == other.partitionListener && errorPolicy.equals(other.errorPolicy)
                 && maxUncommittedBatches == other.maxUncommittedBatches && batchMaxBytes == other.batchMaxBytes
                 && maxBufferedBytes == other.maxBufferedBytes;

@@ -106,14 +106,66 @@ class GroupManagedConfigTest {
     }
 
     @Test
-    void rejectsTheConsumerGroupProtocol() {
-        assertThatThrownBy(() -> group().consumerProperty("group.protocol", "consumer").build())
+    void groupProtocolDefaultsToClassicAndTakesConsumer() {
+        assertThat(group().build().groupProtocol()).isEqualTo(GroupProtocol.CLASSIC)
+                .isEqualTo(TopicProcessorConfig.DEFAULT_GROUP_PROTOCOL);
+        TopicProcessorConfig consumer = group().groupProtocol(GroupProtocol.CONSUMER).groupInstanceId("reach-1")
+                .build();
+
+        assertThat(consumer.groupProtocol()).isEqualTo(GroupProtocol.CONSUMER);
+        assertThat(consumer.groupInstanceId()).contains("reach-1");
+        assertThat(consumer.toString()).contains("groupManaged, groupProtocol=CONSUMER, groupInstanceId=reach-1");
+        assertThat(consumer).isNotEqualTo(group().groupInstanceId("reach-1").build());
+    }
+
+    @Test
+    void rejectsGroupProtocolWithoutGroupManagedNamingTheField() {
+        assertThatThrownBy(() -> TopicProcessorConfig.builder().topicProcessorName("reach")
+                .bootstrapServers("localhost:9092").inputTopics("tweets").inputPartitions(0)
+                .groupProtocol(GroupProtocol.CONSUMER).build())
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("consumerProperties must not set 'group.protocol' to 'consumer' in "
-                        + "group-managed mode")
-                .hasMessageContaining("do not guarantee that partition p of every input topic goes to the same "
-                        + "instance");
-        assertThat(group().consumerProperty("group.protocol", "CLASSIC").build().isGroupManaged()).isTrue();
+                .hasMessageContaining("groupProtocol requires groupManaged(): a group protocol applies to "
+                        + "group-managed assignment only, but groupProtocol was CONSUMER and inputPartitions was [0]");
+    }
+
+    @Test
+    void rejectsANullGroupProtocol() {
+        assertThatThrownBy(() -> group().groupProtocol(null).build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("groupProtocol must not be null (GroupProtocol.CLASSIC or "
+                        + "GroupProtocol.CONSUMER), was null");
+    }
+
+    @Test
+    void rejectsARawGroupProtocolOrRemoteAssignorPointingToTheSwitch() {
+        assertThatThrownBy(() -> group().consumerProperty("group.protocol", "consumer")
+                .kafkaProperty("group.remote.assignor", "uniform").build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("consumerProperties must not set 'group.protocol' (was 'consumer'): Kasper "
+                        + "sets it from groupProtocol(...); choose the protocol with "
+                        + "groupManaged().groupProtocol(GroupProtocol.CLASSIC or GroupProtocol.CONSUMER)")
+                .hasMessageContaining("kafkaProperties must not set 'group.remote.assignor' (was 'uniform')");
+        assertThatThrownBy(() -> group().consumerProperty("group.protocol", "classic").build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("must not set 'group.protocol' (was 'classic')");
+    }
+
+    @Test
+    void underConsumerRejectsTheClassicOnlyConsumerSettingsNamingTheBrokerSettings() {
+        assertThatThrownBy(() -> group().groupProtocol(GroupProtocol.CONSUMER)
+                .consumerProperty("session.timeout.ms", 6_000).kafkaProperty("heartbeat.interval.ms", 1_000)
+                .consumerProperty("partition.assignment.strategy", RangeAssignor.class).build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("consumerProperties must not set 'session.timeout.ms' (was '6000') under "
+                        + "groupProtocol CONSUMER: the consumer protocol takes it from the broker "
+                        + "(group.consumer.session.timeout.ms, or the group config consumer.session.timeout.ms)")
+                .hasMessageContaining("kafkaProperties must not set 'heartbeat.interval.ms' (was '1000') under "
+                        + "groupProtocol CONSUMER")
+                .hasMessageContaining("consumerProperties must not set 'partition.assignment.strategy' (was "
+                        + "[org.apache.kafka.clients.consumer.RangeAssignor]) under groupProtocol CONSUMER: the "
+                        + "broker assigns the partitions, with the 'range' assignor Kasper chooses (leave it unset)");
+        assertThat(group().consumerProperty("session.timeout.ms", 6_000).build().groupProtocol())
+                .as("classic takes them").isEqualTo(GroupProtocol.CLASSIC);
     }
 
     @Test

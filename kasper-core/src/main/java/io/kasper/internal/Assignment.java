@@ -1,15 +1,12 @@
 package io.kasper.internal;
 
-import io.kasper.KasperException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
@@ -31,25 +28,6 @@ final class Assignment {
 
     Assignment(List<String> topics) {
         this.topics = List.copyOf(topics);
-    }
-
-    /**
-     * Checks that {@code partitions} hold the same partition numbers for every input topic, so that a batch can hold
-     * partition p of every topic.
-     *
-     * @throws KasperException naming the topic-partitions when they are not co-partitioned
-     */
-    void requireCoPartitioned(Collection<TopicPartition> partitions) {
-        Map<String, Set<Integer>> numbers = new TreeMap<>();
-        topics.forEach(t -> numbers.put(t, new TreeSet<>()));
-        for (TopicPartition tp : partitions) {
-            numbers.computeIfAbsent(tp.topic(), t -> new TreeSet<>()).add(tp.partition());
-        }
-        if (numbers.values().stream().distinct().count() > 1) {
-            throw new KasperException("the consumer group assigned input partitions that are not co-partitioned "
-                    + "(partition p of every input topic must go to the same instance): " + numbers + ", assigned "
-                    + new TreeSet<>(partitions.stream().map(TopicPartition::toString).toList()));
-        }
     }
 
     /** Adds topic-partitions, each starting from {@code position}. */

@@ -2,6 +2,7 @@ package io.kasper.internal;
 
 import io.kasper.KasperException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.StaleMemberEpochException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
 
 /**
  * Decides what a failed offset commit means for the processor, and paces the attempts.
@@ -35,6 +37,11 @@ import org.apache.kafka.common.errors.UnknownMemberIdException;
  *   <li>{@link Kind#FATAL} (authorization, authentication, a fenced {@code group.instance.id}, anything else Kafka
  *       does not call retriable): stops the processor at once.</li>
  * </ul>
+ * Under the consumer group protocol the Kafka consumer reports a commit refused for membership as a
+ * {@link CommitFailedException} (unknown member id, or a stale member epoch in a synchronous commit), as a
+ * {@link StaleMemberEpochException} (asynchronous commit) or a {@link FencedMemberEpochException}, all
+ * {@link Kind#MEMBERSHIP}; and a fenced {@code group.instance.id} as a {@link CommitFailedException} whose message says
+ * so, or an {@link UnreleasedInstanceIdException}, both {@link Kind#FATAL} as under the classic protocol.
  * Whatever the kind, commits that keep failing for the {@code brokerOutageTimeout} stop the processor too
  * ({@link #overdue}), so that it never stalls silently.
  *
@@ -57,6 +64,8 @@ final class CommitFailures {
     static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Bounds the walk along a cause chain (which could be cyclic). */
     private static final int MAX_CAUSE_DEPTH = 16;
+    /** What the consumer protocol's client says, lower case, when it refuses a commit of a fenced static member. */
+    private static final String FENCED_INSTANCE_MESSAGE = "group instance id fenced";
 
     private final String processorName;
     private final String groupId;
@@ -90,14 +99,23 @@ final class CommitFailures {
         if (t instanceof InterruptException) {
             return Kind.RETRIABLE; // not the broker's answer: the loop thread was interrupted
         }
-        if (t instanceof AuthorizationException || t instanceof AuthenticationException
-                || t instanceof FencedInstanceIdException) {
+        if (t instanceof AuthorizationException || t instanceof AuthenticationException || isFencedInstance(t)) {
             return Kind.FATAL;
         }
         if (isMembership(t)) {
             return Kind.MEMBERSHIP;
         }
         return t instanceof RetriableException ? Kind.RETRIABLE : Kind.FATAL;
+    }
+
+    /**
+     * Returns whether another running consumer took this one's {@code group.instance.id}. The consumer protocol's
+     * client says so only in the message of a {@link CommitFailedException}.
+     */
+    private static boolean isFencedInstance(Throwable t) {
+        return t instanceof FencedInstanceIdException || t instanceof UnreleasedInstanceIdException
+                || t instanceof CommitFailedException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT)
+                        .contains(FENCED_INSTANCE_MESSAGE);
     }
 
     private static boolean isMembership(Throwable t) {
@@ -111,7 +129,7 @@ final class CommitFailures {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
             if (t instanceof InterruptException || t instanceof AuthorizationException
-                    || t instanceof AuthenticationException || t instanceof FencedInstanceIdException
+                    || t instanceof AuthenticationException || isFencedInstance(t)
                     || isMembership(t) || t instanceof RetriableException) {
                 return t;
             }
@@ -189,7 +207,10 @@ final class CommitFailures {
                 + (cause instanceof KafkaException ? "the broker rejected the commit of group '" + groupId + "': "
                         : "committing the offsets of group '" + groupId + "' failed: ") + reason(cause) + "; ";
         String fix;
-        if (isMembership(cause)) {
+        if (isFencedInstance(cause)) {
+            fix = "another running consumer uses the same group.instance.id: give every instance its own "
+                    + "groupInstanceId";
+        } else if (isMembership(cause)) {
             fix = "another consumer is an active member of this group (" + members.get() + "); a static processor "
                     + "(inputPartitions) must have its consumer group to itself: stop the other members or give this "
                     + "processor another topicProcessorName";
@@ -199,9 +220,6 @@ final class CommitFailures {
             fix = "the principal needs the READ ACL on topics " + e.unauthorizedTopics();
         } else if (cause instanceof AuthorizationException || cause instanceof AuthenticationException) {
             fix = "check the credentials and ACLs of the principal";
-        } else if (cause instanceof FencedInstanceIdException) {
-            fix = "another running consumer uses the same group.instance.id: give every instance its own "
-                    + "groupInstanceId";
         } else if (cause instanceof KafkaException) {
             fix = "Kafka does not consider this error retriable";
         } else {
@@ -216,7 +234,7 @@ final class CommitFailures {
      * {@code max.poll.interval.ms}, which is wrong for a static processor, so it is described instead.
      */
     static String reason(Throwable failure) {
-        if (failure instanceof CommitFailedException) {
+        if (failure instanceof CommitFailedException && !isFencedInstance(failure)) {
             return "the group coordinator does not know this consumer as a member of the group and takes commits "
                     + "only from its members (CommitFailedException)";
         }

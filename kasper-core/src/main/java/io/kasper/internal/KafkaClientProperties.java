@@ -1,7 +1,9 @@
 package io.kasper.internal;
 
+import io.kasper.GroupProtocol;
 import io.kasper.TopicProcessorConfig;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,9 +57,16 @@ final class KafkaClientProperties {
         props.putAll(config.consumerProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroupId());
-        if (config.isGroupManaged()) {
+        if (config.isGroupManaged() && config.groupProtocol() == GroupProtocol.CONSUMER) {
+            // The broker's range assignor gives a member the same partition numbers of every topic; the classic-only
+            // settings (assignment strategy, session timeout, heartbeat interval) are refused by build().
+            props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, GroupProtocol.CONSUMER.name().toLowerCase(Locale.ROOT));
+            props.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG,
+                    TopicProcessorConfig.CO_PARTITIONING_REMOTE_ASSIGNOR);
+            config.groupInstanceId().ifPresent(id -> props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
+        } else if (config.isGroupManaged()) {
             // The eager classic protocol with the RangeAssignor is what keeps partition p of all topics together.
-            props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+            props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, GroupProtocol.CLASSIC.name().toLowerCase(Locale.ROOT));
             props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, TopicProcessorConfig.CO_PARTITIONING_ASSIGNOR);
             config.groupInstanceId().ifPresent(id -> props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
         }

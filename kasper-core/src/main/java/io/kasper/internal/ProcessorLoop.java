@@ -1,6 +1,7 @@
 package io.kasper.internal;
 
 import io.kasper.BatchFailedException;
+import io.kasper.GroupProtocol;
 import io.kasper.KasperException;
 import io.kasper.MessageProcessor;
 import io.kasper.ProcessorState;
@@ -220,6 +221,10 @@ final class ProcessorLoop {
         if (thrown instanceof Error error && running != null && runner != null) {
             return runner.failure(running, "MessageProcessor threw", error);
         }
+        Optional<KasperException> unsupported = GroupProtocolSupport.translate(config, thrown);
+        if (unsupported.isPresent()) {
+            return unsupported.get();
+        }
         if (thrown instanceof RuntimeException e) {
             return SecurityFailures.translate(name, "consuming and producing", clients.consumer(), e)
                     .orElseGet(() -> new KasperException("TopicProcessor '" + name + "' failed: " + e, e));
@@ -241,12 +246,13 @@ final class ProcessorLoop {
         metrics.readiness(status);
         metrics.produceRetries(producer);
         rebalance = new RebalanceHandler(name, config.closeTimeout(), config.partitionListener(), assignment,
-                assembler, runner, consumer, status, commitFailures);
+                assembler, runner, consumer, status, commitFailures, config.inputTopics(),
+                config.isGroupManaged() ? config.groupProtocol() : GroupProtocol.CLASSIC);
         if (config.isGroupManaged()) {
             consumer.subscribe(config.inputTopics(), rebalance);
-            LOG.info("TopicProcessor '{}' started: joining group '{}' (group-managed assignment{}), topics {}, "
-                            + "batchSize {}, batchWaitDuration {}", name, config.consumerGroupId(),
-                    config.groupInstanceId().map(id -> ", group.instance.id " + id).orElse(""), config.inputTopics(),
+            LOG.info("TopicProcessor '{}' started: joining group '{}' (group-managed assignment, group protocol "
+                            + "{}{}), topics {}, batchSize {}, batchWaitDuration {}", name, config.consumerGroupId(),
+                    config.groupProtocol(), config.groupInstanceId().map(id -> ", group.instance.id " + id).orElse(""), config.inputTopics(),
                     config.batchSize(), config.batchWaitDuration());
             return;
         }
@@ -298,7 +304,11 @@ final class ProcessorLoop {
             }
         }
         for (TopicPartition tp : records.partitions()) {
-            assembler.add(records.records(tp), now);
+            if (assignment.owns(tp)) {
+                assembler.add(records.records(tp), now);
+            } else {
+                rewind(tp, records.records(tp).get(0).offset());
+            }
         }
         for (Batch batch : takeBatches(now)) {
             if (stopRequested) {
@@ -312,6 +322,20 @@ final class ProcessorLoop {
         if (now - lastProgressNanos >= PROGRESS_INTERVAL_NANOS) {
             lastProgressNanos = now;
             updateProgress();
+        }
+    }
+
+    /**
+     * Puts records of a topic-partition whose number this loop does not own (one held while p of another input
+     * topic is not) back: the consumer fetches them again once the number is whole. Paused numbers are not fetched,
+     * so this only guards against a fetch that completed before the pause.
+     */
+    private void rewind(TopicPartition tp, long firstOffset) {
+        try {
+            consumer.seek(tp, firstOffset);
+            consumer.pause(List.of(tp));
+        } catch (IllegalStateException e) {
+            LOG.debug("TopicProcessor '{}': {} is no longer assigned, not rewound", name, tp);
         }
     }
 
@@ -446,7 +470,7 @@ final class ProcessorLoop {
     }
 
     private void updateProgress() {
-        boolean all = assignment.isKnown();
+        boolean all = assignment.isKnown() && !rebalance.waitingForPartitions();
         for (TopicPartition tp : assignment.topicPartitions()) {
             OptionalLong lag = consumer.currentLag(tp);
             if (lag.isEmpty()) {

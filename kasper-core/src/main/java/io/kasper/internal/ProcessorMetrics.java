@@ -43,6 +43,7 @@ final class ProcessorMetrics implements AutoCloseable {
     private final Counter commitFailures;
     private final Map<TopicPartition, Map<PoisonPolicy, Counter>> poison = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> retries = new ConcurrentHashMap<>();
+    private final Map<Integer, Timer> incompleteWaits = new ConcurrentHashMap<>();
 
     ProcessorMetrics(MeterRegistry registry, String processor, String instance) {
         this.registry = registry;
@@ -66,6 +67,13 @@ final class ProcessorMetrics implements AutoCloseable {
         perPartition(retries, partition, p -> Counter.builder(KasperMetrics.BATCH_RETRIES)
                 .description("process calls repeated after a transient failure").tags(partitionTags(p))
                 .register(registry)).increment();
+    }
+
+    /** Records how long partition number {@code partition} was held for some input topics only. */
+    void incompleteWait(int partition, long nanos) {
+        perPartition(incompleteWaits, partition, p -> Timer.builder(KasperMetrics.PARTITION_INCOMPLETE)
+                .description("time a partition number was held for some input topics only before it was whole")
+                .tags(partitionTags(p)).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void commitFailure() {

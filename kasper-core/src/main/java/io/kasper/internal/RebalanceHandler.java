@@ -1,16 +1,19 @@
 package io.kasper.internal;
 
+import io.kasper.GroupProtocol;
 import io.kasper.KasperException;
 import io.kasper.PartitionListener;
 import io.kasper.ProcessorState;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -19,11 +22,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the loop's state right when partitions move: on revocation it lets the batches already processed for the
- * revoked partitions finish (acknowledged output, then a synchronous commit) and drops their messages not yet
- * processed, uncommitted, so that the next owner starts exactly after the last committed batch; on loss it drops
- * everything of the lost partitions (nothing can be committed any more); on assignment it checks co-partitioning.
- * It also tells the user's {@link PartitionListener}.
+ * Keeps the loop's state right when partitions move. The loop owns partition number p only while the group gives it
+ * p of every input topic ({@link HeldPartitions}): under the incremental consumer protocol p of one topic may come or
+ * go before p of another, and until p is whole its held topic-partitions stay paused. As soon as a topic-partition of
+ * an owned number is revoked, it lets the batches already processed for that number finish (acknowledged output, then
+ * a synchronous commit, while it is still owned) and drops its messages not yet processed, uncommitted, so that the
+ * next owner starts exactly after the last committed batch; topic-partitions of the number that stay held are rewound
+ * to their committed offsets and paused. On loss it drops everything of the lost numbers (nothing can be committed any
+ * more). Under the eager classic protocol every rebalance gives or takes p of every topic at once, so this reduces to
+ * revoking and assigning whole numbers (except in a group that migrates between protocols). It tells the user's
+ * {@link PartitionListener} about numbers as they become whole and as they stop being whole.
  *
  * <p>Kafka calls it from inside {@code poll()} (and {@code close()}) on the loop thread. Failures, JVM Errors
  * included, are not thrown through the consumer, which would wrap them or leave the group half-joined; they are kept
@@ -45,15 +53,26 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private final Consumer<byte[], byte[]> consumer;
     private final ProcessorStatus status;
     private final CommitFailures commitFailures;
+    private final List<String> topics;
+    private final boolean incremental;
+    private final HeldPartitions held;
     private final Set<TopicPartition> gauged = new HashSet<>();
     private KasperException failure;
     /** The JVM Error behind {@link #failure}, when a callback threw one. */
     private VirtualMachineError fatal;
     private boolean closing;
 
+    /**
+     * @param protocol the group protocol: under {@link GroupProtocol#CONSUMER} partition numbers held incomplete
+     *     for a while are normal; under {@link GroupProtocol#CLASSIC} (and in static mode) they are logged as a
+     *     warning
+     */
     RebalanceHandler(String name, Duration timeout, Optional<PartitionListener> listener, Assignment assignment,
             BatchAssembler assembler, BatchRunner runner, Consumer<byte[], byte[]> consumer,
-            ProcessorStatus status, CommitFailures commitFailures) {
+            ProcessorStatus status, CommitFailures commitFailures, List<String> topics, GroupProtocol protocol) {
+        this.topics = List.copyOf(topics);
+        this.incremental = protocol == GroupProtocol.CONSUMER;
+        this.held = new HeldPartitions(topics, System::nanoTime);
         this.status = status;
         this.commitFailures = commitFailures;
         this.name = name;
@@ -71,6 +90,14 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
      */
     void closing() {
         closing = true;
+    }
+
+    /**
+     * Returns whether the group gave this member some input topics' partition p but not yet every one's, so that p
+     * waits, paused, and its input is not being processed.
+     */
+    boolean waitingForPartitions() {
+        return !held.incomplete().isEmpty();
     }
 
     /** Throws and clears a failure recorded by a callback. */
@@ -148,15 +175,20 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         if (partitions.isEmpty() || failure != null) {
             return;
         }
+        HeldPartitions.Completed completed;
         try {
-            Set<TopicPartition> owned = new HashSet<>(assignment.topicPartitions());
-            owned.addAll(partitions);
-            assignment.requireCoPartitioned(owned);
-            for (TopicPartition tp : partitions) {
-                assignment.add(tp, consumer.position(tp, timeout));
-                if (gauged.add(tp)) {
-                    runner.metrics().behindGauge(tp, assignment.behind());
+            completed = held.add(partitions);
+            pauseIncomplete(partitions);
+            for (int p : completed.numbers()) {
+                List<TopicPartition> whole = held.held(p);
+                for (TopicPartition tp : whole) {
+                    assignment.add(tp, consumer.position(tp, timeout));
+                    if (gauged.add(tp)) {
+                        runner.metrics().behindGauge(tp, assignment.behind());
+                    }
                 }
+                consumer.resume(whole); // those that came first waited paused
+                runner.metrics().incompleteWait(p, completed.waitedNanos().get(p));
             }
         } catch (KasperException e) {
             failure = e;
@@ -166,20 +198,73 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
                     + partitions + ": " + e, e);
             return;
         }
-        Set<Integer> numbers = numbers(partitions);
+        Set<Integer> numbers = completed.numbers();
+        if (numbers.isEmpty()) {
+            return;
+        }
         LOG.info("TopicProcessor '{}': assigned partitions {}, starting offsets {}", name, numbers,
                 assignment.committedView());
         tell(() -> listener.assigned(numbers));
+    }
+
+    /** Pauses the given topic-partitions of numbers not whole yet: nothing of p is fetched until p is owned. */
+    private void pauseIncomplete(Collection<TopicPartition> partitions) {
+        List<TopicPartition> waiting = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            if (!held.isWhole(tp.partition())) {
+                waiting.add(tp);
+            }
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        consumer.pause(waiting);
+        if (incremental) {
+            LOG.info("TopicProcessor '{}': holding {} but not yet every input topic's partition of their numbers; "
+                    + "they wait, paused, for {}", name, waiting, missing(waiting));
+        } else {
+            // An eager classic assignment is co-partitioned, except while the group migrates to the consumer
+            // protocol (the broker then hands classic members each topic-partition as it is released) or when the
+            // input topics' partition counts changed after start.
+            LOG.warn("TopicProcessor '{}': the group assigned {} but not every input topic's partition of their "
+                    + "numbers; they wait, paused, for {} (expected only while the group migrates between group "
+                    + "protocols; otherwise check that the input topics still have the same partition count)",
+                    name, waiting, missing(waiting));
+        }
+    }
+
+    /** Names the input topic-partitions still missing for the numbers of {@code waiting}. */
+    private Map<Integer, List<TopicPartition>> missing(Collection<TopicPartition> waiting) {
+        Map<Integer, List<TopicPartition>> missing = new TreeMap<>();
+        for (TopicPartition tp : waiting) {
+            missing.computeIfAbsent(tp.partition(), p -> {
+                List<TopicPartition> absent = new ArrayList<>();
+                for (String topic : topics) {
+                    TopicPartition other = new TopicPartition(topic, p);
+                    if (!held.held(p).contains(other)) {
+                        absent.add(other);
+                    }
+                }
+                return absent;
+            });
+        }
+        return missing;
     }
 
     private void revoked(Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return;
         }
-        Set<Integer> numbers = numbers(partitions);
-        if (!closing && failure == null) {
-            completeAndCommit(partitions, numbers);
+        Set<Integer> numbers = held.remove(partitions);
+        if (numbers.isEmpty()) {
+            LOG.info("TopicProcessor '{}': revoked {}, of partition numbers not yet whole (nothing of them was "
+                    + "processed)", name, partitions);
+            return;
         }
+        if (!closing && failure == null) {
+            completeAndCommit(numbers);
+        }
+        rewindRemaining(numbers);
         int dropped = forget(numbers);
         LOG.info("TopicProcessor '{}': revoked partitions {}; {} fetched but unprocessed messages dropped "
                 + "uncommitted", name, numbers, dropped);
@@ -190,19 +275,47 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
-        Set<Integer> numbers = numbers(partitions);
+        Set<Integer> numbers = held.remove(partitions);
+        if (numbers.isEmpty()) {
+            return;
+        }
+        rewindRemaining(numbers);
         int dropped = forget(numbers);
         LOG.warn("TopicProcessor '{}': lost partitions {} (the group gave them to another member, e.g. after "
-                + "max.poll.interval.ms or session.timeout.ms was exceeded); their uncommitted batches will be "
+                + "max.poll.interval.ms or the session timeout was exceeded); their uncommitted batches will be "
                 + "processed again by the new owner; {} unprocessed messages dropped", name, numbers, dropped);
         tell(() -> listener.lost(numbers));
+    }
+
+    /**
+     * Rewinds the topic-partitions of {@code numbers} that the group still gives this member to their committed
+     * offsets, and pauses them: what was fetched of them is dropped with the rest of the number, and must be fetched
+     * again if the number becomes whole here once more.
+     */
+    private void rewindRemaining(Set<Integer> numbers) {
+        if (closing) {
+            return;
+        }
+        for (int p : numbers) {
+            List<TopicPartition> remaining = held.held(p);
+            for (TopicPartition tp : remaining) {
+                if (assignment.owns(tp)) {
+                    consumer.seek(tp, assignment.committed(tp));
+                }
+            }
+            if (!remaining.isEmpty()) {
+                consumer.pause(remaining);
+                LOG.info("TopicProcessor '{}': still holding {} of partition {}, paused until every input topic's "
+                        + "partition {} is held again", name, remaining, p, p);
+            }
+        }
     }
 
     /**
      * Waits for the output of the revoked partitions' processed batches and commits them synchronously, while this
      * member still owns them (the group waits for this callback before reassigning).
      */
-    private void completeAndCommit(Collection<TopicPartition> partitions, Set<Integer> numbers) {
+    private void completeAndCommit(Set<Integer> numbers) {
         try {
             if (!runner.await(numbers, timeout)) {
                 LOG.warn("TopicProcessor '{}': output of revoked partitions {} still unacknowledged after {}; its "
@@ -218,7 +331,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
         runner.completedOffsets().forEach((tp, om) -> {
-            if (partitions.contains(tp) && assignment.owns(tp) && om.offset() > assignment.committed(tp)) {
+            if (numbers.contains(tp.partition()) && assignment.owns(tp) && om.offset() > assignment.committed(tp)) {
                 toCommit.put(tp, om);
             }
         });
@@ -227,6 +340,7 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         try {
             consumer.commitSync(toCommit, timeout);
+            toCommit.forEach((tp, om) -> assignment.committed(tp, om.offset()));
             LOG.info("TopicProcessor '{}': committed revoked partitions at {}", name, toCommit);
         } catch (RuntimeException e) {
             if (commitFailures.stops(CommitFailures.classify(e))) {
@@ -265,9 +379,4 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         tell(() -> listener.revoked(numbers));
     }
 
-    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
-        Set<Integer> numbers = new TreeSet<>();
-        partitions.forEach(tp -> numbers.add(tp.partition()));
-        return java.util.Collections.unmodifiableSet(numbers);
-    }
 }

@@ -20,8 +20,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Checks a configuration against the cluster before anything is consumed: every input topic exists, all have the same
- * partition count, every configured partition is in range, the dead-letter topic, if any, exists, and a static
- * processor's consumer group has no active members. Thread-safe (stateless).
+ * partition count, every configured partition is in range, the dead-letter topic, if any, exists, a static
+ * processor's consumer group has no active members, and the brokers serve the group protocol a group-managed one
+ * asks for. Thread-safe (stateless).
  */
 final class TopicValidator {
 
@@ -33,7 +34,8 @@ final class TopicValidator {
     /**
      * Returns the common partition count of the input topics.
      *
-     * @throws InvalidConfigException naming the missing topic, the differing counts or the partition out of range
+     * @throws InvalidConfigException naming the missing topic, the differing counts or the partition out of range, or
+     *     the group protocol the brokers lack
      * @throws KasperException when the cluster cannot be reached, the admin client cannot be created, or
      *     authentication or authorization fails (the message says which and names the bootstrap servers,
      *     {@code security.protocol} and {@code sasl.mechanism}, never a secret)
@@ -73,6 +75,9 @@ final class TopicValidator {
             if (missing.isEmpty() && !config.isGroupManaged()) {
                 requireFreeGroup(admin, config, adminProperties);
             }
+            if (missing.isEmpty()) {
+                requireGroupProtocol(admin, config);
+            }
         }
         if (deadLetterTopic.isPresent() && missing.remove(deadLetterTopic.get())) {
             throw new InvalidConfigException("errorPolicy.deadLetterTopic must exist, but '" + deadLetterTopic.get()
@@ -97,6 +102,17 @@ final class TopicValidator {
             }
         }
         return partitionCount;
+    }
+
+    /** Checks that the cluster serves the group protocol of the processor; see {@link GroupProtocolSupport}. */
+    private static void requireGroupProtocol(Admin admin, TopicProcessorConfig config) {
+        try {
+            GroupProtocolSupport.require(admin, config, TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KasperException("interrupted while checking the group protocol of the cluster at '"
+                    + config.bootstrapServers() + "'", e);
+        }
     }
 
     /** Checks that a static processor's consumer group has no active members; see {@link GroupMembers}. */

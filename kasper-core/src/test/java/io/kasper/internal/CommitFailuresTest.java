@@ -25,6 +25,9 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
+import org.apache.kafka.common.errors.StaleMemberEpochException;
+import org.apache.kafka.common.errors.FencedMemberEpochException;
 import org.junit.jupiter.api.Test;
 
 class CommitFailuresTest {
@@ -53,6 +56,38 @@ class CommitFailuresTest {
                 new KafkaException("wrapped", new CommitFailedException())))
                 .allSatisfy(e -> assertThat(CommitFailures.classify(e)).as(e.toString())
                         .isEqualTo(CommitFailures.Kind.MEMBERSHIP));
+    }
+
+    @Test
+    void theConsumerProtocolsMembershipRefusalsAreMembershipAsUnderTheClassicProtocol() {
+        // what the consumer protocol's client reports: unknown member and a synchronous commit with a stale epoch as
+        // CommitFailedException, an asynchronous one as StaleMemberEpochException
+        assertThat(List.of(new CommitFailedException("OffsetCommit failed with unknown member ID. The coordinator "
+                        + "is not aware of this member."),
+                new CommitFailedException("OffsetCommit failed with stale member epoch.The member epoch is stale."),
+                new StaleMemberEpochException("The member epoch is stale."),
+                new FencedMemberEpochException("The member epoch is fenced by the group coordinator."),
+                new KafkaException("wrapped", new StaleMemberEpochException("stale"))))
+                .allSatisfy(e -> assertThat(CommitFailures.classify(e)).as(e.toString())
+                        .isEqualTo(CommitFailures.Kind.MEMBERSHIP));
+    }
+
+    @Test
+    void theConsumerProtocolsFencedStaticMemberIsFatalAsUnderTheClassicProtocol() {
+        CommitFailedException fenced = new CommitFailedException("OffsetCommit failed due to group instance id "
+                + "fenced: orders-3");
+        assertThat(List.of(fenced, new UnreleasedInstanceIdException("The instance ID is still used by another "
+                + "member in the consumer group.")))
+                .allSatisfy(e -> assertThat(CommitFailures.classify(e)).as(e.toString())
+                        .isEqualTo(CommitFailures.Kind.FATAL));
+        CommitFailures failures = new CommitFailures("orders", GROUP, true, Duration.ofMinutes(1), () -> "none");
+
+        assertThat(failures.stops(CommitFailures.classify(fenced))).isTrue();
+        assertThat(failures.rejected(fenced)).isInstanceOf(KasperException.class).hasCause(fenced)
+                .hasMessageStartingWith("TopicProcessor 'orders': the broker rejected the commit of group '" + GROUP
+                        + "': OffsetCommit failed due to group instance id fenced: orders-3 "
+                        + "(CommitFailedException); another running consumer uses the same group.instance.id: give "
+                        + "every instance its own groupInstanceId.");
     }
 
     @Test

@@ -3,9 +3,11 @@ package io.kasper.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kasper.ErrorPolicy;
+import io.kasper.GroupProtocol;
 import io.kasper.TopicProcessorConfig;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientPropertiesTest {
@@ -41,5 +43,34 @@ class KafkaClientPropertiesTest {
                 .producer();
 
         assertThat(producer).containsEntry("delivery.timeout.ms", 45_000).containsEntry("max.block.ms", 1_000);
+    }
+
+    @Test
+    void underTheConsumerProtocolTheBrokersRangeAssignorReplacesTheClientSideOne() {
+        Map<String, Object> consumer = new KafkaClientProperties(TopicProcessorConfig.builder()
+                .topicProcessorName("props").bootstrapServers("localhost:9092").inputTopics("a", "b").groupManaged()
+                .groupProtocol(GroupProtocol.CONSUMER).groupInstanceId("props-1").build()).consumer();
+
+        assertThat(consumer).containsEntry(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer")
+                .containsEntry(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range")
+                .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "props-1")
+                .doesNotContainKeys(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
+        // the Kafka consumer accepts them: it refuses classic-only settings under the consumer protocol
+        assertThat(new ConsumerConfig(consumer).getString(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG))
+                .isEqualTo("range");
+    }
+
+    @Test
+    void underTheClassicProtocolTheRangeAssignorIsForcedAndNoRemoteAssignorSet() {
+        Map<String, Object> consumer = new KafkaClientProperties(TopicProcessorConfig.builder()
+                .topicProcessorName("props").bootstrapServers("localhost:9092").inputTopics("a", "b").groupManaged()
+                .build()).consumer();
+
+        assertThat(consumer).containsEntry(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic")
+                .containsEntry(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                        TopicProcessorConfig.CO_PARTITIONING_ASSIGNOR)
+                .doesNotContainKey(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
+        assertThat(new ConsumerConfig(consumer).getString(ConsumerConfig.GROUP_PROTOCOL_CONFIG)).isEqualTo("classic");
     }
 }

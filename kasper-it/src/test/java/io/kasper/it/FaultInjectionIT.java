@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kasper.BatchFailedException;
+import io.kasper.GroupProtocol;
 import io.kasper.MessageProcessor;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
@@ -31,6 +32,8 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Fault injection on a real broker, counting inputs against outputs for each fault: an exception in
@@ -161,19 +164,16 @@ class FaultInjectionIT {
                         + jvm.exitValue() + "), committed at the kill " + committedAtKill);
     }
 
-    @Test
-    void rebalanceChurnLosesNothing(KafkaBroker broker) throws Exception {
+    @ParameterizedTest
+    @EnumSource(GroupProtocol.class)
+    void rebalanceChurnLosesNothing(GroupProtocol protocol, KafkaBroker broker) throws Exception {
         int partitions = 6;
         FaultScenario scenario = FaultScenario.create(broker, "fault-churn", partitions, 30_000);
         String in = scenario.in;
         String out = scenario.out;
         String name = unique("fault-churn");
-        TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName(name)
-                .bootstrapServers(broker.bootstrapServers()).inputTopics(in).groupManaged().batchSize(BATCH_SIZE)
-                .batchWaitDuration(Duration.ofMillis(100)).maxUncommittedBatches(1)
-                .closeTimeout(Duration.ofSeconds(20))
-                .consumerProperty("session.timeout.ms", 6_000).consumerProperty("heartbeat.interval.ms", 1_000)
-                .build();
+        TopicProcessorConfig config = GroupMemberMain.groupConfig(broker.bootstrapServers(), name, List.of(in),
+                BATCH_SIZE, protocol).maxUncommittedBatches(1).build();
         List<RunningTopicProcessor> members = new ArrayList<>();
         int events = 0;
         try {
@@ -200,7 +200,7 @@ class FaultInjectionIT {
             closeAll(members);
         }
 
-        scenario.ledger("(f) rebalance churn (2 joins, 2 leaves)")
+        scenario.ledger("(f) rebalance churn (2 joins, 2 leaves), " + protocol)
                 .printAndCheck(BATCH_SIZE, events, events + " rebalances");
     }
 

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kasper.GroupProtocol;
 import io.kasper.MessageProcessor;
 import io.kasper.Sender;
 import io.kasper.TopicProcessor;
@@ -21,13 +22,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import io.kasper.test.RunningTopicProcessor;
 
 /**
  * Orders enriched with customer names, keyed by customer id, in group-managed mode: one instance and three instances
- * under churn (one joins late, one leaves) compute the same result. State lives in a store shared by the instances,
+ * under churn (one joins late, one leaves) compute the same result, under either group protocol. State lives in a store shared by the instances,
  * as it would in Redis; co-partitioning keeps each customer id on one instance at a time.
  */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -76,8 +78,10 @@ class GroupJoinIT {
         return Math.floorMod(customerId.hashCode(), PARTITIONS);
     }
 
-    @Test
-    void oneInstanceAndThreeInstancesUnderChurnJoinToTheSameResult(KafkaBroker broker) throws Exception {
+    @ParameterizedTest
+    @EnumSource(GroupProtocol.class)
+    void oneInstanceAndThreeInstancesUnderChurnJoinToTheSameResult(GroupProtocol protocol, KafkaBroker broker)
+            throws Exception {
         String orders = unique("g-orders");
         String customers = unique("g-customers");
         broker.createTopic(orders, PARTITIONS);
@@ -113,7 +117,7 @@ class GroupJoinIT {
         broker.createTopic(single, PARTITIONS);
         String singleName = unique("g-join1");
         Store singleStore = new Store();
-        TopicProcessor alone = new TopicProcessor(config(broker, singleName, orders, customers),
+        TopicProcessor alone = new TopicProcessor(config(broker, singleName, orders, customers, protocol),
                 p -> enricher(singleStore, customers, single));
         String churned = unique("g-churn");
         broker.createTopic(churned, PARTITIONS);
@@ -121,7 +125,7 @@ class GroupJoinIT {
         Store sharedStore = new Store();
         List<TopicProcessor> three = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            three.add(new TopicProcessor(config(broker, churnName, orders, customers),
+            three.add(new TopicProcessor(config(broker, churnName, orders, customers, protocol),
                     p -> enricher(sharedStore, customers, churned)));
         }
 
@@ -162,8 +166,9 @@ class GroupJoinIT {
     }
 
     private static io.kasper.TopicProcessorConfig config(KafkaBroker broker, String name, String orders,
-            String customers) {
-        return GroupMemberMain.groupConfig(broker.bootstrapServers(), name, List.of(orders, customers), 500).build();
+            String customers, GroupProtocol protocol) {
+        return GroupMemberMain.groupConfig(broker.bootstrapServers(), name, List.of(orders, customers), 500, protocol)
+                .build();
     }
 
     private static void awaitCommitted(KafkaBroker broker, String group, Map<TopicPartition, Long> expected) {

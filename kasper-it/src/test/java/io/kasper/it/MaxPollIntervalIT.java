@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kasper.ErrorPolicy;
+import io.kasper.GroupProtocol;
 import io.kasper.MessageProcessor;
 import io.kasper.PartitionListener;
 import io.kasper.TopicProcessor;
@@ -22,20 +23,23 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import io.kasper.test.RunningTopicProcessor;
 
 /**
  * A process() call longer than max.poll.interval.ms gets the member kicked out of the group: Kasper treats its
- * partitions as lost (nothing of them is committed any more), rejoins, and processes the batch again.
+ * partitions as lost (nothing of them is committed any more), rejoins, and processes the batch again; under either
+ * group protocol.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class MaxPollIntervalIT {
 
-    @Test
-    void processLongerThanMaxPollIntervalLosesThePartitionsRejoinsAndRedeliversTheBatch(KafkaBroker broker)
-            throws Exception {
+    @ParameterizedTest
+    @EnumSource(GroupProtocol.class)
+    void processLongerThanMaxPollIntervalLosesThePartitionsRejoinsAndRedeliversTheBatch(GroupProtocol protocol,
+            KafkaBroker broker) throws Exception {
         String in = unique("slow-in");
         String out = unique("slow-out");
         broker.createTopic(in, 2);
@@ -74,7 +78,7 @@ class MaxPollIntervalIT {
                 copy.process(messages, sender);
             };
             TopicProcessor processor = new TopicProcessor(
-                    GroupMemberMain.groupConfig(broker.bootstrapServers(), name, List.of(in), 50)
+                    GroupMemberMain.groupConfig(broker.bootstrapServers(), name, List.of(in), 50, protocol)
                             .consumerProperty("max.poll.interval.ms", 7_000).partitionListener(listener)
                             // retries and flushes could wait longer than this short poll interval allows
                             .errorPolicy(ErrorPolicy.builder().maxRetries(0)

@@ -11,7 +11,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Copies every input message to one output topic, same partition number, as {@code "<input value>|<owner>"}, and
- * reports a {@link Span} per call, so that tests can tell who processed what and when.
+ * reports a {@link Span} per call, so that tests can tell who processed what and when. A batch that mixes partition
+ * numbers fails.
  */
 final class PassThrough implements MessageProcessor {
 
@@ -30,6 +31,10 @@ final class PassThrough implements MessageProcessor {
         long start = Span.nowMicros();
         int partition = messages.get(0).partition();
         for (ConsumerRecord<byte[], byte[]> m : messages) {
+            if (m.partition() != partition) { // fails the batch, and the test with it
+                throw new IllegalStateException("a batch mixes partition numbers " + partition + " and "
+                        + m.partition());
+            }
             sender.send(new ProducerRecord<>(output, partition, m.key(),
                     (new String(m.value(), UTF_8) + "|" + owner).getBytes(UTF_8)));
         }

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kasper.GroupProtocol;
 import io.kasper.PartitionListener;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
@@ -33,14 +34,18 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import io.kasper.test.RunningTopicProcessor;
 
 /**
  * Group-managed instances sharing two co-partitioned topics while members join, leave, die and are replaced: nothing
- * is lost, no partition number is processed by two instances at once, duplicates come only from the killed member.
+ * is lost, no partition number is processed by two instances at once, duplicates come only from the killed member;
+ * under either group protocol.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class ScaleOutIT {
@@ -73,9 +78,10 @@ class ScaleOutIT {
     private record Member(TopicProcessor processor, RunningTopicProcessor run, OwnershipLog ownership) {
     }
 
-    @Test
-    void membersJoiningLeavingAndDyingShareTheWorkWithoutLossOrConcurrentOwnership(KafkaBroker broker,
-            @TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(GroupProtocol.class)
+    void membersJoiningLeavingAndDyingShareTheWorkWithoutLossOrConcurrentOwnership(GroupProtocol protocol,
+            KafkaBroker broker, @TempDir Path dir) throws Exception {
         long startNanos = System.nanoTime();
         String a = unique("scale-a");
         String b = unique("scale-b");
@@ -90,9 +96,9 @@ class ScaleOutIT {
         List<Process> forks = new ArrayList<>();
         List<Member> members = new ArrayList<>();
         try (Admin admin = Admin.create(broker.clientProperties())) {
-            Member t1 = startMember(broker, name, List.of(a, b), out, "thread-1", spans);
+            Member t1 = startMember(broker, name, List.of(a, b), out, "thread-1", spans, protocol);
             members.add(t1);
-            forks.add(fork(broker, name, a + "," + b, out, "fork-1", dir));
+            forks.add(fork(broker, name, a + "," + b, out, "fork-1", dir, protocol));
             awaitStableMembers(admin, group, 2);
 
             produce(broker, a, b, 0, expectedEnd);
@@ -100,7 +106,7 @@ class ScaleOutIT {
 
             // a member joins late, while a quarter of the input is being processed
             produce(broker, a, b, 1, expectedEnd);
-            Member t2 = startMember(broker, name, List.of(a, b), out, "thread-2", spans);
+            Member t2 = startMember(broker, name, List.of(a, b), out, "thread-2", spans, protocol);
             members.add(t2);
             awaitCommitted(broker, group, expectedEnd);
 
@@ -112,7 +118,7 @@ class ScaleOutIT {
             await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(5))
                     .until(() -> Files.size(fork1Spans) > spansBefore);
             forks.get(0).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            forks.add(fork(broker, name, a + "," + b, out, "fork-2", dir));
+            forks.add(fork(broker, name, a + "," + b, out, "fork-2", dir, protocol));
             // the dead member is dropped after session.timeout.ms; its partitions go to the others and the new fork
             awaitStableMembers(admin, group, 3);
             awaitCommitted(broker, group, expectedEnd);
@@ -168,9 +174,9 @@ class ScaleOutIT {
                 .containsExactlyInAnyOrder("thread-1", "thread-2", "fork-1", "fork-2");
 
         int rebalances = members.stream().mapToInt(m -> m.ownership().assignments.get()).max().orElse(0);
-        System.out.printf("ScaleOutIT: %d records on %d partitions x 2 topics, 4 members (1 joined late, 1 closed, "
+        System.out.printf("ScaleOutIT %s: %d records on %d partitions x 2 topics, 4 members (1 joined late, 1 closed, "
                         + "1 killed and replaced), %d assignments seen by thread-2, %d duplicates (bound %d), "
-                        + "%d process() calls, %.1f s%n", RECORDS, PARTITIONS, rebalances, duplicates, bound,
+                        + "%d process() calls, %.1f s%n", protocol, RECORDS, PARTITIONS, rebalances, duplicates, bound,
                 allSpans.size(), (System.nanoTime() - startNanos) / 1e9);
     }
 
@@ -207,21 +213,21 @@ class ScaleOutIT {
     }
 
     private static Member startMember(KafkaBroker broker, String name, List<String> topics, String out, String owner,
-            Queue<Span> spans) {
+            Queue<Span> spans, GroupProtocol protocol) {
         OwnershipLog ownership = new OwnershipLog();
         TopicProcessor processor = new TopicProcessor(
-                GroupMemberMain.groupConfig(broker.bootstrapServers(), name, topics, BATCH_SIZE)
+                GroupMemberMain.groupConfig(broker.bootstrapServers(), name, topics, BATCH_SIZE, protocol)
                         .partitionListener(ownership).build(),
                 p -> new PassThrough(out, owner, spans::add));
         return new Member(processor, RunningTopicProcessor.start(processor), ownership);
     }
 
-    private static Process fork(KafkaBroker broker, String name, String topics, String out, String owner, Path dir)
-            throws IOException {
+    private static Process fork(KafkaBroker broker, String name, String topics, String out, String owner, Path dir,
+            GroupProtocol protocol) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 GroupMemberMain.class.getName(), broker.bootstrapServers(), name, topics, out, owner,
-                dir.resolve(owner + ".spans").toString(), Integer.toString(BATCH_SIZE))
+                dir.resolve(owner + ".spans").toString(), Integer.toString(BATCH_SIZE), protocol.name())
                 .redirectErrorStream(true).redirectOutput(dir.resolve(owner + ".log").toFile()).start();
     }
 
@@ -241,11 +247,13 @@ class ScaleOutIT {
 
     /** Waits until the group has settled with {@code count} members (a JVM takes a moment to start and join). */
     private static void awaitStableMembers(Admin admin, String group, int count) {
-        await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS)
-                    .get(group);
-            return d.groupState() == GroupState.STABLE && d.members().size() == count;
-        });
+        // a consumer-protocol group that no member has joined yet is not found
+        await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptionsMatching(e -> e.getCause() instanceof GroupIdNotFoundException).until(() -> {
+                    ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()
+                            .get(10, TimeUnit.SECONDS).get(group);
+                    return d.groupState() == GroupState.STABLE && d.members().size() == count;
+                });
     }
 
     private static void awaitCommitted(KafkaBroker broker, String group, Map<TopicPartition, Long> expectedEnd) {

@@ -207,6 +207,13 @@ final class BrokerProcess {
         props.setProperty("share.coordinator.state.topic.min.isr", "1");
         props.setProperty("min.insync.replicas", "1");
         props.setProperty("group.initial.rebalance.delay.ms", "0");
+        // Groups of the consumer protocol (KIP-848) take their session timeout and heartbeat interval from the broker:
+        // 6 s and 1 s, the values the classic members of the tests set themselves, so a killed member is noticed as
+        // soon under both protocols and an assignment reaches a member within a second.
+        props.setProperty("group.consumer.min.session.timeout.ms", "6000");
+        props.setProperty("group.consumer.session.timeout.ms", "6000");
+        props.setProperty("group.consumer.min.heartbeat.interval.ms", "500");
+        props.setProperty("group.consumer.heartbeat.interval.ms", "1000");
         props.setProperty("auto.create.topics.enable", "false");
         props.setProperty("num.network.threads", "2");
         props.setProperty("num.io.threads", "4");

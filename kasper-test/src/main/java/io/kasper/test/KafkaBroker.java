@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * A real single-node KRaft Kafka broker (broker and controller in one process) for tests, forked as its own JVM from
  * the Kafka artifacts on Maven Central, on free loopback ports, with its data and logs in a fresh temporary directory.
  *
+ * <p>Groups of the consumer group protocol ({@code group.protocol=consumer}) get a session timeout of 6 s and a
+ * heartbeat interval of 1 s from it ({@code group.consumer.session.timeout.ms},
+ * {@code group.consumer.heartbeat.interval.ms}), instead of Kafka's 45 s and 5 s, so that tests notice a killed
+ * member as soon as with classic members that set {@code session.timeout.ms} to 6 s.
+ *
  * <p>The broker can be {@linkplain #stop() stopped gracefully}, {@linkplain #kill() killed with SIGKILL} and
  * {@linkplain #restart() restarted} on the same ports and data directory, which fault-injection tests need. Its log
  * goes to {@link #logFile()}, never to the console. {@link #close()} stops it and deletes the directory.

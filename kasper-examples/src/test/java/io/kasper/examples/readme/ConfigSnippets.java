@@ -1,6 +1,7 @@
 package io.kasper.examples.readme;
 
 import io.kasper.ErrorPolicy;
+import io.kasper.GroupProtocol;
 import io.kasper.PartitionListener;
 import io.kasper.TopicProcessorConfig;
 import java.time.Duration;
@@ -41,6 +42,19 @@ final class ConfigSnippets {
             .partitionListener(myStateLoader)            // optional: load / flush per-partition state
             .build();
         // end::group-managed[]
+        return config;
+    }
+
+    static TopicProcessorConfig groupProtocol() {
+        // tag::group-protocol[]
+        TopicProcessorConfig config = TopicProcessorConfig.builder()
+            .topicProcessorName("orders-enricher")
+            .bootstrapServers("kafka:9092")
+            .inputTopics("orders", "customers")
+            .groupManaged()
+            .groupProtocol(GroupProtocol.CONSUMER)       // default GroupProtocol.CLASSIC
+            .build();
+        // end::group-protocol[]
         return config;
     }
 }
