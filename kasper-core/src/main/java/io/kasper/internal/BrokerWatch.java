@@ -165,13 +165,8 @@ final class BrokerWatch implements OutageBudget {
         if (!isUnreachable() && nowNanos - lastContactNanos < outageTimeout.toNanos() / 2) {
             return false;
         }
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return KasperException.causeChain(failure).stream()
+                .anyMatch(org.apache.kafka.common.errors.TimeoutException.class::isInstance);
     }
 
     private void unreachable() {

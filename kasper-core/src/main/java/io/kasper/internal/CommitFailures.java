@@ -55,8 +55,6 @@ final class CommitFailures {
     /** First wait before a failed commit is tried again; it doubles up to {@link #MAX_BACKOFF_NANOS}. */
     static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /** Bounds the walk along a cause chain (which could be cyclic). */
-    private static final int MAX_CAUSE_DEPTH = 16;
 
     private final String processorName;
     private final String groupId;
@@ -108,8 +106,7 @@ final class CommitFailures {
 
     /** Returns the first exception along the cause chain whose type classifies it, else {@code failure} itself. */
     private static Throwable decisive(Throwable failure) {
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
+        for (Throwable t : KasperException.causeChain(failure)) {
             if (t instanceof InterruptException || t instanceof AuthorizationException
                     || t instanceof AuthenticationException || t instanceof FencedInstanceIdException
                     || isMembership(t) || t instanceof RetriableException) {

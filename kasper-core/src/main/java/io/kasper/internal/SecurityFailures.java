@@ -2,14 +2,11 @@ package io.kasper.internal;
 
 import io.kasper.KasperException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.types.Password;
@@ -31,8 +28,6 @@ final class SecurityFailures {
     private static final Pattern JAAS_PASSWORD = Pattern.compile("password\\s*=\\s*\"([^\"]*)\"");
     /** Shorter secrets are not scrubbed from messages: replacing one or two characters would garble them. */
     private static final int MIN_SCRUBBED_LENGTH = 3;
-    /** Bounds the walk along a cause chain (which could be cyclic). */
-    private static final int MAX_CAUSE_DEPTH = 16;
 
     private SecurityFailures() {
     }
@@ -128,13 +123,10 @@ final class SecurityFailures {
     }
 
     private static Throwable find(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH && seen.add(t); depth++) {
+        for (Throwable t : KasperException.causeChain(failure)) {
             if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
                 return t;
             }
-            t = t.getCause();
         }
         return null;
     }

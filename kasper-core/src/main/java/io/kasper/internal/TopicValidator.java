@@ -132,10 +132,8 @@ final class TopicValidator {
 
     /** Returns the message of the innermost cause, which says what is wrong ("Failed to create ..." does not). */
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
-            root = root.getCause();
-        }
+        List<Throwable> chain = KasperException.causeChain(e);
+        Throwable root = chain.get(chain.size() - 1);
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 

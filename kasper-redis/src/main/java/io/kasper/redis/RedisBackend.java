@@ -1,5 +1,6 @@
 package io.kasper.redis;
 
+import io.kasper.KasperException;
 import io.kasper.store.StoreException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
@@ -98,10 +99,8 @@ final class RedisBackend implements AutoCloseable {
 
     /** Returns " (why: ...)" naming the innermost cause (a refused login, a refused connection), or "" if none. */
     private static String rootCause(Throwable failure) {
-        Throwable root = failure;
-        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
-            root = root.getCause();
-        }
+        List<Throwable> chain = KasperException.causeChain(failure);
+        Throwable root = chain.get(chain.size() - 1);
         return root == failure ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 

@@ -1,5 +1,6 @@
 package io.kasper.store.spi;
 
+import io.kasper.KasperException;
 import io.kasper.KasperMetrics;
 import io.kasper.store.StoreException;
 import io.micrometer.core.instrument.Counter;
@@ -30,8 +31,6 @@ final class StoreMeters {
     /** Never transient: the rule of stores that do not classify their failures. */
     static final Predicate<Throwable> NO_TRANSIENT_FAILURES = failure -> false;
 
-    /** How deep a cause chain is searched: deep enough for any real wrapping, and a guard against cause cycles. */
-    private static final int MAX_CAUSES = 16;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final MeterRegistry registry;
@@ -94,8 +93,7 @@ final class StoreMeters {
      * and the failure counts as not retriable, so that the backend's failure is still the one reported.
      */
     boolean isRetriable(RuntimeException failure) {
-        Throwable link = failure;
-        for (int depth = 0; link != null && depth < MAX_CAUSES; depth++, link = link.getCause()) {
+        for (Throwable link : KasperException.causeChain(failure)) {
             if (link instanceof StoreException classified) {
                 return classified.isRetriable();
             }
