@@ -56,7 +56,7 @@ final class CommitFailures {
     static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    private final String processorName;
+    private final ProcessorLogContext context;
     private final String groupId;
     private final boolean groupManaged;
     private final Duration timeout;
@@ -70,10 +70,10 @@ final class CommitFailures {
      * @param members lists the group's active members in words (or says why it cannot); asked only when a static
      *     processor's commit was rejected
      */
-    CommitFailures(String processorName, String groupId, boolean groupManaged, Duration timeout,
+    CommitFailures(ProcessorLogContext context, String groupId, boolean groupManaged, Duration timeout,
             Supplier<String> members) {
         this.members = members;
-        this.processorName = processorName;
+        this.context = context;
         this.groupId = groupId;
         this.groupManaged = groupManaged;
         this.timeout = timeout;
@@ -168,11 +168,11 @@ final class CommitFailures {
         if (failedAttempts == 0 || nowNanos - failingSinceNanos < timeout.toNanos()) {
             return Optional.empty();
         }
-        return Optional.of(new KasperException("TopicProcessor '" + processorName + "': commits of group '" + groupId
+        return Optional.of(new KasperException(context.message("commits of group '" + groupId
                 + "' have failed for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - failingSinceNanos) + " ms ("
                 + failedAttempts + " attempts, errorPolicy brokerOutageTimeout " + timeout + "), the last with "
                 + lastFailure + "; stopping. Input processed since the last successful commit is processed again "
-                + "after a restart", lastFailure));
+                + "after a restart"), lastFailure));
     }
 
     /**
@@ -182,9 +182,9 @@ final class CommitFailures {
      */
     KasperException rejected(Throwable failure) {
         Throwable cause = decisive(failure);
-        String prefix = "TopicProcessor '" + processorName + "': "
-                + (cause instanceof KafkaException ? "the broker rejected the commit of group '" + groupId + "': "
-                        : "committing the offsets of group '" + groupId + "' failed: ") + reason(cause) + "; ";
+        String prefix = context.message((cause instanceof KafkaException
+                ? "the broker rejected the commit of group '" + groupId + "': "
+                : "committing the offsets of group '" + groupId + "' failed: ") + reason(cause) + "; ");
         String fix;
         if (isMembership(cause)) {
             fix = "another consumer is an active member of this group (" + members.get() + "); a static processor "

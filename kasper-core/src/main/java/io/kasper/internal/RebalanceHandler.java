@@ -15,8 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the loop's state right when partitions move: on revocation it lets the batches already processed for the
@@ -34,9 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RebalanceHandler implements ConsumerRebalanceListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RebalanceHandler.class);
-
-    private final String name;
+    private final ProcessorLogContext context;
+    private final ProcessorLogger log;
     private final Duration timeout;
     private final ListenerCalls listener;
     private final Assignment assignment;
@@ -51,14 +48,15 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private VirtualMachineError fatal;
     private boolean closing;
 
-    RebalanceHandler(String name, Duration timeout, Optional<PartitionListener> listener, Assignment assignment,
-            BatchAssembler assembler, BatchRunner runner, Consumer<byte[], byte[]> consumer,
+    RebalanceHandler(ProcessorLogContext context, Duration timeout, Optional<PartitionListener> listener,
+            Assignment assignment, BatchAssembler assembler, BatchRunner runner, Consumer<byte[], byte[]> consumer,
             ProcessorStatus status, CommitFailures commitFailures) {
         this.status = status;
         this.commitFailures = commitFailures;
-        this.name = name;
+        this.context = context;
+        this.log = context.logger(RebalanceHandler.class);
         this.timeout = timeout;
-        this.listener = new ListenerCalls(name, listener);
+        this.listener = new ListenerCalls(context, listener);
         this.assignment = assignment;
         this.assembler = assembler;
         this.runner = runner;
@@ -137,8 +135,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             fail(e);
         } catch (Throwable t) { // a StackOverflowError or OutOfMemoryError too: it must stop the loop, not the poll
             if (failure == null) {
-                fail(new KasperException("TopicProcessor '" + name + "': " + what + " " + partitions + " failed: "
-                        + t, t));
+                fail(new KasperException(context.message(what + " " + partitions + " failed: "
+                        + t), t));
             }
         }
     }
@@ -162,12 +160,12 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             failure = e;
             return;
         } catch (RuntimeException e) {
-            failure = new KasperException("TopicProcessor '" + name + "': cannot start assigned partitions "
-                    + partitions + ": " + e, e);
+            failure = new KasperException(context.message("cannot start assigned partitions "
+                    + partitions + ": " + e), e);
             return;
         }
         Set<Integer> numbers = numbers(partitions);
-        LOG.info("TopicProcessor '{}': assigned partitions {}, starting offsets {}", name, numbers,
+        log.info("assigned partitions {}, starting offsets {}", numbers,
                 assignment.committedView());
         tell(() -> listener.assigned(numbers));
     }
@@ -181,8 +179,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             completeAndCommit(partitions, numbers);
         }
         int dropped = forget(numbers);
-        LOG.info("TopicProcessor '{}': revoked partitions {}; {} fetched but unprocessed messages dropped "
-                + "uncommitted", name, numbers, dropped);
+        log.info("revoked partitions {}; {} fetched but unprocessed messages dropped "
+                + "uncommitted", numbers, dropped);
         tell(() -> listener.revoked(numbers));
     }
 
@@ -192,9 +190,9 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         Set<Integer> numbers = numbers(partitions);
         int dropped = forget(numbers);
-        LOG.warn("TopicProcessor '{}': lost partitions {} (the group gave them to another member, e.g. after "
+        log.warn("lost partitions {} (the group gave them to another member, e.g. after "
                 + "max.poll.interval.ms or session.timeout.ms was exceeded); their uncommitted batches will be "
-                + "processed again by the new owner; {} unprocessed messages dropped", name, numbers, dropped);
+                + "processed again by the new owner; {} unprocessed messages dropped", numbers, dropped);
         tell(() -> listener.lost(numbers));
     }
 
@@ -205,8 +203,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private void completeAndCommit(Collection<TopicPartition> partitions, Set<Integer> numbers) {
         try {
             if (!runner.await(numbers, timeout)) {
-                LOG.warn("TopicProcessor '{}': output of revoked partitions {} still unacknowledged after {}; its "
-                        + "input stays uncommitted and will be processed again", name, numbers, timeout);
+                log.warn("output of revoked partitions {} still unacknowledged after {}; its "
+                        + "input stays uncommitted and will be processed again", numbers, timeout);
             }
             runner.harvest();
         } catch (InterruptedException e) {
@@ -227,15 +225,15 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         try {
             consumer.commitSync(toCommit, timeout);
-            LOG.info("TopicProcessor '{}': committed revoked partitions at {}", name, toCommit);
+            log.info("committed revoked partitions at {}", toCommit);
         } catch (RuntimeException e) {
             if (commitFailures.stops(CommitFailures.classify(e))) {
                 failure = commitFailures.rejected(e);
                 return;
             }
             // Nothing is lost: the new owner starts from the last successful commit and processes the rest again.
-            LOG.warn("TopicProcessor '{}': commit of revoked partitions {} failed, their batches will be processed "
-                    + "again by the new owner: {}", name, toCommit, e.toString());
+            log.warn("commit of revoked partitions {} failed, their batches will be processed "
+                    + "again by the new owner: {}", toCommit, e.toString());
         }
     }
 

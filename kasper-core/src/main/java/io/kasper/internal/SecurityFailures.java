@@ -36,14 +36,14 @@ final class SecurityFailures {
      * Returns a {@link KasperException} for {@code failure} when it, or one of its causes, is an
      * {@link AuthenticationException} or an {@link AuthorizationException}.
      *
-     * @param processorName the topic processor's name
+     * @param context names the processor in the message
      * @param action what the client was doing, e.g. {@code "describing input topic 'orders'"}
      * @param clientProperties the properties the client was created with ({@code bootstrap.servers},
      *     {@code security.protocol}, {@code sasl.mechanism} are read; secrets are only used to scrub messages)
      * @param failure what the client threw
      * @return the exception to throw, carrying the Kafka exception as its cause; empty for any other failure
      */
-    static Optional<KasperException> translate(String processorName, String action,
+    static Optional<KasperException> translate(ProcessorLogContext context, String action,
             Map<String, Object> clientProperties, Throwable failure) {
         Throwable cause = find(failure);
         if (cause == null) {
@@ -55,9 +55,9 @@ final class SecurityFailures {
                 ? "check the credentials in sasl.jaas.config and that the listener accepts this security.protocol "
                         + "and sasl.mechanism"
                 : "the authenticated principal lacks an ACL this needs";
-        return Optional.of(new KasperException("TopicProcessor '" + processorName + "': " + what + " while " + action
+        return Optional.of(new KasperException(context.message(what + " while " + action
                 + " on " + describeConnection(clientProperties) + ": " + scrub(cause.getMessage(), clientProperties)
-                + " (" + cause.getClass().getSimpleName() + "); " + hint, cause));
+                + " (" + cause.getClass().getSimpleName() + "); " + hint), cause));
     }
 
     /**

@@ -32,7 +32,7 @@ class CommitFailuresTest {
     private static final String GROUP = "kasper-topic-processor-orders";
 
     private static CommitFailures failures(boolean groupManaged) {
-        return new CommitFailures("orders", GROUP, groupManaged, Duration.ofSeconds(10),
+        return new CommitFailures(new ProcessorLogContext("orders"), GROUP, groupManaged, Duration.ofSeconds(10),
                 () -> "member 'm-1' (client.id 'stray', host /10.0.0.7)");
     }
 
