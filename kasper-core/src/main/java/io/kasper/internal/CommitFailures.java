@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -197,8 +198,8 @@ final class CommitFailures {
         } else if (cause instanceof AuthorizationException || cause instanceof AuthenticationException) {
             fix = "check the credentials and ACLs of the principal";
         } else if (cause instanceof FencedInstanceIdException) {
-            fix = "another running consumer uses the same group.instance.id: give every instance its own "
-                    + "groupInstanceId";
+            fix = "another running consumer uses the same " + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + ": give every "
+                    + "instance its own groupInstanceId";
         } else if (cause instanceof KafkaException) {
             fix = "Kafka does not consider this error retriable";
         } else {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.slf4j.Logger;
@@ -68,7 +69,8 @@ final class GroupMembers {
             throw new InvalidConfigException(context.message("its consumer group '"
                     + groupId + "' has " + members.size() + " active member(s): " + describe(members) + "; the broker "
                     + "rejects the commits of a static processor (inputPartitions) while its group has members. Stop "
-                    + "them (a member that died leaves after its session.timeout.ms) or give this processor another "
+                    + "them (a member that died leaves after its " + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG
+                    + ") or give this processor another "
                     + "topicProcessorName"));
         }
     }
@@ -132,8 +134,10 @@ final class GroupMembers {
     static String describe(Collection<MemberDescription> members) {
         List<String> parts = new ArrayList<>();
         for (MemberDescription m : members) {
-            parts.add("member '" + m.consumerId() + "' (client.id '" + m.clientId() + "', host " + m.host()
-                    + m.groupInstanceId().map(id -> ", group.instance.id '" + id + "'").orElse("") + ")");
+            parts.add("member '" + m.consumerId() + "' (" + ConsumerConfig.CLIENT_ID_CONFIG + " '" + m.clientId()
+                    + "', host " + m.host() + m.groupInstanceId()
+                            .map(id -> ", " + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + " '" + id + "'").orElse("")
+                    + ")");
         }
         return String.join(", ", parts);
     }

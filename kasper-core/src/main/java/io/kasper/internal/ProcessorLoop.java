@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -243,7 +244,8 @@ final class ProcessorLoop {
             consumer.subscribe(config.inputTopics(), rebalance);
             log.sentences().info("started: joining group '{}' (group-managed assignment{}), topics {}, "
                             + "batchSize {}, batchWaitDuration {}", config.consumerGroupId(),
-                    config.groupInstanceId().map(id -> ", group.instance.id " + id).orElse(""), config.inputTopics(),
+                    config.groupInstanceId().map(id -> ", " + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + " " + id)
+                            .orElse(""), config.inputTopics(),
                     config.batchSize(), config.batchWaitDuration());
             return;
         }

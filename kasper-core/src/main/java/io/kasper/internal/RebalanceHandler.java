@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -190,9 +191,11 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         Set<Integer> numbers = numbers(partitions);
         int dropped = forget(numbers);
+        // the keys are constants: javac joins them into the format, nothing is concatenated at run time
         log.warn("lost partitions {} (the group gave them to another member, e.g. after "
-                + "max.poll.interval.ms or session.timeout.ms was exceeded); their uncommitted batches will be "
-                + "processed again by the new owner; {} unprocessed messages dropped", numbers, dropped);
+                + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + " or " + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG
+                + " was exceeded); their uncommitted batches will be processed again by the new owner; {} "
+                + "unprocessed messages dropped", numbers, dropped);
         tell(() -> listener.lost(numbers));
     }
 

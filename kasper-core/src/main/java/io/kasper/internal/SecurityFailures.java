@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -52,8 +54,8 @@ final class SecurityFailures {
         boolean authentication = cause instanceof AuthenticationException;
         String what = authentication ? "authentication failed" : "authorization failed";
         String hint = authentication
-                ? "check the credentials in sasl.jaas.config and that the listener accepts this security.protocol "
-                        + "and sasl.mechanism"
+                ? "check the credentials in " + SaslConfigs.SASL_JAAS_CONFIG + " and that the listener accepts this "
+                        + CommonClientConfigs.SECURITY_PROTOCOL_CONFIG + " and " + SaslConfigs.SASL_MECHANISM
                 : "the authenticated principal lacks an ACL this needs";
         return Optional.of(new KasperException(context.message(what + " while " + action
                 + " on " + describeConnection(clientProperties) + ": " + scrub(cause.getMessage(), clientProperties)
@@ -65,13 +67,15 @@ final class SecurityFailures {
      * it is a SASL protocol, {@code sasl.mechanism} (Kafka's defaults marked as such). Never a secret.
      */
     static String describeConnection(Map<String, Object> clientProperties) {
-        Object protocolValue = clientProperties.get("security.protocol");
+        Object protocolValue = clientProperties.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
         String protocol = protocolValue == null ? "PLAINTEXT (default)" : String.valueOf(protocolValue);
         StringBuilder text = new StringBuilder("bootstrap servers '")
-                .append(clientProperties.get("bootstrap.servers")).append("' (security.protocol ").append(protocol);
+                .append(clientProperties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)).append("' (")
+                .append(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG).append(' ').append(protocol);
         if (protocol.toUpperCase(Locale.ROOT).startsWith("SASL_")) {
-            Object mechanism = clientProperties.get("sasl.mechanism");
-            text.append(", sasl.mechanism ").append(mechanism == null ? "GSSAPI (default)" : mechanism);
+            Object mechanism = clientProperties.get(SaslConfigs.SASL_MECHANISM);
+            text.append(", ").append(SaslConfigs.SASL_MECHANISM).append(' ')
+                    .append(mechanism == null ? "GSSAPI (default)" : mechanism);
         }
         return text.append(')').toString();
     }
@@ -101,7 +105,7 @@ final class SecurityFailures {
                 return;
             }
             String lower = key.toLowerCase(Locale.ROOT);
-            if (lower.endsWith("sasl.jaas.config")) {
+            if (lower.endsWith(SaslConfigs.SASL_JAAS_CONFIG)) {
                 String jaas = valueOf(value);
                 secrets.add(jaas);
                 Matcher m = JAAS_PASSWORD.matcher(jaas);
