@@ -9,8 +9,12 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,6 +111,44 @@ final class StoreMeters {
             }
         }
         return false;
+    }
+
+    /** Runs one backend call that returns nothing; see {@link #record}. */
+    void run(String tenant, String operation, int keys, Runnable call) {
+        record(tenant, operation, keys, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /**
+     * Closes the store, once: runs {@code doClose}, wraps its failure (never retriable: a closed store cannot be
+     * called again) and removes the meters when {@code removeMeters}, whatever happens.
+     */
+    void close(String tenant, Runnable doClose, boolean removeMeters) {
+        try {
+            doClose.run();
+        } catch (RuntimeException e) {
+            throw callFailed(description, tenant, "close", -1, e, false);
+        } finally {
+            if (removeMeters) {
+                removeAll();
+            }
+        }
+    }
+
+    /**
+     * Returns the distinct keys, in their first order.
+     *
+     * @throws NullPointerException when {@code keys} is or holds null
+     */
+    static <K> List<K> distinct(Collection<K> keys) {
+        Objects.requireNonNull(keys, "keys must not be null");
+        Set<K> distinct = new LinkedHashSet<>(keys.size() * 2);
+        for (K key : keys) {
+            distinct.add(Objects.requireNonNull(key, "keys must not hold null"));
+        }
+        return new ArrayList<>(distinct);
     }
 
     /** Removes every meter this instance registered. */
