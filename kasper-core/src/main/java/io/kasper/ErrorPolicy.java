@@ -159,14 +159,14 @@ public final class ErrorPolicy {
     /**
      * Returns whether a failure of {@code process} is transient: its cause chain holds a
      * {@linkplain KasperException#isRetriable() retriable} {@link KasperException} (such as a retriable
-     * {@code StoreException}) or a Kafka {@link RetriableException}. A {@link PoisonMessageException} never is.
+     * {@code StoreException}) or a Kafka {@link RetriableException}, before any {@link PoisonMessageException}: a
+     * poison message never is. The chain is read as {@link KasperException#causeChain} returns it.
      *
      * @param failure what {@code process} threw
      * @return whether processing the batch again may succeed
      */
     public static boolean isTransient(Throwable failure) {
-        int depth = 0;
-        for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+        for (Throwable t : KasperException.causeChain(failure)) {
             if (t instanceof PoisonMessageException) {
                 return false;
             }

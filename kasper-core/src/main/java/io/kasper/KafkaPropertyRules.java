@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The rules for Kafka client properties passed through a {@link TopicProcessorConfig}: those that would break
@@ -29,25 +30,26 @@ final class KafkaPropertyRules {
             }
             String value = String.valueOf(e.getValue());
             switch (key) {
-                case "enable.auto.commit" -> {
+                case ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG -> {
                     if (!"false".equalsIgnoreCase(value)) {
-                        errors.add(field + " must not set 'enable.auto.commit' to '" + value
+                        errors.add(field + " must not set '" + key + "' to '" + value
                                 + "': Kasper commits offsets only after the output is acknowledged");
                     }
                 }
-                case "acks" -> {
+                case ProducerConfig.ACKS_CONFIG -> {
                     String acks = value.toLowerCase(Locale.ROOT);
                     if (!acks.equals("all") && !acks.equals("-1")) {
-                        errors.add(field + " must not set 'acks' to '" + value
-                                + "': Kasper requires acks=all so that committed input has durable output");
+                        errors.add(field + " must not set '" + key + "' to '" + value + "': Kasper requires " + key
+                                + "=all so that committed input has durable output");
                     }
                 }
                 case ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG ->
                         errors.add(field + " must not set '" + key + "' (was '" + value + "'): Kasper sets it from "
                                 + "groupProtocol(...); choose the protocol with "
                                 + "groupManaged().groupProtocol(GroupProtocol.CLASSIC or GroupProtocol.CONSUMER)");
-                case "group.id", "key.serializer", "value.serializer", "key.deserializer", "value.deserializer",
-                        "transactional.id" ->
+                case ConsumerConfig.GROUP_ID_CONFIG, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ProducerConfig.TRANSACTIONAL_ID_CONFIG ->
                         errors.add(field + " must not set '" + key + "' (was '" + value
                                 + "'): Kasper sets it itself");
                 default -> {
@@ -72,9 +74,10 @@ final class KafkaPropertyRules {
         } else if (strategy != null) {
             List<String> names = assignorNames(strategy);
             if (!names.equals(List.of(TopicProcessorConfig.CO_PARTITIONING_ASSIGNOR))) {
-                errors.add(field + " must not set 'partition.assignment.strategy' to " + names
-                        + " in group-managed mode: only " + TopicProcessorConfig.CO_PARTITIONING_ASSIGNOR + " guarantees that "
-                        + "partition p of every input topic goes to the same instance (leave it unset)");
+                errors.add(field + " must not set '" + ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG + "' to "
+                        + names + " in group-managed mode: only " + TopicProcessorConfig.CO_PARTITIONING_ASSIGNOR
+                        + " guarantees that partition p of every input topic goes to the same instance (leave it "
+                        + "unset)");
             }
         }
         if (protocol == GroupProtocol.CONSUMER) {
@@ -89,14 +92,16 @@ final class KafkaPropertyRules {
             }
         }
         if (props.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
-            errors.add(field + " must not set 'group.instance.id' (was '" + props.get("group.instance.id")
+            errors.add(field + " must not set '" + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + "' (was '"
+                    + props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
                     + "'): use groupInstanceId(...)");
         }
     }
 
     /** Returns the consumer's {@code max.poll.interval.ms}: the consumer property, else the shared one, else 300 s. */
     static long maxPollIntervalMillis(Map<String, Object> kafkaProps, Map<String, Object> consumerProps) {
-        Object value = consumerProps.getOrDefault("max.poll.interval.ms", kafkaProps.get("max.poll.interval.ms"));
+        Object value = consumerProps.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                kafkaProps.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
         if (value == null) {
             return 300_000L;
         }

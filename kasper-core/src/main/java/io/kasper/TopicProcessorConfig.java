@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * The immutable configuration of a {@link TopicProcessor}, built with {@link #builder()}.
@@ -103,7 +105,7 @@ public final class TopicProcessorConfig {
     private TopicProcessorConfig(Builder b, long maxBufferedBytes, long batchMaxBytes) {
         this.topicProcessorName = b.topicProcessorName;
         this.bootstrapServers = b.bootstrapServers != null ? b.bootstrapServers
-                : String.valueOf(b.kafkaProperties.get("bootstrap.servers"));
+                : String.valueOf(b.kafkaProperties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         this.inputTopics = List.copyOf(b.inputTopics);
         this.inputPartitions = b.inputPartitions == null ? List.of() : List.copyOf(b.inputPartitions);
         this.batchSize = b.batchSize;
@@ -616,7 +618,7 @@ public final class TopicProcessorConfig {
             List<String> errors = new ArrayList<>();
             validateName(errors);
             if ((bootstrapServers == null || bootstrapServers.isBlank())
-                    && kafkaProperties.get("bootstrap.servers") == null) {
+                    && kafkaProperties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) == null) {
                 errors.add("bootstrapServers must be set, was " + quote(bootstrapServers));
             }
             validateTopics(errors);
@@ -673,13 +675,15 @@ public final class TopicProcessorConfig {
                 long flushWait = errorPolicy.brokerOutageTimeout().toMillis();
                 long backoff = errorPolicy.totalBackoff().toMillis();
                 if (flushWait + backoff >= maxPollInterval / 2) {
-                    errors.add("errorPolicy waits of one batch must be less than half of max.poll.interval.ms ("
+                    errors.add("errorPolicy waits of one batch must be less than half of "
+                            + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + " ("
                             + maxPollInterval + " ms) in group-managed mode, or the group gives the partition to "
                             + "another member while this one waits: Sender.flush() waits up to brokerOutageTimeout "
                             + errorPolicy.brokerOutageTimeout() + " and maxRetries " + errorPolicy.maxRetries()
                             + " with retryBackoff " + errorPolicy.retryBackoff() + ".." + errorPolicy.maxRetryBackoff()
                             + " wait " + backoff + " ms, " + (flushWait + backoff) + " ms in all (lower "
-                            + "brokerOutageTimeout, maxRetries or retryBackoff, or raise max.poll.interval.ms)");
+                            + "brokerOutageTimeout, maxRetries or retryBackoff, or raise "
+                            + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + ")");
                 }
             }
         }

@@ -15,6 +15,7 @@ import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
+import io.kasper.KasperException;
 import java.util.List;
 
 /**
@@ -45,9 +46,6 @@ final class CassandraFailures {
             ClosedConnectionException.class, HeartbeatException.class, NodeUnavailableException.class,
             RequestThrottlingException.class);
 
-    /** How deep a node's error is searched for a permanent cause: a guard against cause cycles. */
-    private static final int MAX_CAUSES = 16;
-
     private CassandraFailures() {
     }
 
@@ -67,13 +65,7 @@ final class CassandraFailures {
     }
 
     private static boolean isPermanentNodeError(Throwable error) {
-        Throwable link = error;
-        for (int depth = 0; link != null && depth < MAX_CAUSES; depth++, link = link.getCause()) {
-            if (link instanceof AuthenticationException || link instanceof UnsupportedProtocolVersionException
-                    || link instanceof QueryValidationException) {
-                return true;
-            }
-        }
-        return false;
+        return KasperException.causeChain(error).stream().anyMatch(link -> link instanceof AuthenticationException
+                || link instanceof UnsupportedProtocolVersionException || link instanceof QueryValidationException);
     }
 }

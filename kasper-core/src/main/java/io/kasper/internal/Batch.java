@@ -29,20 +29,12 @@ final class Batch {
     private final long bytes;
     private final int size;
 
-    /** Creates a batch whose offsets to commit are the last offset + 1 per topic-partition. */
-    Batch(int partition, List<ConsumerRecord<byte[], byte[]>> records) {
-        this(partition, records, (tp, last) -> -1L);
-    }
-
     /**
-     * Creates a batch.
-     *
-     * @param tailPosition given a topic-partition and its last offset in this batch, the consumer's position when no
-     *     later record of it has been fetched (the offsets in between are undeliverable), else -1
+     * Creates a batch of messages that come without their stats (one pass over them computes those); its offsets to
+     * commit are the last offset + 1 per topic-partition.
      */
-    Batch(int partition, List<ConsumerRecord<byte[], byte[]>> records,
-            ToLongBiFunction<TopicPartition, Long> tailPosition) {
-        this(partition, records, scan(records), tailPosition);
+    Batch(int partition, List<ConsumerRecord<byte[], byte[]>> records) {
+        this(partition, records, scan(records), (tp, last) -> -1L);
     }
 
     /**
@@ -50,7 +42,8 @@ final class Batch {
      *
      * @param stats the messages' bytes and, per topic in order of first appearance, {first offset, last offset,
      *     count}
-     * @param tailPosition as for {@link #Batch(int, List, ToLongBiFunction)}
+     * @param tailPosition given a topic-partition and its last offset in this batch, the consumer's position when no
+     *     later record of it has been fetched (the offsets in between are undeliverable), else -1
      */
     Batch(int partition, List<ConsumerRecord<byte[], byte[]>> records, Stats stats,
             ToLongBiFunction<TopicPartition, Long> tailPosition) {

@@ -18,8 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs closed batches through their {@link MessageProcessor}, hands the buffered output to the producer, and tracks
@@ -37,9 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchRunner implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
-
-    private final String processorName;
+    private final ProcessorLogContext context;
+    private final ProcessorLogger log;
     private final Map<Integer, MessageProcessor> processors;
     private final Producer<byte[], byte[]> producer;
     private final ProcessorMetrics metrics;
@@ -55,7 +52,7 @@ final class BatchRunner implements AutoCloseable {
     /**
      * Creates a runner.
      *
-     * @param processorName the topic processor's name, for messages and metric tags
+     * @param context names the processor in messages and metric tags
      * @param instance the instance id (see {@link ProcessorInstances}), the {@code kasper.instance} tag of the meters
      * @param processors the processor of every partition number
      * @param producer the producer of output messages (acks=all)
@@ -63,28 +60,29 @@ final class BatchRunner implements AutoCloseable {
      * @param policy what to do with poison messages and transient failures
      * @param pause waits between attempts of a batch
      */
-    public BatchRunner(String processorName, String instance, Map<Integer, MessageProcessor> processors,
+    public BatchRunner(ProcessorLogContext context, String instance, Map<Integer, MessageProcessor> processors,
             Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause) {
-        this(processorName, instance, processors, producer, registry, policy, pause,
-                OutageBudget.perWait(processorName, policy.brokerOutageTimeout()), MemoryBudget.unlimited());
+        this(context, instance, processors, producer, registry, policy, pause,
+                OutageBudget.perWait(context, policy.brokerOutageTimeout()), MemoryBudget.unlimited());
     }
 
     /**
      * Creates a runner whose flushes wait at most what is left of {@code outageBudget} (the loop's broker watch), and
      * that counts the bytes of its batches in flight and of their output in {@code memory}.
      */
-    BatchRunner(String processorName, String instance, Map<Integer, MessageProcessor> processors,
+    BatchRunner(ProcessorLogContext context, String instance, Map<Integer, MessageProcessor> processors,
             Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause,
             OutageBudget outageBudget, MemoryBudget memory) {
         this.outageBudget = outageBudget;
         this.tracker = new CommitTracker(memory);
-        this.processorName = processorName;
+        this.context = context;
+        this.log = context.logger(BatchRunner.class);
         this.processors = Map.copyOf(processors);
         this.producer = producer;
-        this.metrics = new ProcessorMetrics(registry, processorName, instance);
+        this.metrics = new ProcessorMetrics(registry, context.processorName(), instance);
         this.policy = policy;
         this.pause = pause;
-        this.poisonHandler = new PoisonHandler(processorName, policy, producer, metrics);
+        this.poisonHandler = new PoisonHandler(context, policy, producer, metrics);
     }
 
     ProcessorMetrics metrics() {
@@ -194,7 +192,7 @@ final class BatchRunner implements AutoCloseable {
     private boolean retryAfterPause(Batch batch, int retry, Throwable cause) {
         Duration wait = policy.backoff(retry);
         metrics.retry(batch.partition());
-        LOG.warn("TopicProcessor '{}': transient failure processing {}, retry {} of {} in {} ms: {}", processorName,
+        log.warn("transient failure processing {}, retry {} of {} in {} ms: {}",
                 batch, retry, policy.maxRetries(), wait.toMillis(), cause.toString());
         try {
             return pause.pause(wait);
@@ -301,8 +299,8 @@ final class BatchRunner implements AutoCloseable {
 
     /** Describes the failure of {@code batch}: what happened, its partition and offsets, and the cause. */
     BatchFailedException failure(Batch batch, String what, Throwable cause) {
-        return new BatchFailedException("TopicProcessor '" + processorName + "': " + what + " on " + batch
-                + "; nothing of it was committed: " + cause, batch.partition(), batch.offsetRanges(), cause);
+        return new BatchFailedException(context.message(what + " on " + batch
+                + "; nothing of it was committed: " + cause), batch.partition(), batch.offsetRanges(), cause);
     }
 
     /** Removes the batch metrics from the registry. */

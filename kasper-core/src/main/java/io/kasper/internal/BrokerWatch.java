@@ -7,8 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Notices when the Kafka cluster stops answering and fails the processor once it has not answered for the
@@ -22,13 +20,13 @@ import org.slf4j.LoggerFactory;
  */
 final class BrokerWatch implements OutageBudget {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BrokerWatch.class);
     /** Silence after which the watch asks a broker itself; also the spacing of those questions. */
     static final long PROBE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Longest the loop thread blocks on one question. */
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
-    private final String processorName;
+    private final ProcessorLogContext context;
+    private final ProcessorLogger log;
     private final String bootstrapServers;
     private final Duration outageTimeout;
     private final ProcessorStatus status;
@@ -37,9 +35,10 @@ final class BrokerWatch implements OutageBudget {
     private long silentSinceNanos = -1;
     private boolean outageDeclared;
 
-    BrokerWatch(String processorName, String bootstrapServers, Duration outageTimeout, ProcessorStatus status,
+    BrokerWatch(ProcessorLogContext context, String bootstrapServers, Duration outageTimeout, ProcessorStatus status,
             long nowNanos) {
-        this.processorName = processorName;
+        this.context = context;
+        this.log = context.logger(BrokerWatch.class);
         this.bootstrapServers = bootstrapServers;
         this.outageTimeout = outageTimeout;
         this.status = status;
@@ -51,7 +50,7 @@ final class BrokerWatch implements OutageBudget {
     void contact(long nowNanos) {
         lastContactNanos = nowNanos;
         if (silentSinceNanos >= 0) {
-            LOG.info("TopicProcessor '{}': the Kafka cluster answers again after {} ms", processorName,
+            log.info("the Kafka cluster answers again after {} ms",
                     TimeUnit.NANOSECONDS.toMillis(nowNanos - silentSinceNanos));
             silentSinceNanos = -1;
         }
@@ -88,10 +87,10 @@ final class BrokerWatch implements OutageBudget {
         long silentNanos = nowNanos - lastContactNanos;
         if (silentNanos >= outageTimeout.toNanos()) {
             outageDeclared = true;
-            throw new KasperException("TopicProcessor '" + processorName + "': no Kafka broker of '" + bootstrapServers
+            throw new KasperException(context.message("no Kafka broker of '" + bootstrapServers
                     + "' has answered for " + TimeUnit.NANOSECONDS.toMillis(silentNanos)
                     + " ms (errorPolicy brokerOutageTimeout " + outageTimeout + "); stopping. Input whose output "
-                    + "is not acknowledged stays uncommitted and is processed again after a restart");
+                    + "is not acknowledged stays uncommitted and is processed again after a restart"));
         }
     }
 
@@ -135,11 +134,11 @@ final class BrokerWatch implements OutageBudget {
     @Override
     public KasperException outage(String what, long nowNanos) {
         outageDeclared = true;
-        return new KasperException("TopicProcessor '" + processorName + "': " + what + " was not acknowledged, and "
+        return new KasperException(context.message(what + " was not acknowledged, and "
                 + "the Kafka cluster at '" + bootstrapServers + "' has acknowledged nothing for "
                 + TimeUnit.NANOSECONDS.toMillis(nowNanos - lastContactNanos) + " ms (errorPolicy brokerOutageTimeout "
                 + outageTimeout + "); stopping. Input whose output is not acknowledged stays uncommitted and is "
-                + "processed again after a restart");
+                + "processed again after a restart"));
     }
 
     /** Returns whether the cluster is currently believed unreachable (a request failed, or a probe went unanswered). */
@@ -165,20 +164,15 @@ final class BrokerWatch implements OutageBudget {
         if (!isUnreachable() && nowNanos - lastContactNanos < outageTimeout.toNanos() / 2) {
             return false;
         }
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return KasperException.causeChain(failure).stream()
+                .anyMatch(org.apache.kafka.common.errors.TimeoutException.class::isInstance);
     }
 
     private void unreachable() {
         if (silentSinceNanos < 0) {
             silentSinceNanos = lastContactNanos;
-            LOG.warn("TopicProcessor '{}': the Kafka cluster at '{}' does not answer; riding it out for up to {} "
-                    + "(errorPolicy brokerOutageTimeout)", processorName, bootstrapServers, outageTimeout);
+            log.warn("the Kafka cluster at '{}' does not answer; riding it out for up to {} "
+                    + "(errorPolicy brokerOutageTimeout)", bootstrapServers, outageTimeout);
         }
         status.brokerUnreachable(true);
     }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -62,12 +63,10 @@ final class CommitFailures {
     /** First wait before a failed commit is tried again; it doubles up to {@link #MAX_BACKOFF_NANOS}. */
     static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /** Bounds the walk along a cause chain (which could be cyclic). */
-    private static final int MAX_CAUSE_DEPTH = 16;
     /** What the consumer protocol's client says, lower case, when it refuses a commit of a fenced static member. */
     private static final String FENCED_INSTANCE_MESSAGE = "group instance id fenced";
 
-    private final String processorName;
+    private final ProcessorLogContext context;
     private final String groupId;
     private final boolean groupManaged;
     private final Duration timeout;
@@ -81,10 +80,10 @@ final class CommitFailures {
      * @param members lists the group's active members in words (or says why it cannot); asked only when a static
      *     processor's commit was rejected
      */
-    CommitFailures(String processorName, String groupId, boolean groupManaged, Duration timeout,
+    CommitFailures(ProcessorLogContext context, String groupId, boolean groupManaged, Duration timeout,
             Supplier<String> members) {
         this.members = members;
-        this.processorName = processorName;
+        this.context = context;
         this.groupId = groupId;
         this.groupManaged = groupManaged;
         this.timeout = timeout;
@@ -126,8 +125,7 @@ final class CommitFailures {
 
     /** Returns the first exception along the cause chain whose type classifies it, else {@code failure} itself. */
     private static Throwable decisive(Throwable failure) {
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
+        for (Throwable t : KasperException.causeChain(failure)) {
             if (t instanceof InterruptException || t instanceof AuthorizationException
                     || t instanceof AuthenticationException || isFencedInstance(t)
                     || isMembership(t) || t instanceof RetriableException) {
@@ -189,11 +187,11 @@ final class CommitFailures {
         if (failedAttempts == 0 || nowNanos - failingSinceNanos < timeout.toNanos()) {
             return Optional.empty();
         }
-        return Optional.of(new KasperException("TopicProcessor '" + processorName + "': commits of group '" + groupId
+        return Optional.of(new KasperException(context.message("commits of group '" + groupId
                 + "' have failed for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - failingSinceNanos) + " ms ("
                 + failedAttempts + " attempts, errorPolicy brokerOutageTimeout " + timeout + "), the last with "
                 + lastFailure + "; stopping. Input processed since the last successful commit is processed again "
-                + "after a restart", lastFailure));
+                + "after a restart"), lastFailure));
     }
 
     /**
@@ -203,13 +201,13 @@ final class CommitFailures {
      */
     KasperException rejected(Throwable failure) {
         Throwable cause = decisive(failure);
-        String prefix = "TopicProcessor '" + processorName + "': "
-                + (cause instanceof KafkaException ? "the broker rejected the commit of group '" + groupId + "': "
-                        : "committing the offsets of group '" + groupId + "' failed: ") + reason(cause) + "; ";
+        String prefix = context.message((cause instanceof KafkaException
+                ? "the broker rejected the commit of group '" + groupId + "': "
+                : "committing the offsets of group '" + groupId + "' failed: ") + reason(cause) + "; ");
         String fix;
         if (isFencedInstance(cause)) {
-            fix = "another running consumer uses the same group.instance.id: give every instance its own "
-                    + "groupInstanceId";
+            fix = "another running consumer uses the same " + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + ": give every "
+                    + "instance its own groupInstanceId";
         } else if (isMembership(cause)) {
             fix = "another consumer is an active member of this group (" + members.get() + "); a static processor "
                     + "(inputPartitions) must have its consumer group to itself: stop the other members or give this "

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.slf4j.Logger;
@@ -41,13 +42,15 @@ final class GroupMembers {
      *
      * @param admin a connected admin client
      * @param config a static processor's configuration
+     * @param context names the processor in the warning and the message
      * @param timeout the longest wait for the answer
      * @throws InvalidConfigException naming the members when the group has any
      * @throws ExecutionException when describing the group fails otherwise (the caller translates it)
      * @throws TimeoutException when the cluster does not answer in time
      * @throws InterruptedException when interrupted while waiting
      */
-    static void requireNone(Admin admin, TopicProcessorConfig config, Duration timeout)
+    static void requireNone(Admin admin, TopicProcessorConfig config, ProcessorLogContext context,
+            Duration timeout)
             throws ExecutionException, TimeoutException, InterruptedException {
         String groupId = config.consumerGroupId();
         List<MemberDescription> members;
@@ -55,19 +58,20 @@ final class GroupMembers {
             members = active(admin, groupId, timeout);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuthorizationException) {
-                LOG.warn("TopicProcessor '{}': not authorized to describe consumer group '{}', so it cannot check "
-                        + "that no other consumer is a member of it; commits will fail if one is: {}",
-                        config.topicProcessorName(), groupId, e.getCause().getMessage());
+                context.logger(GroupMembers.class).warn("not authorized to describe consumer group '{}', so it cannot "
+                        + "check that no other consumer is a member of it; commits will fail if one is: {}", groupId,
+                        e.getCause().getMessage());
                 return;
             }
             throw e;
         }
         if (!members.isEmpty()) {
-            throw new InvalidConfigException("TopicProcessor '" + config.topicProcessorName() + "': its consumer group '"
+            throw new InvalidConfigException(context.message("its consumer group '"
                     + groupId + "' has " + members.size() + " active member(s): " + describe(members) + "; the broker "
                     + "rejects the commits of a static processor (inputPartitions) while its group has members. Stop "
-                    + "them (a member that died leaves after its session.timeout.ms) or give this processor another "
-                    + "topicProcessorName");
+                    + "them (a member that died leaves after its " + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG
+                    + ") or give this processor another "
+                    + "topicProcessorName"));
         }
     }
 
@@ -130,8 +134,10 @@ final class GroupMembers {
     static String describe(Collection<MemberDescription> members) {
         List<String> parts = new ArrayList<>();
         for (MemberDescription m : members) {
-            parts.add("member '" + m.consumerId() + "' (client.id '" + m.clientId() + "', host " + m.host()
-                    + m.groupInstanceId().map(id -> ", group.instance.id '" + id + "'").orElse("") + ")");
+            parts.add("member '" + m.consumerId() + "' (" + ConsumerConfig.CLIENT_ID_CONFIG + " '" + m.clientId()
+                    + "', host " + m.host() + m.groupInstanceId()
+                            .map(id -> ", " + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + " '" + id + "'").orElse("")
+                    + ")");
         }
         return String.join(", ", parts);
     }

@@ -69,7 +69,7 @@ final class GroupProtocolSupport {
         if (!config.isGroupManaged() || config.groupProtocol() != GroupProtocol.CONSUMER) {
             return Optional.empty();
         }
-        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : KasperException.causeChain(thrown)) {
             if (t instanceof UnsupportedVersionException) {
                 return Optional.of(new KasperException(unsupported(config, "the group coordinator answered: "
                         + t.getMessage()), thrown));
@@ -79,12 +79,12 @@ final class GroupProtocolSupport {
     }
 
     private static String unsupported(TopicProcessorConfig config, String lacking) {
-        return "TopicProcessor '" + config.topicProcessorName() + "': groupProtocol CONSUMER needs brokers of Kafka "
+        return new ProcessorLogContext(config.topicProcessorName()).message("groupProtocol CONSUMER needs brokers of Kafka "
                 + "4.0 or newer that serve the consumer group protocol (feature " + GROUP_VERSION_FEATURE
                 + " at 1 or more, 'consumer' in " + REBALANCE_PROTOCOLS_CONFIG + "), but the cluster at "
                 + config.bootstrapServers() + " does not: " + (lacking.endsWith(".") ? lacking.substring(0,
                 lacking.length() - 1) : lacking) + ". Use groupProtocol(GroupProtocol.CLASSIC) "
-                + "until the brokers are upgraded";
+                + "until the brokers are upgraded");
     }
 
     /** Returns what the brokers lack for the consumer protocol, or empty when they have it or cannot tell. */

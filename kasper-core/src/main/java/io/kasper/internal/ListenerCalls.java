@@ -15,17 +15,17 @@ import java.util.function.Consumer;
  */
 final class ListenerCalls {
 
-    private final String processorName;
+    private final ProcessorLogContext context;
     private final Optional<PartitionListener> listener;
 
     /**
      * Creates the calls of one processor's listener.
      *
-     * @param processorName the topic processor's name, for messages
+     * @param context names the processor in messages
      * @param listener the listener, or empty when none is configured (every call then does nothing)
      */
-    public ListenerCalls(String processorName, Optional<PartitionListener> listener) {
-        this.processorName = processorName;
+    public ListenerCalls(ProcessorLogContext context, Optional<PartitionListener> listener) {
+        this.context = context;
         this.listener = listener;
     }
 
@@ -66,8 +66,8 @@ final class ListenerCalls {
         try {
             call.accept(listener.get());
         } catch (Throwable e) { // an Error too (StackOverflowError, ...): the caller decides how it stops the loop
-            throw new KasperException("TopicProcessor '" + processorName + "': PartitionListener." + method + "("
-                    + numbers + ") threw: " + e, e);
+            throw new KasperException(context.message("PartitionListener." + method + "("
+                    + numbers + ") threw: " + e), e);
         }
     }
 }

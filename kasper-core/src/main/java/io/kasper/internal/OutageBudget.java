@@ -58,11 +58,11 @@ interface OutageBudget {
      * Returns a budget that gives every wait the whole timeout and keeps no state: for runners whose producer
      * acknowledges at once (the test driver).
      *
-     * @param processorName the topic processor's name, for the failure message
+     * @param context names the processor in the failure message
      * @param timeout the error policy's {@code brokerOutageTimeout}
      * @return the budget
      */
-    static OutageBudget perWait(String processorName, Duration timeout) {
+    static OutageBudget perWait(ProcessorLogContext context, Duration timeout) {
         return new OutageBudget() {
             @Override
             public long waitDeadline(long nowNanos) {
@@ -86,9 +86,9 @@ interface OutageBudget {
 
             @Override
             public KasperException outage(String what, long nowNanos) {
-                return new KasperException("TopicProcessor '" + processorName + "': " + what
+                return new KasperException(context.message(what
                         + " was not acknowledged within " + timeout.toMillis() + " ms (errorPolicy brokerOutageTimeout "
-                        + timeout + "); the batch's input stays uncommitted and is processed again after a restart");
+                        + timeout + "); the batch's input stays uncommitted and is processed again after a restart"));
             }
         };
     }

@@ -15,8 +15,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Applies the {@link PoisonPolicy} to the records a {@link PoisonMessageException} names: picks them out of the batch,
@@ -28,18 +26,19 @@ import org.slf4j.LoggerFactory;
  */
 final class PoisonHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PoisonHandler.class);
     /** Poison records named one by one in a log line; the rest are counted. */
     private static final int LOGGED_PER_BATCH = 5;
 
-    private final String processorName;
+    private final ProcessorLogContext context;
+    private final ProcessorLogger log;
     private final ErrorPolicy policy;
     private final Producer<byte[], byte[]> producer;
     private final ProcessorMetrics metrics;
 
-    PoisonHandler(String processorName, ErrorPolicy policy, Producer<byte[], byte[]> producer,
+    PoisonHandler(ProcessorLogContext context, ErrorPolicy policy, Producer<byte[], byte[]> producer,
             ProcessorMetrics metrics) {
-        this.processorName = processorName;
+        this.context = context;
+        this.log = context.logger(PoisonHandler.class);
         this.policy = policy;
         this.producer = producer;
         this.metrics = metrics;
@@ -128,7 +127,7 @@ final class PoisonHandler {
         }
         String action = policy.poisonPolicy() == PoisonPolicy.DEAD_LETTER
                 ? "sent to dead-letter topic '" + policy.deadLetterTopic().orElseThrow() + "'" : "skipped";
-        LOG.warn("TopicProcessor '{}': {} poison message(s) of {} {}: {}", processorName, poisoned.size(), batch,
+        log.warn("{} poison message(s) of {} {}: {}", poisoned.size(), batch,
                 action, ids);
     }
 
@@ -143,7 +142,7 @@ final class PoisonHandler {
         header(headers, ErrorPolicy.HEADER_EXCEPTION_CLASS, failure.getClass().getName());
         header(headers, ErrorPolicy.HEADER_EXCEPTION_MESSAGE, failure.getMessage() == null ? ""
                 : failure.getMessage());
-        header(headers, ErrorPolicy.HEADER_PROCESSOR, processorName);
+        header(headers, ErrorPolicy.HEADER_PROCESSOR, context.processorName());
         return new ProducerRecord<>(policy.deadLetterTopic().orElseThrow(), null, null, record.key(), record.value(),
                 headers);
     }

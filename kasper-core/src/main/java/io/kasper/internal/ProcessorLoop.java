@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -28,8 +29,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The single-threaded event loop behind {@code TopicProcessor}: poll, assemble batches per partition number, call the
@@ -45,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ProcessorLoop {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessorLoop.class);
     /** Longest poll when idle: bounds how late a stop request or a batch deadline is noticed. */
     private static final long IDLE_POLL_MILLIS = 100;
     /** Poll while acknowledgements are outstanding: they complete on another thread and must be noticed soon. */
@@ -57,7 +55,8 @@ final class ProcessorLoop {
     private final TopicProcessorConfig config;
     private final Map<Integer, MessageProcessor> processors;
     private final KafkaClientProperties clients;
-    private final String name;
+    private final ProcessorLogContext context;
+    private final ProcessorLogger log;
     private final Assignment assignment;
     private final BatchAssembler assembler;
     private final MemoryBudget budget;
@@ -86,24 +85,23 @@ final class ProcessorLoop {
      * @param config the validated configuration
      * @param processors a processor for every partition number the loop may be given: the configured ones in
      *     static mode, every partition of the input topics in group-managed mode
+     * @param clients the Kafka client properties of this processor
+     * @param factory creates the Kafka clients ({@link KafkaClientFactory#KAFKA}; unit tests pass mock clients)
+     * @param context names the processor in log lines and messages
      */
-    ProcessorLoop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
-        this(config, processors, new KafkaClientProperties(config), KafkaClientFactory.KAFKA);
-    }
-
-    /** Creates a loop whose clients come from {@code factory}: unit tests pass mock clients. */
     ProcessorLoop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors,
-            KafkaClientProperties clients, KafkaClientFactory factory) {
+            KafkaClientProperties clients, KafkaClientFactory factory, ProcessorLogContext context) {
         this.config = config;
         this.factory = factory;
         this.processors = Map.copyOf(processors);
         this.clients = clients;
-        this.name = config.topicProcessorName();
+        this.context = context;
+        this.log = context.logger(ProcessorLoop.class);
         this.assignment = new Assignment(config.inputTopics());
         this.assembler = new BatchAssembler(this.processors.keySet(), config.batchSize(), config.batchMaxBytes(),
                 config.batchWaitDuration());
         this.budget = new MemoryBudget(config.maxBufferedBytes());
-        this.commitFailures = new CommitFailures(name, config.consumerGroupId(), config.isGroupManaged(),
+        this.commitFailures = new CommitFailures(context, config.consumerGroupId(), config.isGroupManaged(),
                 config.errorPolicy().brokerOutageTimeout(),
                 () -> GroupMembers.list(factory, clients.admin(), config.consumerGroupId()));
     }
@@ -160,7 +158,7 @@ final class ProcessorLoop {
             }
         } catch (InterruptException e) {
             // Treated as a stop request; shutdown keeps the interrupt flag for the caller.
-            LOG.warn("TopicProcessor '{}' interrupted, stopping", name);
+            log.sentences().warn("interrupted, stopping");
         } catch (Throwable t) { // Errors too: they must close the clients and release the group seat as well
             thrown = t;
         }
@@ -175,7 +173,7 @@ final class ProcessorLoop {
                 fatal = rebalance.fatalError(late);
             } else if (late != null && late != failure) {
                 failure.addSuppressed(late);
-                LOG.warn("TopicProcessor '{}': also failed while stopping: {}", name, late.getMessage());
+                log.warn("also failed while stopping: {}", late.getMessage());
             }
         } catch (Error e) {
             // the shutdown itself hit an Error: its steps still ran (they are in finally blocks); report it
@@ -189,7 +187,7 @@ final class ProcessorLoop {
             status.stopped(failure);
         }
         if (failure != null) {
-            LOG.error("TopicProcessor '{}' stopped on failure: {}", name, failure.getMessage(), failure);
+            log.sentences().error("stopped on failure: {}", failure.getMessage(), failure);
         }
         if (fatal != null) {
             throw fatal;
@@ -226,33 +224,35 @@ final class ProcessorLoop {
             return unsupported.get();
         }
         if (thrown instanceof RuntimeException e) {
-            return SecurityFailures.translate(name, "consuming and producing", clients.consumer(), e)
-                    .orElseGet(() -> new KasperException("TopicProcessor '" + name + "' failed: " + e, e));
+            return SecurityFailures.translate(context, "consuming and producing", clients.consumer(), e)
+                    .orElseGet(() -> new KasperException(context.sentence("failed: " + e), e));
         }
-        return new KasperException("TopicProcessor '" + name + "' failed: " + thrown, thrown);
+        return new KasperException(context.sentence("failed: " + thrown), thrown);
     }
 
     private void start() {
         status.move(ProcessorState.STARTING);
         consumer = factory.consumer(clients.consumer());
         producer = factory.producer(clients.producer());
-        watch = new BrokerWatch(name, config.bootstrapServers(), config.errorPolicy().brokerOutageTimeout(), status,
+        watch = new BrokerWatch(context, config.bootstrapServers(), config.errorPolicy().brokerOutageTimeout(), status,
                 System.nanoTime());
         // Flushes wait on the watch's budget: a flush that waits in vain is silence like any unanswered request.
-        runner = new BatchRunner(name, clients.instanceId(), processors, producer, config.meterRegistry(),
+        runner = new BatchRunner(context, clients.instanceId(), processors, producer, config.meterRegistry(),
                 config.errorPolicy(), wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS), watch, budget);
         metrics = runner.metrics();
         metrics.memory(budget);
         metrics.readiness(status);
         metrics.produceRetries(producer);
-        rebalance = new RebalanceHandler(name, config.closeTimeout(), config.partitionListener(), assignment,
+        rebalance = new RebalanceHandler(context, config.closeTimeout(), config.partitionListener(), assignment,
                 assembler, runner, consumer, status, commitFailures, config.inputTopics(),
                 config.isGroupManaged() ? config.groupProtocol() : GroupProtocol.CLASSIC);
         if (config.isGroupManaged()) {
             consumer.subscribe(config.inputTopics(), rebalance);
-            LOG.info("TopicProcessor '{}' started: joining group '{}' (group-managed assignment, group protocol "
-                            + "{}{}), topics {}, batchSize {}, batchWaitDuration {}", name, config.consumerGroupId(),
-                    config.groupProtocol(), config.groupInstanceId().map(id -> ", group.instance.id " + id).orElse(""), config.inputTopics(),
+            log.sentences().info("started: joining group '{}' (group-managed assignment, group protocol {}{}), "
+                            + "topics {}, batchSize {}, batchWaitDuration {}", config.consumerGroupId(),
+                    config.groupProtocol(),
+                    config.groupInstanceId().map(id -> ", " + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + " " + id)
+                            .orElse(""), config.inputTopics(),
                     config.batchSize(), config.batchWaitDuration());
             return;
         }
@@ -273,8 +273,8 @@ final class ProcessorLoop {
         rebalance.staticAssigned(new TreeSet<>(config.inputPartitions()));
         rebalance.rethrowFailure();
         status.move(ProcessorState.RUNNING);
-        LOG.info("TopicProcessor '{}' started: group '{}', topics {}, partitions {}, batchSize {}, "
-                        + "batchWaitDuration {}, starting offsets {}", name, config.consumerGroupId(),
+        log.sentences().info("started: group '{}', topics {}, partitions {}, batchSize {}, "
+                        + "batchWaitDuration {}, starting offsets {}", config.consumerGroupId(),
                 config.inputTopics(), config.inputPartitions(), config.batchSize(), config.batchWaitDuration(),
                 starting);
     }
@@ -335,7 +335,7 @@ final class ProcessorLoop {
             consumer.seek(tp, firstOffset);
             consumer.pause(List.of(tp));
         } catch (IllegalStateException e) {
-            LOG.debug("TopicProcessor '{}': {} is no longer assigned, not rewound", name, tp);
+            log.debug("{} is no longer assigned, not rewound", tp);
         }
     }
 
@@ -420,7 +420,7 @@ final class ProcessorLoop {
                 watch.contact(end);
                 int failed = commitFailures.succeeded();
                 if (failed > 0) {
-                    LOG.info("TopicProcessor '{}': commits succeed again after {} failed attempt(s)", name, failed);
+                    log.info("commits succeed again after {} failed attempt(s)", failed);
                 }
             } else {
                 commitFailed(offsets, exception, end);
@@ -443,11 +443,11 @@ final class ProcessorLoop {
             watch.contact(nowNanos); // a rejected membership is an answer: the cluster is there
         }
         if (attempt == 1) {
-            LOG.warn("TopicProcessor '{}': commit of {} failed, retrying with backoff while the partitions are "
-                    + "still owned{}: {}", name, offsets, kind == CommitFailures.Kind.MEMBERSHIP
+            log.warn("commit of {} failed, retrying with backoff while the partitions are "
+                    + "still owned{}: {}", offsets, kind == CommitFailures.Kind.MEMBERSHIP
                     ? " (the group is rebalancing; the next poll rejoins it)" : "", exception.toString());
         } else {
-            LOG.debug("TopicProcessor '{}': commit attempt {} failed: {}", name, attempt, exception.toString());
+            log.debug("commit attempt {} failed: {}", attempt, exception.toString());
         }
         // After a rebalance, an old offset must not overwrite what the partition's next owner commits.
         offsets.keySet().removeIf(tp -> !assignment.owns(tp) || offsets.get(tp).offset()
@@ -527,14 +527,12 @@ final class ProcessorLoop {
                     }
                 }
                 if (!drained) {
-                    LOG.warn("TopicProcessor '{}': output still unacknowledged after {}; its input stays uncommitted",
-                            name, timeout);
+                    log.warn("output still unacknowledged after {}; its input stays uncommitted", timeout);
                 }
                 if (commitRejection == null) {
                     commitFinal(timeout);
                 } else {
-                    LOG.warn("TopicProcessor '{}': no final commit, the broker rejects this processor's commits",
-                            name);
+                    log.warn("no final commit, the broker rejects this processor's commits");
                 }
             }
         } catch (KasperException e) {
@@ -542,11 +540,10 @@ final class ProcessorLoop {
             if (failure == null) {
                 failure = e;
             } else {
-                LOG.warn("TopicProcessor '{}': final commit failed too: {}", name, e.getMessage());
+                log.warn("final commit failed too: {}", e.getMessage());
             }
         } catch (RuntimeException e) {
-            LOG.warn("TopicProcessor '{}': final commit failed, uncommitted input will be processed again: {}",
-                    name, e.toString());
+            log.warn("final commit failed, uncommitted input will be processed again: {}", e.toString());
         } finally {
             // an interrupt during the final commit must not stop the clients from closing
             interrupted |= Thread.interrupted();
@@ -566,7 +563,7 @@ final class ProcessorLoop {
                     }
                 }
             }
-            LOG.info("TopicProcessor '{}' stopped: committed offsets {}", name, new TreeMap<>(committedView()));
+            log.sentences().info("stopped: committed offsets {}", new TreeMap<>(committedView()));
         }
         return failure;
     }
@@ -599,7 +596,7 @@ final class ProcessorLoop {
         try {
             updateProgress();
         } catch (RuntimeException e) {
-            LOG.debug("cannot update progress after the final commit", e);
+            log.debug("cannot update progress after the final commit", e);
         }
     }
 
@@ -616,7 +613,7 @@ final class ProcessorLoop {
                 producer.close(drained ? timeout : Duration.ZERO);
             }
         } catch (RuntimeException e) {
-            LOG.warn("TopicProcessor '{}': closing the producer failed: {}", name, e.toString());
+            log.warn("closing the producer failed: {}", e.toString());
         } finally {
             closeConsumer(timeout);
         }
@@ -627,7 +624,7 @@ final class ProcessorLoop {
             try {
                 consumer.close(CloseOptions.timeout(timeout));
             } catch (RuntimeException e) {
-                LOG.warn("TopicProcessor '{}': closing the consumer failed: {}", name, e.toString());
+                log.warn("closing the consumer failed: {}", e.toString());
             }
         }
     }

@@ -50,7 +50,11 @@ public final class ProcessorRuntime {
         Objects.requireNonNull(config, "config");
         PartitionClaims.claim(config);
         try {
-            return new ProcessorRuntime(config, new ProcessorLoop(config, lookUp(config, lookup, source)));
+            ProcessorLogContext context = new ProcessorLogContext(config.topicProcessorName());
+            KafkaClientProperties clients = new KafkaClientProperties(config);
+            Map<Integer, MessageProcessor> processors = lookUp(config, clients, context, lookup, source);
+            return new ProcessorRuntime(config,
+                    new ProcessorLoop(config, processors, clients, KafkaClientFactory.KAFKA, context));
         } catch (RuntimeException e) {
             PartitionClaims.release(config);
             throw e;
@@ -58,18 +62,16 @@ public final class ProcessorRuntime {
     }
 
     /** A static processor is asked for its configured partitions before the cluster is checked. */
-    private static Map<Integer, MessageProcessor> lookUp(TopicProcessorConfig config,
-            IntFunction<? extends MessageProcessor> lookup, String source) {
+    private static Map<Integer, MessageProcessor> lookUp(TopicProcessorConfig config, KafkaClientProperties clients,
+            ProcessorLogContext context, IntFunction<? extends MessageProcessor> lookup, String source) {
         if (!config.isGroupManaged()) {
-            Map<Integer, MessageProcessor> resolved = ProcessorLookup.forPartitions(config.inputPartitions(), lookup);
-            validateTopics(config);
+            Map<Integer, MessageProcessor> resolved =
+                    ProcessorLookup.forPartitions(config.inputPartitions(), lookup, source);
+            TopicValidator.validate(config, clients, context);
             return resolved;
         }
-        return ProcessorLookup.forAllPartitions(validateTopics(config), lookup, source);
-    }
-
-    private static int validateTopics(TopicProcessorConfig config) {
-        return TopicValidator.validate(config, new KafkaClientProperties(config));
+        int partitionCount = TopicValidator.validate(config, clients, context);
+        return ProcessorLookup.forAllPartitions(partitionCount, lookup, source);
     }
 
     /**

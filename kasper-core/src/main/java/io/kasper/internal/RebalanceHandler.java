@@ -14,12 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the loop's state right when partitions move. The loop owns partition number p only while the group gives it
@@ -42,9 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RebalanceHandler implements ConsumerRebalanceListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RebalanceHandler.class);
-
-    private final String name;
+    private final ProcessorLogContext context;
+    private final ProcessorLogger log;
     private final Duration timeout;
     private final ListenerCalls listener;
     private final Assignment assignment;
@@ -67,17 +65,18 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
      *     for a while are normal; under {@link GroupProtocol#CLASSIC} (and in static mode) they are logged as a
      *     warning
      */
-    RebalanceHandler(String name, Duration timeout, Optional<PartitionListener> listener, Assignment assignment,
-            BatchAssembler assembler, BatchRunner runner, Consumer<byte[], byte[]> consumer,
+    RebalanceHandler(ProcessorLogContext context, Duration timeout, Optional<PartitionListener> listener,
+            Assignment assignment, BatchAssembler assembler, BatchRunner runner, Consumer<byte[], byte[]> consumer,
             ProcessorStatus status, CommitFailures commitFailures, List<String> topics, GroupProtocol protocol) {
         this.topics = List.copyOf(topics);
         this.incremental = protocol == GroupProtocol.CONSUMER;
         this.held = new HeldPartitions(topics, System::nanoTime);
         this.status = status;
         this.commitFailures = commitFailures;
-        this.name = name;
+        this.context = context;
+        this.log = context.logger(RebalanceHandler.class);
         this.timeout = timeout;
-        this.listener = new ListenerCalls(name, listener);
+        this.listener = new ListenerCalls(context, listener);
         this.assignment = assignment;
         this.assembler = assembler;
         this.runner = runner;
@@ -164,8 +163,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             fail(e);
         } catch (Throwable t) { // a StackOverflowError or OutOfMemoryError too: it must stop the loop, not the poll
             if (failure == null) {
-                fail(new KasperException("TopicProcessor '" + name + "': " + what + " " + partitions + " failed: "
-                        + t, t));
+                fail(new KasperException(context.message(what + " " + partitions + " failed: "
+                        + t), t));
             }
         }
     }
@@ -194,15 +193,15 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             failure = e;
             return;
         } catch (RuntimeException e) {
-            failure = new KasperException("TopicProcessor '" + name + "': cannot start assigned partitions "
-                    + partitions + ": " + e, e);
+            failure = new KasperException(context.message("cannot start assigned partitions "
+                    + partitions + ": " + e), e);
             return;
         }
         Set<Integer> numbers = completed.numbers();
         if (numbers.isEmpty()) {
             return;
         }
-        LOG.info("TopicProcessor '{}': assigned partitions {}, starting offsets {}", name, numbers,
+        log.info("assigned partitions {}, starting offsets {}", numbers,
                 assignment.committedView());
         tell(() -> listener.assigned(numbers));
     }
@@ -220,16 +219,16 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         consumer.pause(waiting);
         if (incremental) {
-            LOG.info("TopicProcessor '{}': holding {} but not yet every input topic's partition of their numbers; "
-                    + "they wait, paused, for {}", name, waiting, missing(waiting));
+            log.info("holding {} but not yet every input topic's partition of their numbers; "
+                    + "they wait, paused, for {}", waiting, missing(waiting));
         } else {
             // An eager classic assignment is co-partitioned, except while the group migrates to the consumer
             // protocol (the broker then hands classic members each topic-partition as it is released) or when the
             // input topics' partition counts changed after start.
-            LOG.warn("TopicProcessor '{}': the group assigned {} but not every input topic's partition of their "
+            log.warn("the group assigned {} but not every input topic's partition of their "
                     + "numbers; they wait, paused, for {} (expected only while the group migrates between group "
                     + "protocols; otherwise check that the input topics still have the same partition count)",
-                    name, waiting, missing(waiting));
+                    waiting, missing(waiting));
         }
     }
 
@@ -257,8 +256,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         Set<Integer> numbers = held.remove(partitions);
         if (numbers.isEmpty()) {
-            LOG.info("TopicProcessor '{}': revoked {}, of partition numbers not yet whole (nothing of them was "
-                    + "processed)", name, partitions);
+            log.info("revoked {}, of partition numbers not yet whole (nothing of them was "
+                    + "processed)", partitions);
             return;
         }
         if (!closing && failure == null) {
@@ -266,8 +265,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         rewindRemaining(numbers);
         int dropped = forget(numbers);
-        LOG.info("TopicProcessor '{}': revoked partitions {}; {} fetched but unprocessed messages dropped "
-                + "uncommitted", name, numbers, dropped);
+        log.info("revoked partitions {}; {} fetched but unprocessed messages dropped "
+                + "uncommitted", numbers, dropped);
         tell(() -> listener.revoked(numbers));
     }
 
@@ -281,9 +280,11 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         }
         rewindRemaining(numbers);
         int dropped = forget(numbers);
-        LOG.warn("TopicProcessor '{}': lost partitions {} (the group gave them to another member, e.g. after "
-                + "max.poll.interval.ms or the session timeout was exceeded); their uncommitted batches will be "
-                + "processed again by the new owner; {} unprocessed messages dropped", name, numbers, dropped);
+        // the keys are constants: javac joins them into the format, nothing is concatenated at run time
+        log.warn("lost partitions {} (the group gave them to another member, e.g. after "
+                + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + " or " + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG
+                + " was exceeded); their uncommitted batches will be processed again by the new owner; {} "
+                + "unprocessed messages dropped", numbers, dropped);
         tell(() -> listener.lost(numbers));
     }
 
@@ -305,8 +306,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             }
             if (!remaining.isEmpty()) {
                 consumer.pause(remaining);
-                LOG.info("TopicProcessor '{}': still holding {} of partition {}, paused until every input topic's "
-                        + "partition {} is held again", name, remaining, p, p);
+                log.info("still holding {} of partition {}, paused until every input topic's "
+                        + "partition {} is held again", remaining, p, p);
             }
         }
     }
@@ -318,8 +319,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private void completeAndCommit(Set<Integer> numbers) {
         try {
             if (!runner.await(numbers, timeout)) {
-                LOG.warn("TopicProcessor '{}': output of revoked partitions {} still unacknowledged after {}; its "
-                        + "input stays uncommitted and will be processed again", name, numbers, timeout);
+                log.warn("output of revoked partitions {} still unacknowledged after {}; its "
+                        + "input stays uncommitted and will be processed again", numbers, timeout);
             }
             runner.harvest();
         } catch (InterruptedException e) {
@@ -341,15 +342,15 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         try {
             consumer.commitSync(toCommit, timeout);
             toCommit.forEach((tp, om) -> assignment.committed(tp, om.offset()));
-            LOG.info("TopicProcessor '{}': committed revoked partitions at {}", name, toCommit);
+            log.info("committed revoked partitions at {}", toCommit);
         } catch (RuntimeException e) {
             if (commitFailures.stops(CommitFailures.classify(e))) {
                 failure = commitFailures.rejected(e);
                 return;
             }
             // Nothing is lost: the new owner starts from the last successful commit and processes the rest again.
-            LOG.warn("TopicProcessor '{}': commit of revoked partitions {} failed, their batches will be processed "
-                    + "again by the new owner: {}", name, toCommit, e.toString());
+            log.warn("commit of revoked partitions {} failed, their batches will be processed "
+                    + "again by the new owner: {}", toCommit, e.toString());
         }
     }
 

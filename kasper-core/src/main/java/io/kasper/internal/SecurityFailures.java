@@ -2,16 +2,15 @@ package io.kasper.internal;
 
 import io.kasper.KasperException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -31,8 +30,6 @@ final class SecurityFailures {
     private static final Pattern JAAS_PASSWORD = Pattern.compile("password\\s*=\\s*\"([^\"]*)\"");
     /** Shorter secrets are not scrubbed from messages: replacing one or two characters would garble them. */
     private static final int MIN_SCRUBBED_LENGTH = 3;
-    /** Bounds the walk along a cause chain (which could be cyclic). */
-    private static final int MAX_CAUSE_DEPTH = 16;
 
     private SecurityFailures() {
     }
@@ -41,14 +38,14 @@ final class SecurityFailures {
      * Returns a {@link KasperException} for {@code failure} when it, or one of its causes, is an
      * {@link AuthenticationException} or an {@link AuthorizationException}.
      *
-     * @param processorName the topic processor's name
+     * @param context names the processor in the message
      * @param action what the client was doing, e.g. {@code "describing input topic 'orders'"}
      * @param clientProperties the properties the client was created with ({@code bootstrap.servers},
      *     {@code security.protocol}, {@code sasl.mechanism} are read; secrets are only used to scrub messages)
      * @param failure what the client threw
      * @return the exception to throw, carrying the Kafka exception as its cause; empty for any other failure
      */
-    static Optional<KasperException> translate(String processorName, String action,
+    static Optional<KasperException> translate(ProcessorLogContext context, String action,
             Map<String, Object> clientProperties, Throwable failure) {
         Throwable cause = find(failure);
         if (cause == null) {
@@ -57,12 +54,12 @@ final class SecurityFailures {
         boolean authentication = cause instanceof AuthenticationException;
         String what = authentication ? "authentication failed" : "authorization failed";
         String hint = authentication
-                ? "check the credentials in sasl.jaas.config and that the listener accepts this security.protocol "
-                        + "and sasl.mechanism"
+                ? "check the credentials in " + SaslConfigs.SASL_JAAS_CONFIG + " and that the listener accepts this "
+                        + CommonClientConfigs.SECURITY_PROTOCOL_CONFIG + " and " + SaslConfigs.SASL_MECHANISM
                 : "the authenticated principal lacks an ACL this needs";
-        return Optional.of(new KasperException("TopicProcessor '" + processorName + "': " + what + " while " + action
+        return Optional.of(new KasperException(context.message(what + " while " + action
                 + " on " + describeConnection(clientProperties) + ": " + scrub(cause.getMessage(), clientProperties)
-                + " (" + cause.getClass().getSimpleName() + "); " + hint, cause));
+                + " (" + cause.getClass().getSimpleName() + "); " + hint), cause));
     }
 
     /**
@@ -70,13 +67,15 @@ final class SecurityFailures {
      * it is a SASL protocol, {@code sasl.mechanism} (Kafka's defaults marked as such). Never a secret.
      */
     static String describeConnection(Map<String, Object> clientProperties) {
-        Object protocolValue = clientProperties.get("security.protocol");
+        Object protocolValue = clientProperties.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
         String protocol = protocolValue == null ? "PLAINTEXT (default)" : String.valueOf(protocolValue);
         StringBuilder text = new StringBuilder("bootstrap servers '")
-                .append(clientProperties.get("bootstrap.servers")).append("' (security.protocol ").append(protocol);
+                .append(clientProperties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)).append("' (")
+                .append(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG).append(' ').append(protocol);
         if (protocol.toUpperCase(Locale.ROOT).startsWith("SASL_")) {
-            Object mechanism = clientProperties.get("sasl.mechanism");
-            text.append(", sasl.mechanism ").append(mechanism == null ? "GSSAPI (default)" : mechanism);
+            Object mechanism = clientProperties.get(SaslConfigs.SASL_MECHANISM);
+            text.append(", ").append(SaslConfigs.SASL_MECHANISM).append(' ')
+                    .append(mechanism == null ? "GSSAPI (default)" : mechanism);
         }
         return text.append(')').toString();
     }
@@ -106,7 +105,7 @@ final class SecurityFailures {
                 return;
             }
             String lower = key.toLowerCase(Locale.ROOT);
-            if (lower.endsWith("sasl.jaas.config")) {
+            if (lower.endsWith(SaslConfigs.SASL_JAAS_CONFIG)) {
                 String jaas = valueOf(value);
                 secrets.add(jaas);
                 Matcher m = JAAS_PASSWORD.matcher(jaas);
@@ -128,13 +127,10 @@ final class SecurityFailures {
     }
 
     private static Throwable find(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH && seen.add(t); depth++) {
+        for (Throwable t : KasperException.causeChain(failure)) {
             if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
                 return t;
             }
-            t = t.getCause();
         }
         return null;
     }

@@ -44,24 +44,26 @@ public final class TestDriverRuntime implements AutoCloseable {
      *
      * @param config a configuration with static {@code inputPartitions}
      * @param processorFactory returns the processor of a partition number, or null when there is none
+     * @param source what {@code processorFactory} is, for messages ("processors map", "processorFactory")
      * @param producer receives the output, acknowledged as it sees fit
      * @throws InvalidConfigException when a partition has no processor
      */
     public TestDriverRuntime(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> processorFactory,
-            Producer<byte[], byte[]> producer) {
+            String source, Producer<byte[], byte[]> producer) {
         this.config = config;
         Map<Integer, MessageProcessor> resolved =
-                ProcessorLookup.forPartitions(config.inputPartitions(), processorFactory);
+                ProcessorLookup.forPartitions(config.inputPartitions(), processorFactory, source);
+        ProcessorLogContext context = new ProcessorLogContext(config.topicProcessorName());
         this.assembler = new BatchAssembler(config.inputPartitions(), config.batchSize(), config.batchMaxBytes(),
                 config.batchWaitDuration());
         // Retries wait on the virtual clock: a test of a transient failure takes no wall-clock time.
-        this.runner = new BatchRunner(config.topicProcessorName(),
+        this.runner = new BatchRunner(context,
                 ProcessorInstances.next(config.topicProcessorName()), resolved, producer, config.meterRegistry(),
                 config.errorPolicy(), wait -> {
                     nowNanos += wait.toNanos();
                     return true;
                 });
-        this.listener = new ListenerCalls(config.topicProcessorName(), config.partitionListener());
+        this.listener = new ListenerCalls(context, config.partitionListener());
         this.partitions = new TreeSet<>(config.inputPartitions());
     }
 

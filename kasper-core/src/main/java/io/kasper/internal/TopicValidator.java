@@ -40,14 +40,14 @@ final class TopicValidator {
      *     authentication or authorization fails (the message says which and names the bootstrap servers,
      *     {@code security.protocol} and {@code sasl.mechanism}, never a secret)
      */
-    static int validate(TopicProcessorConfig config, KafkaClientProperties clients) {
+    static int validate(TopicProcessorConfig config, KafkaClientProperties clients, ProcessorLogContext context) {
         Map<String, Integer> counts = new TreeMap<>();
         List<String> missing = new ArrayList<>();
         Optional<String> deadLetterTopic = config.errorPolicy().deadLetterTopic();
         List<String> topics = new ArrayList<>(config.inputTopics());
         deadLetterTopic.ifPresent(topics::add);
         Map<String, Object> adminProperties = clients.admin();
-        try (Admin admin = createAdmin(config, adminProperties)) {
+        try (Admin admin = createAdmin(context, adminProperties)) {
             Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(topics).topicNameValues();
             for (String topic : topics) {
                 try {
@@ -58,7 +58,7 @@ final class TopicValidator {
                         missing.add(topic);
                     } else {
                         String action = "describing input topic '" + topic + "'";
-                        throw SecurityFailures.translate(config.topicProcessorName(), action, adminProperties,
+                        throw SecurityFailures.translate(context, action, adminProperties,
                                 e.getCause()).orElseGet(() -> new KasperException("cannot describe input topic '"
                                 + topic + "' on " + config.bootstrapServers() + ": "
                                 + SecurityFailures.scrub(String.valueOf(e.getCause()), adminProperties),
@@ -73,7 +73,7 @@ final class TopicValidator {
                 }
             }
             if (missing.isEmpty() && !config.isGroupManaged()) {
-                requireFreeGroup(admin, config, adminProperties);
+                requireFreeGroup(admin, config, context, adminProperties);
             }
             if (missing.isEmpty()) {
                 requireGroupProtocol(admin, config);
@@ -116,13 +116,13 @@ final class TopicValidator {
     }
 
     /** Checks that a static processor's consumer group has no active members; see {@link GroupMembers}. */
-    private static void requireFreeGroup(Admin admin, TopicProcessorConfig config,
+    private static void requireFreeGroup(Admin admin, TopicProcessorConfig config, ProcessorLogContext context,
             Map<String, Object> adminProperties) {
         String group = config.consumerGroupId();
         try {
-            GroupMembers.requireNone(admin, config, TIMEOUT);
+            GroupMembers.requireNone(admin, config, context, TIMEOUT);
         } catch (ExecutionException e) {
-            throw SecurityFailures.translate(config.topicProcessorName(), "describing consumer group '" + group + "'",
+            throw SecurityFailures.translate(context, "describing consumer group '" + group + "'",
                     adminProperties, e.getCause()).orElseGet(() -> new KasperException("cannot describe consumer "
                     + "group '" + group + "' on " + config.bootstrapServers() + ": "
                     + SecurityFailures.scrub(String.valueOf(e.getCause()), adminProperties), e.getCause()));
@@ -136,22 +136,20 @@ final class TopicValidator {
     }
 
     /** Creates the admin client; a configuration it rejects (e.g. a malformed JAAS entry) fails with a clear error. */
-    private static Admin createAdmin(TopicProcessorConfig config, Map<String, Object> adminProperties) {
+    private static Admin createAdmin(ProcessorLogContext context, Map<String, Object> adminProperties) {
         try {
             return Admin.create(adminProperties);
         } catch (KafkaException e) {
-            throw new KasperException("TopicProcessor '" + config.topicProcessorName() + "': cannot create a Kafka "
+            throw new KasperException(context.message("cannot create a Kafka "
                     + "admin client for " + SecurityFailures.describeConnection(adminProperties) + ": "
-                    + SecurityFailures.scrub(rootMessage(e), adminProperties), e);
+                    + SecurityFailures.scrub(rootMessage(e), adminProperties)), e);
         }
     }
 
     /** Returns the message of the innermost cause, which says what is wrong ("Failed to create ..." does not). */
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
-            root = root.getCause();
-        }
+        List<Throwable> chain = KasperException.causeChain(e);
+        Throwable root = chain.get(chain.size() - 1);
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 

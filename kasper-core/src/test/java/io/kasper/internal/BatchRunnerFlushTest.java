@@ -34,7 +34,8 @@ class BatchRunnerFlushTest {
     private final List<Duration> pauses = new ArrayList<>();
 
     private BatchRunner runner(ScriptedProducer producer, MessageProcessor processor, OutageBudget budget) {
-        return new BatchRunner("flushing", "flushing-1", Map.of(0, processor), producer, registry, FIVE_RETRIES,
+        return new BatchRunner(new ProcessorLogContext("flushing"), "flushing-1", Map.of(0, processor), producer,
+                registry, FIVE_RETRIES,
                 wait -> {
                     pauses.add(wait);
                     return true;

@@ -21,8 +21,8 @@ class BrokerWatchOutageTest {
     private static final long S = TimeUnit.SECONDS.toNanos(1);
     private static final List<TopicPartition> PARTITIONS = List.of(new TopicPartition("in", 0));
 
-    private final BrokerWatch watch = new BrokerWatch("watched", "broker:9092", Duration.ofSeconds(4),
-            new ProcessorStatus(), 0);
+    private final BrokerWatch watch = new BrokerWatch(new ProcessorLogContext("watched"), "broker:9092",
+            Duration.ofSeconds(4), new ProcessorStatus(), 0);
 
     @Test
     void oneFailedRequestIsNoOutage() {

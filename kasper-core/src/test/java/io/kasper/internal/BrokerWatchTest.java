@@ -47,7 +47,7 @@ class BrokerWatchTest {
 
     private BrokerWatch watch(Duration timeout, long now) {
         status.move(ProcessorState.RUNNING);
-        return new BrokerWatch("watched", "broker:9092", timeout, status, now);
+        return new BrokerWatch(new ProcessorLogContext("watched"), "broker:9092", timeout, status, now);
     }
 
     @Test

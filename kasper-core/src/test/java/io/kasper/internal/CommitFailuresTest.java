@@ -35,7 +35,7 @@ class CommitFailuresTest {
     private static final String GROUP = "kasper-topic-processor-orders";
 
     private static CommitFailures failures(boolean groupManaged) {
-        return new CommitFailures("orders", GROUP, groupManaged, Duration.ofSeconds(10),
+        return new CommitFailures(new ProcessorLogContext("orders"), GROUP, groupManaged, Duration.ofSeconds(10),
                 () -> "member 'm-1' (client.id 'stray', host /10.0.0.7)");
     }
 
@@ -80,7 +80,7 @@ class CommitFailuresTest {
                 + "member in the consumer group.")))
                 .allSatisfy(e -> assertThat(CommitFailures.classify(e)).as(e.toString())
                         .isEqualTo(CommitFailures.Kind.FATAL));
-        CommitFailures failures = new CommitFailures("orders", GROUP, true, Duration.ofMinutes(1), () -> "none");
+        CommitFailures failures = new CommitFailures(new ProcessorLogContext("orders"), GROUP, true, Duration.ofMinutes(1), () -> "none");
 
         assertThat(failures.stops(CommitFailures.classify(fenced))).isTrue();
         assertThat(failures.rejected(fenced)).isInstanceOf(KasperException.class).hasCause(fenced)

@@ -29,7 +29,7 @@ class ListenerCallsTest {
                 calls.add("revoked " + partitionNumbers);
             }
         };
-        ListenerCalls tell = new ListenerCalls("p", Optional.of(listener));
+        ListenerCalls tell = new ListenerCalls(new ProcessorLogContext("p"), Optional.of(listener));
 
         tell.assigned(Set.of(1));
         tell.lost(Set.of(2));
@@ -50,7 +50,8 @@ class ListenerCallsTest {
             }
         };
 
-        assertThatThrownBy(() -> new ListenerCalls("orders", Optional.of(failing)).revoked(Set.of(3)))
+        ListenerCalls tell = new ListenerCalls(new ProcessorLogContext("orders"), Optional.of(failing));
+        assertThatThrownBy(() -> tell.revoked(Set.of(3)))
                 .isInstanceOf(KasperException.class)
                 .hasMessage("TopicProcessor 'orders': PartitionListener.onPartitionsRevoked([3]) threw: "
                         + "java.lang.IllegalStateException: flush failed")
@@ -59,7 +60,7 @@ class ListenerCallsTest {
 
     @Test
     void withoutAListenerEveryCallDoesNothing() {
-        ListenerCalls none = new ListenerCalls("p", Optional.empty());
+        ListenerCalls none = new ListenerCalls(new ProcessorLogContext("p"), Optional.empty());
 
         assertThatCode(() -> {
             none.assigned(Set.of(0));

@@ -55,7 +55,8 @@ final class MockClients implements KafkaClientFactory {
 
     /** Creates a loop on these clients. */
     ProcessorLoop loop(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
-        return new ProcessorLoop(config, processors, new KafkaClientProperties(config), this);
+        return new ProcessorLoop(config, processors, new KafkaClientProperties(config), this,
+                new ProcessorLogContext(config.topicProcessorName()));
     }
 
     /** Runs {@code loop} on a new thread; the future completes with its failure, or null when it stopped normally. */

@@ -120,7 +120,8 @@ class ProcessorLoopCommitTest {
                 throw new KafkaException("no admin client in this unit test");
             }
         };
-        return new ProcessorLoop(config, processors, new KafkaClientProperties(config), factory);
+        return new ProcessorLoop(config, processors, new KafkaClientProperties(config), factory,
+                new ProcessorLogContext(config.topicProcessorName()));
     }
 
     private TopicProcessorConfig.Builder staticConfig(String name) {

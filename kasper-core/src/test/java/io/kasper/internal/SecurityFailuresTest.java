@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class SecurityFailuresTest {
 
+    private static final ProcessorLogContext P = new ProcessorLogContext("p");
+
     private static final String PASSWORD = "pw-Xk29-secret";
     private static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required "
             + "username=\"alice\" password=\"" + PASSWORD + "\";";
@@ -35,8 +37,8 @@ class SecurityFailuresTest {
         SaslAuthenticationException cause =
                 new SaslAuthenticationException("Authentication failed: Invalid username or password");
 
-        Optional<KasperException> e = SecurityFailures.translate("orders", "describing input topic 'in'",
-                saslProperties(), new ExecutionException(cause));
+        Optional<KasperException> e = SecurityFailures.translate(new ProcessorLogContext("orders"),
+                "describing input topic 'in'", saslProperties(), new ExecutionException(cause));
 
         assertThat(e).get().satisfies(k -> {
             assertThat(k).hasMessage("TopicProcessor 'orders': authentication failed while describing input topic "
@@ -53,7 +55,7 @@ class SecurityFailuresTest {
         UnsupportedSaslMechanismException cause = new UnsupportedSaslMechanismException("mechanism not enabled");
         Throwable wrapped = new KafkaException("outer", new RuntimeException("middle", cause));
 
-        assertThat(SecurityFailures.translate("p", "x", saslProperties(), wrapped))
+        assertThat(SecurityFailures.translate(P, "x", saslProperties(), wrapped))
                 .get().extracting(Throwable::getMessage).asString()
                 .contains("authentication failed while x")
                 .contains("mechanism not enabled (UnsupportedSaslMechanismException)");
@@ -63,7 +65,7 @@ class SecurityFailuresTest {
     void authorizationFailureSaysSo() {
         TopicAuthorizationException cause = new TopicAuthorizationException("Not authorized to access topics: [in]");
 
-        assertThat(SecurityFailures.translate("p", "describing input topic 'in'", saslProperties(), cause))
+        assertThat(SecurityFailures.translate(P, "describing input topic 'in'", saslProperties(), cause))
                 .get().extracting(Throwable::getMessage).asString()
                 .startsWith("TopicProcessor 'p': authorization failed while describing input topic 'in' on "
                         + "bootstrap servers '127.0.0.1:9093'")
@@ -73,8 +75,8 @@ class SecurityFailuresTest {
 
     @Test
     void otherFailuresAreNotTranslated() {
-        assertThat(SecurityFailures.translate("p", "x", saslProperties(), new TimeoutException("slow"))).isEmpty();
-        assertThat(SecurityFailures.translate("p", "x", saslProperties(), null)).isEmpty();
+        assertThat(SecurityFailures.translate(P, "x", saslProperties(), new TimeoutException("slow"))).isEmpty();
+        assertThat(SecurityFailures.translate(P, "x", saslProperties(), null)).isEmpty();
     }
 
     @Test
@@ -83,7 +85,7 @@ class SecurityFailuresTest {
         RuntimeException b = new RuntimeException("b", a);
         a.initCause(b);
 
-        assertThat(SecurityFailures.translate("p", "x", saslProperties(), a)).isEmpty();
+        assertThat(SecurityFailures.translate(P, "x", saslProperties(), a)).isEmpty();
     }
 
     @Test
@@ -91,7 +93,7 @@ class SecurityFailuresTest {
         SaslAuthenticationException cause = new SaslAuthenticationException("bad login " + JAAS + " and again "
                 + PASSWORD);
 
-        String message = SecurityFailures.translate("p", "x", saslProperties(), cause).orElseThrow().getMessage();
+        String message = SecurityFailures.translate(P, "x", saslProperties(), cause).orElseThrow().getMessage();
 
         assertThat(message).doesNotContain(PASSWORD).doesNotContain("PlainLoginModule")
                 .contains("bad login [hidden] and again [hidden]");

@@ -68,8 +68,8 @@ class ConstructionIT {
         assertThatThrownBy(() -> new TopicProcessor(
                 config(broker, unique("noproc"), List.of(topic), List.of(0, 1, 2)).build(), Map.of(0, NOOP, 1, NOOP)))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessage("every partition in inputPartitions [0, 1, 2] needs a MessageProcessor, but partition 2 "
-                        + "has none");
+                .hasMessage("every partition in inputPartitions [0, 1, 2] needs a MessageProcessor, but the "
+                        + "processors map has none for partitions [2]");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kasper.redis;
 
+import io.kasper.KasperException;
 import io.kasper.store.StoreException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
@@ -30,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -98,10 +100,8 @@ final class RedisBackend implements AutoCloseable {
 
     /** Returns " (why: ...)" naming the innermost cause (a refused login, a refused connection), or "" if none. */
     private static String rootCause(Throwable failure) {
-        Throwable root = failure;
-        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
-            root = root.getCause();
-        }
+        List<Throwable> chain = KasperException.causeChain(failure);
+        Throwable root = chain.get(chain.size() - 1);
         return root == failure ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
@@ -109,8 +109,26 @@ final class RedisBackend implements AutoCloseable {
         return await(commands.get(key), deadline());
     }
 
+    /**
+     * Reads the values of {@code wanted}, the store's keys of a plain store or a multi-store, and hands each present
+     * one to {@code found} with its key.
+     *
+     * @param redisKey the Redis key of a wanted key
+     */
+    <K> void mget(List<K> wanted, Function<K, String> redisKey, BiConsumer<K, byte[]> found) {
+        List<String> redisKeys = new ArrayList<>(wanted.size());
+        wanted.forEach(key -> redisKeys.add(redisKey.apply(key)));
+        Map<String, byte[]> byRedisKey = mget(redisKeys);
+        for (int i = 0; i < wanted.size(); i++) {
+            byte[] value = byRedisKey.get(redisKeys.get(i));
+            if (value != null) {
+                found.accept(wanted.get(i), value);
+            }
+        }
+    }
+
     /** Returns the values of the present keys, by Redis key. */
-    Map<String, byte[]> mget(List<String> keys) {
+    private Map<String, byte[]> mget(List<String> keys) {
         List<RedisFuture<List<KeyValue<String, byte[]>>>> replies = new ArrayList<>();
         for (List<String> chunk : chunks(keys)) {
             replies.add(commands.mget(chunk.toArray(new String[0])));

@@ -4,7 +4,6 @@ import io.kasper.store.spi.MeteredMultiStore;
 import io.kasper.store.StoreException;
 import io.kasper.store.TenantKey;
 import io.kasper.store.TenantMap;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,16 +51,8 @@ public final class RedisMultiStore extends MeteredMultiStore {
 
     @Override
     protected TenantMap doFetch(List<TenantKey> wanted) {
-        List<String> redisKeys = new ArrayList<>(wanted.size());
-        wanted.forEach(key -> redisKeys.add(keys.tenant(key.tenant(), key.key())));
-        Map<String, byte[]> byRedisKey = backend.mget(redisKeys);
         TenantMap found = new TenantMap();
-        for (int i = 0; i < wanted.size(); i++) {
-            byte[] value = byRedisKey.get(redisKeys.get(i));
-            if (value != null) {
-                found.put(wanted.get(i), value);
-            }
-        }
+        backend.mget(wanted, key -> keys.tenant(key.tenant(), key.key()), found::put);
         return found;
     }
 

@@ -2,7 +2,6 @@ package io.kasper.redis;
 
 import io.kasper.store.spi.MeteredStore;
 import io.kasper.store.StoreException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,16 +62,8 @@ public final class RedisStore extends MeteredStore {
 
     @Override
     protected Map<String, byte[]> doGetAll(List<String> wanted) {
-        List<String> redisKeys = new ArrayList<>(wanted.size());
-        wanted.forEach(key -> redisKeys.add(keys.single(key)));
-        Map<String, byte[]> byRedisKey = backend.mget(redisKeys);
-        Map<String, byte[]> found = new HashMap<>(byRedisKey.size() * 2);
-        for (int i = 0; i < wanted.size(); i++) {
-            byte[] value = byRedisKey.get(redisKeys.get(i));
-            if (value != null) {
-                found.put(wanted.get(i), value);
-            }
-        }
+        Map<String, byte[]> found = new HashMap<>(wanted.size() * 2);
+        backend.mget(wanted, keys::single, found::put);
         return found;
     }
 

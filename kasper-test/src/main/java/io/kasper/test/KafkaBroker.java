@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeSet;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,10 +143,10 @@ public final class KafkaBroker implements AutoCloseable {
                     + "users are " + new TreeSet<>(saslPlainUsers.keySet()));
         }
         Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrap);
-        props.setProperty("security.protocol", SaslPlain.LISTENER);
-        props.setProperty("sasl.mechanism", SaslPlain.MECHANISM);
-        props.setProperty("sasl.jaas.config", plainJaasConfig(username, password));
+        props.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.setProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SaslPlain.LISTENER);
+        props.setProperty(SaslConfigs.SASL_MECHANISM, SaslPlain.MECHANISM);
+        props.setProperty(SaslConfigs.SASL_JAAS_CONFIG, plainJaasConfig(username, password));
         return props;
     }
 
@@ -232,7 +234,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** Returns client properties pointing at this broker ({@code bootstrap.servers} only); a fresh copy each call. */
     public Properties clientProperties() {
         Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrapServers());
+        props.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return props;
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -93,7 +94,7 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      * @throws KasperException when the listener's {@code onPartitionsAssigned} throws
      */
     public TopicProcessorTestDriver(TopicProcessorConfig config, Map<Integer, ? extends MessageProcessor> processors) {
-        this(config, (IntFunction<? extends MessageProcessor>) processors::get);
+        this(config, Objects.requireNonNull(processors, "processors")::get, "processors map");
     }
 
     /**
@@ -107,6 +108,11 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      *     its {@code onPartitionsRevoked} is then called too
      */
     public TopicProcessorTestDriver(TopicProcessorConfig config, IntFunction<? extends MessageProcessor> processorFactory) {
+        this(config, Objects.requireNonNull(processorFactory, "processorFactory"), "processorFactory");
+    }
+
+    private TopicProcessorTestDriver(TopicProcessorConfig config,
+            IntFunction<? extends MessageProcessor> processorFactory, String source) {
         if (config.isGroupManaged()) {
             throw new InvalidConfigException("TopicProcessorTestDriver needs static inputPartitions, but the "
                     + "configuration of '" + config.topicProcessorName() + "' is groupManaged(): build the test "
@@ -115,7 +121,7 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
         this.config = config;
         this.producer = new MockProducer<>(true, new GivenOrFirstPartition(), new ByteArraySerializer(),
                 new ByteArraySerializer());
-        this.runtime = new TestDriverRuntime(config, processorFactory, producer);
+        this.runtime = new TestDriverRuntime(config, processorFactory, source, producer);
         try {
             runtime.assigned();
         } catch (KasperException e) {

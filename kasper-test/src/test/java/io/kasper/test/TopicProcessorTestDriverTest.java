@@ -136,8 +136,8 @@ class TopicProcessorTestDriverTest {
 
         assertThatThrownBy(() -> new TopicProcessorTestDriver(config(2), onlyZero))
                 .isInstanceOf(io.kasper.InvalidConfigException.class)
-                .hasMessage("every partition in inputPartitions [0, 1] needs a MessageProcessor, but partition 1 "
-                        + "has none");
+                .hasMessage("every partition in inputPartitions [0, 1] needs a MessageProcessor, but the processors "
+                        + "map has none for partitions [1]");
     }
 
     @Test

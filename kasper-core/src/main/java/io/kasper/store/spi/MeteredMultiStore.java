@@ -6,9 +6,7 @@ import io.kasper.store.StoreException;
 import io.kasper.store.TenantKey;
 import io.kasper.store.TenantMap;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -78,35 +76,27 @@ public abstract class MeteredMultiStore implements MultiStore {
 
     @Override
     public final TenantMap fetch(Collection<TenantKey> keys) {
-        Objects.requireNonNull(keys, "keys must not be null");
-        Set<TenantKey> distinct = new LinkedHashSet<>(keys.size() * 2);
-        for (TenantKey key : keys) {
-            distinct.add(Objects.requireNonNull(key, "keys must not hold null"));
-        }
+        List<TenantKey> distinct = StoreMeters.distinct(keys);
         ensureOpen();
-        List<TenantKey> list = new ArrayList<>(distinct);
-        return meters.record(null, "fetch", list.size(), () -> list.isEmpty() ? new TenantMap() : doFetch(list));
+        return meters.record(null, "fetch", distinct.size(),
+                () -> distinct.isEmpty() ? new TenantMap() : doFetch(distinct));
     }
 
     @Override
     public final void push(TenantMap entries) {
         Objects.requireNonNull(entries, "entries must not be null");
         ensureOpen();
-        meters.record(null, "push", entries.size(), () -> {
+        meters.run(null, "push", entries.size(), () -> {
             if (!entries.isEmpty()) {
                 doPush(entries);
             }
-            return null;
         });
     }
 
     @Override
     public final void flush() {
         ensureOpen();
-        meters.record(null, "flush", -1, () -> {
-            doFlush();
-            return null;
-        });
+        meters.run(null, "flush", -1, this::doFlush);
     }
 
     @Override
@@ -114,14 +104,7 @@ public abstract class MeteredMultiStore implements MultiStore {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            doClose();
-        } catch (RuntimeException e) {
-            // a closed store cannot be called again, so retrying makes no sense
-            throw StoreMeters.callFailed(meters.description(), null, "close", -1, e, false);
-        } finally {
-            meters.removeAll();
-        }
+        meters.close(null, this::doClose, true);
     }
 
     /**

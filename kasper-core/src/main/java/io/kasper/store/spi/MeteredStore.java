@@ -3,14 +3,11 @@ package io.kasper.store.spi;
 import io.kasper.store.Store;
 import io.kasper.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
@@ -84,7 +81,7 @@ public abstract class MeteredStore implements Store {
 
     @Override
     public final Map<String, byte[]> getAll(Collection<String> keys) {
-        List<String> distinct = distinctKeys(keys);
+        List<String> distinct = StoreMeters.distinct(keys);
         ensureOpen();
         return meters.record(tenant, "getAll", distinct.size(),
                 () -> distinct.isEmpty() ? new HashMap<>() : doGetAll(distinct));
@@ -95,10 +92,7 @@ public abstract class MeteredStore implements Store {
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(value, "value must not be null");
         ensureOpen();
-        meters.record(tenant, "put", 1, () -> {
-            doPut(key, value);
-            return null;
-        });
+        meters.run(tenant, "put", 1, () -> doPut(key, value));
     }
 
     @Override
@@ -109,11 +103,10 @@ public abstract class MeteredStore implements Store {
             Objects.requireNonNull(value, () -> "entries must not hold a null value (key '" + key + "')");
         });
         ensureOpen();
-        meters.record(tenant, "putAll", entries.size(), () -> {
+        meters.run(tenant, "putAll", entries.size(), () -> {
             if (!entries.isEmpty()) {
                 doPutAll(entries);
             }
-            return null;
         });
     }
 
@@ -121,19 +114,13 @@ public abstract class MeteredStore implements Store {
     public final void delete(String key) {
         Objects.requireNonNull(key, "key must not be null");
         ensureOpen();
-        meters.record(tenant, "delete", 1, () -> {
-            doDelete(key);
-            return null;
-        });
+        meters.run(tenant, "delete", 1, () -> doDelete(key));
     }
 
     @Override
     public final void flush() {
         ensureOpen();
-        meters.record(tenant, "flush", -1, () -> {
-            doFlush();
-            return null;
-        });
+        meters.run(tenant, "flush", -1, this::doFlush);
     }
 
     @Override
@@ -141,16 +128,7 @@ public abstract class MeteredStore implements Store {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            doClose();
-        } catch (RuntimeException e) {
-            // a closed store cannot be called again, so retrying makes no sense
-            throw StoreMeters.callFailed(meters.description(), tenant, "close", -1, e, false);
-        } finally {
-            if (ownsMeters) {
-                meters.removeAll();
-            }
-        }
+        meters.close(tenant, this::doClose, ownsMeters);
     }
 
     /**
@@ -225,14 +203,5 @@ public abstract class MeteredStore implements Store {
             throw new IllegalStateException(meters.description()
                     + (tenant == null ? "" : " tenant '" + tenant + "'") + " is closed");
         }
-    }
-
-    static List<String> distinctKeys(Collection<String> keys) {
-        Objects.requireNonNull(keys, "keys must not be null");
-        Set<String> distinct = new LinkedHashSet<>(keys.size() * 2);
-        for (String key : keys) {
-            distinct.add(Objects.requireNonNull(key, "keys must not hold null"));
-        }
-        return new ArrayList<>(distinct);
     }
 }

@@ -1,5 +1,6 @@
 package io.kasper.store.spi;
 
+import io.kasper.KasperException;
 import io.kasper.KasperMetrics;
 import io.kasper.store.StoreException;
 import io.micrometer.core.instrument.Counter;
@@ -8,8 +9,12 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,8 +35,6 @@ final class StoreMeters {
     /** Never transient: the rule of stores that do not classify their failures. */
     static final Predicate<Throwable> NO_TRANSIENT_FAILURES = failure -> false;
 
-    /** How deep a cause chain is searched: deep enough for any real wrapping, and a guard against cause cycles. */
-    private static final int MAX_CAUSES = 16;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final MeterRegistry registry;
@@ -94,8 +97,7 @@ final class StoreMeters {
      * and the failure counts as not retriable, so that the backend's failure is still the one reported.
      */
     boolean isRetriable(RuntimeException failure) {
-        Throwable link = failure;
-        for (int depth = 0; link != null && depth < MAX_CAUSES; depth++, link = link.getCause()) {
+        for (Throwable link : KasperException.causeChain(failure)) {
             if (link instanceof StoreException classified) {
                 return classified.isRetriable();
             }
@@ -109,6 +111,44 @@ final class StoreMeters {
             }
         }
         return false;
+    }
+
+    /** Runs one backend call that returns nothing; see {@link #record}. */
+    void run(String tenant, String operation, int keys, Runnable call) {
+        record(tenant, operation, keys, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /**
+     * Closes the store, once: runs {@code doClose}, wraps its failure (never retriable: a closed store cannot be
+     * called again) and removes the meters when {@code removeMeters}, whatever happens.
+     */
+    void close(String tenant, Runnable doClose, boolean removeMeters) {
+        try {
+            doClose.run();
+        } catch (RuntimeException e) {
+            throw callFailed(description, tenant, "close", -1, e, false);
+        } finally {
+            if (removeMeters) {
+                removeAll();
+            }
+        }
+    }
+
+    /**
+     * Returns the distinct keys, in their first order.
+     *
+     * @throws NullPointerException when {@code keys} is or holds null
+     */
+    static <K> List<K> distinct(Collection<K> keys) {
+        Objects.requireNonNull(keys, "keys must not be null");
+        Set<K> distinct = new LinkedHashSet<>(keys.size() * 2);
+        for (K key : keys) {
+            distinct.add(Objects.requireNonNull(key, "keys must not hold null"));
+        }
+        return new ArrayList<>(distinct);
     }
 
     /** Removes every meter this instance registered. */
