@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * The rules for Kafka client properties passed through a {@link TopicProcessorConfig}: those that would break
  * at-least-once delivery or Kasper's own settings, and, in group-managed mode, those that could split a partition
- * number across instances. Each violation is added to the caller's list as a message naming the property and value.
- * Stateless, thread-safe.
+ * number across instances. Each violation is added to the caller's {@link ConfigErrors} as a message naming the
+ * property and value. Stateless, thread-safe.
  */
 final class KafkaPropertyRules {
 
@@ -19,7 +19,7 @@ final class KafkaPropertyRules {
     }
 
     /** Rejects settings that would break at-least-once delivery or that Kasper sets itself. */
-    static void check(String field, Map<String, Object> props, List<String> errors) {
+    static void check(String field, Map<String, Object> props, ConfigErrors errors) {
         for (Map.Entry<String, Object> e : props.entrySet()) {
             String key = e.getKey();
             if (key == null) {
@@ -53,7 +53,7 @@ final class KafkaPropertyRules {
     }
 
     /** Rejects client settings under which the group could split partition p of the input topics. */
-    static void checkGroupManaged(String field, Map<String, Object> props, List<String> errors) {
+    static void checkGroupManaged(String field, Map<String, Object> props, ConfigErrors errors) {
         Object strategy = props.get("partition.assignment.strategy");
         if (strategy != null) {
             List<String> names = assignorNames(strategy);

@@ -145,7 +145,7 @@ class TopicProcessorConfigTest {
                 .hasMessageContaining("batchWaitDuration must be positive, was PT-1S");
         assertThatThrownBy(() -> valid().closeTimeout(null).build())
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("closeTimeout must be positive, was null");
+                .hasMessageContaining("closeTimeout must be set, was null");
     }
 
     @Test
