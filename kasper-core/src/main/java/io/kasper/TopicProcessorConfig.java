@@ -610,7 +610,7 @@ public final class TopicProcessorConfig {
          * {@code classic} or a raw {@code group.instance.id} or error policy waits (brokerOutageTimeout plus the total
          * retry backoff) of half of {@code max.poll.interval.ms} or more, {@code batchSize < 1}, {@code batchMaxBytes}
          * or {@code maxBufferedBytes} below 1, a {@code batchMaxBytes} above {@code maxBufferedBytes} (set or
-         * default), a non-positive wait or close timeout,
+         * default), a non-positive wait or close timeout, a null {@code meterRegistry} or {@code errorPolicy},
          * and Kafka properties that would break at-least-once delivery or Kasper's contract ({@code
          * enable.auto.commit=true}, {@code acks} other than {@code all}, {@code group.id}, serializers,
          * deserializers).

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.kasper.InvalidConfigException;
 import io.kasper.test.ConfigSemantics;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class CassandraStoreConfigTest {
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.createTable()).isFalse();
         assertThat(config.processor()).isEqualTo("counts");
+        assertThat(config.meterRegistry()).isSameAs(Metrics.globalRegistry);
         assertThat(config.contactPoints()).singleElement()
                 .satisfies(point -> assertThat(point.getHostString() + ":" + point.getPort())
                         .isEqualTo("127.0.0.1:9042"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kasper.InvalidConfigException;
 import io.kasper.test.ConfigSemantics;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ class OpenSearchStoreConfigTest {
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.manageIndices()).isTrue();
         assertThat(config.processor()).isEqualTo("docs");
+        assertThat(config.meterRegistry()).isSameAs(Metrics.globalRegistry);
         assertThat(config.username()).isNull();
         assertThat(config.tenancy().indexPattern()).isEqualTo("docs-*");
         assertThat(config.tenancy().index("acme")).isEqualTo("docs-acme");
