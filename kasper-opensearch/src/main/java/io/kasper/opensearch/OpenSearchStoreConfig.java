@@ -324,7 +324,7 @@ public final class OpenSearchStoreConfig extends StoreConfig {
             try {
                 parsed = new URI(uri);
             } catch (URISyntaxException e) {
-                // Not chained (nothing is): the parser's exception quotes the URI with its password.
+                // Its message, scrubbed, rather than the exception as a cause: it quotes the URI with its password.
                 errors.add("uri must be a valid URI, was '" + UriScrubber.scrub(uri) + "': "
                         + UriScrubber.scrubIn(e.getMessage(), uri));
                 return null;

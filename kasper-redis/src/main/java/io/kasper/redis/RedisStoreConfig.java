@@ -278,7 +278,7 @@ public final class RedisStoreConfig extends StoreConfig {
             try {
                 parsed = RedisURI.create(uri);
             } catch (IllegalArgumentException e) {
-                // Not chained (nothing is): the parser's exceptions and their causes quote the URI with its password.
+                // Its message, scrubbed, rather than the exception as a cause: it quotes the URI with its password.
                 errors.add("uri must be a valid Redis URI, was '" + shown + "': " + e.getClass().getSimpleName() + ": "
                         + UriScrubber.scrubIn(e.getMessage(), uri));
                 return null;
