@@ -1,8 +1,6 @@
 package io.kasper;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.errors.RetriableException;
@@ -41,6 +39,8 @@ import org.apache.kafka.common.errors.RetriableException;
  */
 public final class ErrorPolicy {
 
+    /** Default {@code poisonPolicy}: {@link PoisonPolicy#FAIL}, the processor stops at the first poison message. */
+    public static final PoisonPolicy DEFAULT_POISON_POLICY = PoisonPolicy.FAIL;
     /** Default {@code maxRetries}: calls of {@code process} after the first one fails transiently. */
     public static final int DEFAULT_MAX_RETRIES = 5;
     /** Default {@code retryBackoff}: the wait before the first retry; it doubles for each further one. */
@@ -85,14 +85,39 @@ public final class ErrorPolicy {
         this.brokerOutageTimeout = b.brokerOutageTimeout;
     }
 
-    /** Returns the default policy: fail on poison messages, 5 retries from 100 ms to 5 s, 2 minute outage timeout. */
+    /**
+     * Returns the default policy, every field at its {@code DEFAULT_*}: fail on poison messages, 5 retries from 100 ms
+     * to 5 s, 2 minute outage timeout.
+     *
+     * @return the default policy
+     */
     public static ErrorPolicy defaults() {
         return DEFAULTS;
     }
 
-    /** Returns a new builder with every field at its default. */
+    /**
+     * Returns a new builder with every field at its default.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns a new builder holding every setting of this policy, to build a policy that differs in a few of them.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.poisonPolicy = poisonPolicy;
+        b.deadLetterTopic = deadLetterTopic;
+        b.maxRetries = maxRetries;
+        b.retryBackoff = retryBackoff;
+        b.maxRetryBackoff = maxRetryBackoff;
+        b.brokerOutageTimeout = brokerOutageTimeout;
+        return b;
     }
 
     /** Returns what is done with poison messages. */
@@ -177,6 +202,12 @@ public final class ErrorPolicy {
         return false;
     }
 
+    /**
+     * Returns whether {@code o} is an {@code ErrorPolicy} with equal settings.
+     *
+     * @param o the other object
+     * @return whether every setting is equal
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof ErrorPolicy other && poisonPolicy == other.poisonPolicy
@@ -205,7 +236,7 @@ public final class ErrorPolicy {
      */
     public static final class Builder {
 
-        private PoisonPolicy poisonPolicy = PoisonPolicy.FAIL;
+        private PoisonPolicy poisonPolicy = DEFAULT_POISON_POLICY;
         private String deadLetterTopic;
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
@@ -216,7 +247,7 @@ public final class ErrorPolicy {
         }
 
         /**
-         * Sets what is done with poison messages. Default {@link PoisonPolicy#FAIL}.
+         * Sets what is done with poison messages. Default {@link ErrorPolicy#DEFAULT_POISON_POLICY} ({@code FAIL}).
          *
          * @param policy the policy
          * @return this builder
@@ -253,7 +284,7 @@ public final class ErrorPolicy {
 
         /**
          * Sets the wait before the first retry and the longest wait; each retry doubles the previous wait. Defaults
-         * 100 ms and 5 s.
+         * {@link ErrorPolicy#DEFAULT_RETRY_BACKOFF} (100 ms) and {@link ErrorPolicy#DEFAULT_MAX_RETRY_BACKOFF} (5 s).
          *
          * @param initial positive
          * @param max at least {@code initial}
@@ -267,11 +298,12 @@ public final class ErrorPolicy {
 
         /**
          * Sets how long the processor keeps going while no broker answers, or while its commits keep failing (without
-         * a success in between). Default 2 minutes. It is also the producer's {@code delivery.timeout.ms} and
-         * {@code max.block.ms}, unless those are set explicitly, and the longest a {@link Sender#flush()} waits for
-         * acknowledgements.
+         * a success in between). Default {@link ErrorPolicy#DEFAULT_BROKER_OUTAGE_TIMEOUT} (2 minutes), at least
+         * {@link ErrorPolicy#MIN_BROKER_OUTAGE_TIMEOUT} (2 s). It is also the producer's {@code delivery.timeout.ms}
+         * and {@code max.block.ms}, unless those are set explicitly, and the longest a {@link Sender#flush()} waits
+         * for acknowledgements.
          *
-         * @param timeout at least 2 s
+         * @param timeout at least {@link ErrorPolicy#MIN_BROKER_OUTAGE_TIMEOUT}
          * @return this builder
          */
         public Builder brokerOutageTimeout(Duration timeout) {
@@ -286,33 +318,30 @@ public final class ErrorPolicy {
          * @throws InvalidConfigException naming every invalid field, its rule and its value
          */
         public ErrorPolicy build() {
-            List<String> errors = new ArrayList<>();
+            ConfigErrors errors = new ConfigErrors("ErrorPolicy");
             if (poisonPolicy == null) {
-                errors.add("poisonPolicy must be one of FAIL, SKIP, DEAD_LETTER, was null");
+                errors.reject("poisonPolicy", "must be one of FAIL, SKIP, DEAD_LETTER", null);
             } else if (poisonPolicy == PoisonPolicy.DEAD_LETTER && (deadLetterTopic == null
                     || deadLetterTopic.isBlank())) {
-                errors.add("deadLetterTopic must be set when poisonPolicy is DEAD_LETTER, was "
-                        + (deadLetterTopic == null ? "null" : "'" + deadLetterTopic + "'"));
+                errors.reject("deadLetterTopic", "must be set when poisonPolicy is DEAD_LETTER", deadLetterTopic);
             } else if (poisonPolicy != PoisonPolicy.DEAD_LETTER && deadLetterTopic != null) {
                 errors.add("deadLetterTopic is used only with poisonPolicy DEAD_LETTER, but poisonPolicy was "
                         + poisonPolicy + " and deadLetterTopic '" + deadLetterTopic + "'");
             }
             if (maxRetries < 0) {
-                errors.add("maxRetries must be at least 0, was " + maxRetries);
+                errors.reject("maxRetries", "must be at least 0", maxRetries);
             }
-            boolean backoffValid = TopicProcessorConfig.checkPositive("retryBackoff", retryBackoff, errors)
-                    & TopicProcessorConfig.checkPositive("maxRetryBackoff", maxRetryBackoff, errors);
+            boolean backoffValid = errors.requirePositive("retryBackoff", retryBackoff)
+                    & errors.requirePositive("maxRetryBackoff", maxRetryBackoff);
             if (backoffValid && maxRetryBackoff.compareTo(retryBackoff) < 0) {
-                errors.add("maxRetryBackoff must be at least retryBackoff (" + retryBackoff + "), was "
-                        + maxRetryBackoff);
+                errors.reject("maxRetryBackoff", "must be at least retryBackoff (" + retryBackoff + ")",
+                        maxRetryBackoff);
             }
             if (brokerOutageTimeout == null || brokerOutageTimeout.compareTo(MIN_BROKER_OUTAGE_TIMEOUT) < 0) {
-                errors.add("brokerOutageTimeout must be at least " + MIN_BROKER_OUTAGE_TIMEOUT + ", was "
-                        + brokerOutageTimeout);
+                errors.reject("brokerOutageTimeout", "must be at least " + MIN_BROKER_OUTAGE_TIMEOUT,
+                        brokerOutageTimeout);
             }
-            if (!errors.isEmpty()) {
-                throw new InvalidConfigException("invalid ErrorPolicy: " + String.join("; ", errors));
-            }
+            errors.throwIfAny();
             return new ErrorPolicy(this);
         }
     }

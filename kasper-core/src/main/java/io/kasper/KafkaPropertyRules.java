@@ -12,8 +12,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /**
  * The rules for Kafka client properties passed through a {@link TopicProcessorConfig}: those that would break
  * at-least-once delivery or Kasper's own settings, and, in group-managed mode, those that could split a partition
- * number across instances or that the chosen {@link GroupProtocol} does not accept. Each violation is added to the caller's list as a message naming the property and value.
- * Stateless, thread-safe.
+ * number across instances or that the chosen {@link GroupProtocol} does not accept. Each violation is added to the
+ * caller's {@link ConfigErrors} as a message naming the property and value. Stateless, thread-safe.
  */
 final class KafkaPropertyRules {
 
@@ -21,7 +21,7 @@ final class KafkaPropertyRules {
     }
 
     /** Rejects settings that would break at-least-once delivery or that Kasper sets itself. */
-    static void check(String field, Map<String, Object> props, List<String> errors) {
+    static void check(String field, Map<String, Object> props, ConfigErrors errors) {
         for (Map.Entry<String, Object> e : props.entrySet()) {
             String key = e.getKey();
             if (key == null) {
@@ -64,7 +64,7 @@ final class KafkaPropertyRules {
      * chosen group protocol does not accept.
      */
     static void checkGroupManaged(String field, Map<String, Object> props, GroupProtocol protocol,
-            List<String> errors) {
+            ConfigErrors errors) {
         Object strategy = props.get(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
         if (strategy != null && protocol == GroupProtocol.CONSUMER) {
             errors.add(field + " must not set '" + ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG + "' (was "

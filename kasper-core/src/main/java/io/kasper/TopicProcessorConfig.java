@@ -1,7 +1,7 @@
 package io.kasper;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +33,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * <p>Kafka client properties pass through: {@link Builder#kafkaProperty} applies to the consumer, the producer and the
  * admin client, {@link Builder#consumerProperty} and {@link Builder#producerProperty} to one client only, and they
  * override Kasper's defaults, except where that would break the at-least-once promise (see {@link Builder#build()}).
+ *
+ * <p>Metrics go to {@link Metrics#globalRegistry} unless {@link Builder#meterRegistry} names another registry, as for
+ * the stores' configs; the global registry records nothing until the application adds a registry to it.
+ *
+ * <p>{@link #toBuilder()} gives a builder holding every setting, to derive a config that differs in a few.
+ * {@link #equals(Object)} compares every setting; the meter registry and the partition listener by identity.
  *
  * <p>Thread-safety: immutable, so thread-safe.
  */
@@ -101,6 +107,9 @@ public final class TopicProcessorConfig {
     private final int maxUncommittedBatches;
     private final long batchMaxBytes;
     private final long maxBufferedBytes;
+    /** As given to the builder, null for the default: {@link #toBuilder()} keeps the defaults derived. */
+    private final Long givenBatchMaxBytes;
+    private final Long givenMaxBufferedBytes;
 
     private TopicProcessorConfig(Builder b, long maxBufferedBytes, long batchMaxBytes) {
         this.topicProcessorName = b.topicProcessorName;
@@ -111,7 +120,7 @@ public final class TopicProcessorConfig {
         this.batchSize = b.batchSize;
         this.batchWaitDuration = b.batchWaitDuration;
         this.closeTimeout = b.closeTimeout;
-        this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry();
+        this.meterRegistry = b.meterRegistry;
         this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
         this.consumerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.consumerProperties));
         this.producerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerProperties));
@@ -123,6 +132,8 @@ public final class TopicProcessorConfig {
         this.maxUncommittedBatches = b.maxUncommittedBatches;
         this.maxBufferedBytes = maxBufferedBytes;
         this.batchMaxBytes = batchMaxBytes;
+        this.givenMaxBufferedBytes = b.maxBufferedBytes;
+        this.givenBatchMaxBytes = b.batchMaxBytes;
     }
 
     /**
@@ -147,9 +158,47 @@ public final class TopicProcessorConfig {
         return Math.max(1, maxBufferedBytes / DEFAULT_BATCH_MAX_BYTES_DIVISOR);
     }
 
-    /** Returns a new builder with every field at its default. */
+    /**
+     * Returns a new builder with every field at its default.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns a new builder holding every setting of this config, to build a config that differs in a few of them.
+     * Settings left at a derived default ({@code batchMaxBytes}, {@code maxBufferedBytes}) stay unset, so they follow
+     * the settings they derive from.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.topicProcessorName = topicProcessorName;
+        b.bootstrapServers = bootstrapServers;
+        b.inputTopics = new ArrayList<>(inputTopics);
+        b.inputPartitions = new ArrayList<>(inputPartitions);
+        b.batchSize = batchSize;
+        b.batchWaitDuration = batchWaitDuration;
+        b.closeTimeout = closeTimeout;
+        b.meterRegistry = meterRegistry;
+        b.groupManaged = groupManaged;
+        b.groupInstanceId = groupInstanceId;
+        if (groupProtocol != DEFAULT_GROUP_PROTOCOL) { // only a group-managed config can hold another protocol
+            b.groupProtocol = groupProtocol;
+            b.groupProtocolSet = true;
+        }
+        b.partitionListener = partitionListener;
+        b.errorPolicy = errorPolicy;
+        b.maxUncommittedBatches = maxUncommittedBatches;
+        b.batchMaxBytes = givenBatchMaxBytes;
+        b.maxBufferedBytes = givenMaxBufferedBytes;
+        b.kafkaProperties.putAll(kafkaProperties);
+        b.consumerProperties.putAll(consumerProperties);
+        b.producerProperties.putAll(producerProperties);
+        return b;
     }
 
     /** Returns the name used in logs, metric tags and the consumer group id. */
@@ -247,7 +296,7 @@ public final class TopicProcessorConfig {
         return maxBufferedBytes;
     }
 
-    /** Returns the registry that receives Kasper's metrics (a no-op registry when none was given). */
+    /** Returns the registry that receives Kasper's metrics ({@link Metrics#globalRegistry} when none was given). */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
     }
@@ -291,7 +340,7 @@ public final class TopicProcessorConfig {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration batchWaitDuration = DEFAULT_BATCH_WAIT_DURATION;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
-        private MeterRegistry meterRegistry;
+        private MeterRegistry meterRegistry = Metrics.globalRegistry;
         private boolean groupManaged;
         private GroupProtocol groupProtocol;
         private boolean groupProtocolSet;
@@ -484,7 +533,8 @@ public final class TopicProcessorConfig {
         }
 
         /**
-         * Sets how long the oldest message of a batch may wait before the batch closes even if not full. Default 5 s.
+         * Sets how long the oldest message of a batch may wait before the batch closes even if not full. Default
+         * {@link TopicProcessorConfig#DEFAULT_BATCH_WAIT_DURATION} (5 s).
          *
          * @param duration positive
          * @return this builder
@@ -525,7 +575,8 @@ public final class TopicProcessorConfig {
         }
 
         /**
-         * Sets how long closing waits for outstanding acknowledgements and the final commit. Default 30 s.
+         * Sets how long closing waits for outstanding acknowledgements and the final commit. Default
+         * {@link TopicProcessorConfig#DEFAULT_CLOSE_TIMEOUT} (30 s).
          *
          * @param timeout positive
          * @return this builder
@@ -536,9 +587,11 @@ public final class TopicProcessorConfig {
         }
 
         /**
-         * Sets the Micrometer registry that receives Kasper's metrics. Default: a registry that records nothing.
+         * Sets the Micrometer registry that receives Kasper's metrics. Default {@link Metrics#globalRegistry}, which
+         * records nothing until the application adds a registry to it ({@code Metrics.addRegistry(...)}). Either way
+         * the processor removes its own meters when it closes.
          *
-         * @param registry the registry
+         * @param registry the registry, not null
          * @return this builder
          */
         public Builder meterRegistry(MeterRegistry registry) {
@@ -606,7 +659,7 @@ public final class TopicProcessorConfig {
          * policy waits (brokerOutageTimeout plus the total
          * retry backoff) of half of {@code max.poll.interval.ms} or more, {@code batchSize < 1}, {@code batchMaxBytes}
          * or {@code maxBufferedBytes} below 1, a {@code batchMaxBytes} above {@code maxBufferedBytes} (set or
-         * default), a non-positive wait or close timeout,
+         * default), a non-positive wait or close timeout, a null {@code meterRegistry} or {@code errorPolicy},
          * and Kafka properties that would break at-least-once delivery or Kasper's contract ({@code
          * enable.auto.commit=true}, {@code acks} other than {@code all}, {@code group.id}, serializers,
          * deserializers).
@@ -615,41 +668,40 @@ public final class TopicProcessorConfig {
          * @throws InvalidConfigException naming every invalid field, its rule and its value
          */
         public TopicProcessorConfig build() {
-            List<String> errors = new ArrayList<>();
+            ConfigErrors errors = new ConfigErrors("TopicProcessorConfig");
             validateName(errors);
             if ((bootstrapServers == null || bootstrapServers.isBlank())
                     && kafkaProperties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) == null) {
-                errors.add("bootstrapServers must be set, was " + quote(bootstrapServers));
+                errors.reject("bootstrapServers", "must be set", bootstrapServers);
             }
             validateTopics(errors);
             validateAssignmentMode(errors);
             if (batchSize < 1) {
-                errors.add("batchSize must be at least 1, was " + batchSize);
+                errors.reject("batchSize", "must be at least 1", batchSize);
             }
             long budget = maxBufferedBytes != null ? maxBufferedBytes : defaultMaxBufferedBytes();
             long batchBytes = batchMaxBytes != null ? batchMaxBytes : defaultBatchMaxBytes(budget);
             validateBytes(budget, batchBytes, errors);
-            checkPositive("batchWaitDuration", batchWaitDuration, errors);
-            checkPositive("closeTimeout", closeTimeout, errors);
+            errors.requirePositive("batchWaitDuration", batchWaitDuration);
+            errors.requirePositive("closeTimeout", closeTimeout);
             if (maxUncommittedBatches < 1) {
-                errors.add("maxUncommittedBatches must be at least 1, was " + maxUncommittedBatches);
+                errors.reject("maxUncommittedBatches", "must be at least 1", maxUncommittedBatches);
             }
             validateErrorPolicy(errors);
+            errors.requireSet("meterRegistry", meterRegistry);
             KafkaPropertyRules.check("kafkaProperties", kafkaProperties, errors);
             KafkaPropertyRules.check("consumerProperties", consumerProperties, errors);
             KafkaPropertyRules.check("producerProperties", producerProperties, errors);
-            if (!errors.isEmpty()) {
-                throw new InvalidConfigException("invalid TopicProcessorConfig: " + String.join("; ", errors));
-            }
+            errors.throwIfAny();
             return new TopicProcessorConfig(this, budget, batchBytes);
         }
 
-        private void validateBytes(long budget, long batchBytes, List<String> errors) {
+        private void validateBytes(long budget, long batchBytes, ConfigErrors errors) {
             if (maxBufferedBytes != null && maxBufferedBytes < 1) {
-                errors.add("maxBufferedBytes must be at least 1, was " + maxBufferedBytes);
+                errors.reject("maxBufferedBytes", "must be at least 1", maxBufferedBytes);
             }
             if (batchMaxBytes != null && batchMaxBytes < 1) {
-                errors.add("batchMaxBytes must be at least 1, was " + batchMaxBytes);
+                errors.reject("batchMaxBytes", "must be at least 1", batchMaxBytes);
             } else if (budget >= 1 && batchBytes > budget) {
                 errors.add("batchMaxBytes must not exceed maxBufferedBytes, or batches could not fill up before "
                         + "the budget pauses the input, but batchMaxBytes was " + batchBytes + " and maxBufferedBytes "
@@ -660,7 +712,7 @@ public final class TopicProcessorConfig {
             }
         }
 
-        private void validateErrorPolicy(List<String> errors) {
+        private void validateErrorPolicy(ConfigErrors errors) {
             if (errorPolicy == null) {
                 errors.add("errorPolicy must be set, was null (ErrorPolicy.defaults() fails on poison messages)");
                 return;
@@ -688,16 +740,16 @@ public final class TopicProcessorConfig {
             }
         }
 
-        private void validateName(List<String> errors) {
+        private void validateName(ConfigErrors errors) {
             if (topicProcessorName == null || topicProcessorName.isBlank()) {
-                errors.add("topicProcessorName must not be empty, was " + quote(topicProcessorName));
+                errors.reject("topicProcessorName", "must not be empty", topicProcessorName);
             } else if (!NAME.matcher(topicProcessorName).matches()) {
-                errors.add("topicProcessorName must contain only letters, digits, '.', '_' and '-', was "
-                        + quote(topicProcessorName));
+                errors.reject("topicProcessorName", "must contain only letters, digits, '.', '_' and '-'",
+                        topicProcessorName);
             }
         }
 
-        private void validateTopics(List<String> errors) {
+        private void validateTopics(ConfigErrors errors) {
             if (inputTopics == null || inputTopics.isEmpty()) {
                 errors.add("inputTopics must not be empty, was " + inputTopics);
                 return;
@@ -715,7 +767,7 @@ public final class TopicProcessorConfig {
                             + " times in " + quoteAll(inputTopics)));
         }
 
-        private void validateAssignmentMode(List<String> errors) {
+        private void validateAssignmentMode(ConfigErrors errors) {
             boolean hasPartitions = inputPartitions != null && !inputPartitions.isEmpty();
             if (groupManaged && hasPartitions) {
                 errors.add("inputPartitions and groupManaged are mutually exclusive: list the partitions (static "
@@ -734,20 +786,20 @@ public final class TopicProcessorConfig {
                 }
                 if (groupInstanceId != null) {
                     errors.add("groupInstanceId requires groupManaged(): static membership applies to group-managed "
-                            + "assignment only, but groupInstanceId was " + quote(groupInstanceId)
+                            + "assignment only, but groupInstanceId was " + ConfigErrors.quote(groupInstanceId)
                             + " and inputPartitions was " + inputPartitions);
                 }
                 return;
             }
             if (groupInstanceId != null && groupInstanceId.isBlank()) {
-                errors.add("groupInstanceId must not be blank, was " + quote(groupInstanceId));
+                errors.reject("groupInstanceId", "must not be blank", groupInstanceId);
             }
             GroupProtocol protocol = groupProtocol != null ? groupProtocol : DEFAULT_GROUP_PROTOCOL;
             KafkaPropertyRules.checkGroupManaged("kafkaProperties", kafkaProperties, protocol, errors);
             KafkaPropertyRules.checkGroupManaged("consumerProperties", consumerProperties, protocol, errors);
         }
 
-        private void validatePartitions(List<String> errors) {
+        private void validatePartitions(ConfigErrors errors) {
             if (inputPartitions == null || inputPartitions.isEmpty()) {
                 errors.add("inputPartitions must not be empty, was " + inputPartitions
                         + " (or call groupManaged() to let the consumer group assign partitions)");
@@ -767,29 +819,22 @@ public final class TopicProcessorConfig {
                             + " times in " + inputPartitions));
         }
 
-
-        private static String quote(String value) {
-            return value == null ? "null" : "'" + value + "'";
-        }
-
         private static String quoteAll(List<String> values) {
             List<String> quoted = new ArrayList<>();
             for (String v : values) {
-                quoted.add(quote(v));
+                quoted.add(ConfigErrors.quote(v));
             }
             return quoted.toString();
         }
     }
 
-    /** Adds "{field} must be positive, was {value}" to {@code errors} unless {@code value} is; returns whether it is. */
-    static boolean checkPositive(String field, Duration value, List<String> errors) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            errors.add(field + " must be positive, was " + value);
-            return false;
-        }
-        return true;
-    }
-
+    /**
+     * Returns whether {@code o} is a {@code TopicProcessorConfig} with equal settings: the meter registry and the
+     * partition listener compared by identity, every other setting by value.
+     *
+     * @param o the other object
+     * @return whether every setting is equal
+     */
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -808,12 +853,22 @@ public final class TopicProcessorConfig {
                 && Objects.equals(groupInstanceId, other.groupInstanceId)
                 && partitionListener == other.partitionListener && errorPolicy.equals(other.errorPolicy)
                 && maxUncommittedBatches == other.maxUncommittedBatches && batchMaxBytes == other.batchMaxBytes
-                && maxBufferedBytes == other.maxBufferedBytes;
+                && maxBufferedBytes == other.maxBufferedBytes
+                && Objects.equals(givenBatchMaxBytes, other.givenBatchMaxBytes)
+                && Objects.equals(givenMaxBufferedBytes, other.givenMaxBufferedBytes);
     }
 
+    /**
+     * Returns a hash of every setting, consistent with {@link #equals(Object)}.
+     *
+     * @return the hash code
+     */
     @Override
     public int hashCode() {
         return Objects.hash(topicProcessorName, bootstrapServers, inputTopics, inputPartitions, batchSize,
-                batchWaitDuration);
+                batchWaitDuration, closeTimeout, System.identityHashCode(meterRegistry), kafkaProperties,
+                consumerProperties, producerProperties, groupManaged, groupProtocol, groupInstanceId,
+                System.identityHashCode(partitionListener), errorPolicy, maxUncommittedBatches, batchMaxBytes,
+                maxBufferedBytes, givenBatchMaxBytes, givenMaxBufferedBytes);
     }
 }

@@ -73,7 +73,7 @@ class ErrorPolicyTest {
         assertThatThrownBy(() -> ErrorPolicy.builder().poisonPolicy(null).retryBackoff(Duration.ZERO, null).build())
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("invalid ErrorPolicy: poisonPolicy must be one of FAIL, SKIP, DEAD_LETTER, was null; "
-                        + "retryBackoff must be positive, was PT0S; maxRetryBackoff must be positive, was null");
+                        + "retryBackoff must be positive, was PT0S; maxRetryBackoff must be set, was null");
     }
 
     @Test

@@ -36,6 +36,14 @@ class MemoryConfigTest {
     }
 
     @Test
+    void toBuilderKeepsDefaultLimitsDerivedFromTheBudget() {
+        TopicProcessorConfig derived = valid().build().toBuilder().maxBufferedBytes(64L << 20).build();
+
+        assertThat(derived.maxBufferedBytes()).isEqualTo(64L << 20);
+        assertThat(derived.batchMaxBytes()).as("an eighth of the new budget, not the old default").isEqualTo(8L << 20);
+    }
+
+    @Test
     void keepsGivenLimits() {
         TopicProcessorConfig config = valid().maxBufferedBytes(1000).batchMaxBytes(1000).build();
 

@@ -3,6 +3,7 @@ package io.kasper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,14 @@ class TopicProcessorConfigTest {
         assertThat(config.consumerGroupId()).isEqualTo("kasper-topic-processor-reach");
         assertThat(config.inputTopics()).containsExactly("tweets", "followers");
         assertThat(config.inputPartitions()).containsExactly(0, 1, 2, 3);
-        assertThat(config.meterRegistry()).isNotNull();
+        assertThat(config.meterRegistry()).isSameAs(Metrics.globalRegistry);
+    }
+
+    @Test
+    void rejectsNullMeterRegistry() {
+        assertThatThrownBy(() -> valid().meterRegistry(null).build())
+                .isExactlyInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid TopicProcessorConfig: meterRegistry must be set, was null");
     }
 
     @Test
@@ -145,7 +153,7 @@ class TopicProcessorConfigTest {
                 .hasMessageContaining("batchWaitDuration must be positive, was PT-1S");
         assertThatThrownBy(() -> valid().closeTimeout(null).build())
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("closeTimeout must be positive, was null");
+                .hasMessageContaining("closeTimeout must be set, was null");
     }
 
     @Test

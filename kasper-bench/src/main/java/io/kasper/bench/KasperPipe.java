@@ -40,7 +40,7 @@ public final class KasperPipe {
         return create(bootstrap, name, input, output, partitions, maxUncommittedBatches, null);
     }
 
-    /** Creates the pass-through processor, its metrics in {@code registry} (none when null). */
+    /** Creates the pass-through processor, its metrics in {@code registry} (the config's default when null). */
     public static TopicProcessor create(String bootstrap, String name, String input, String output, int partitions,
             int maxUncommittedBatches, MeterRegistry registry) {
         MessageProcessor copy = (messages, sender) -> {
@@ -50,10 +50,7 @@ public final class KasperPipe {
         };
         TopicProcessorConfig config = config(bootstrap, name, input, partitions, maxUncommittedBatches);
         if (registry != null) {
-            config = TopicProcessorConfig.builder().topicProcessorName(name).bootstrapServers(bootstrap)
-                    .inputTopics(input).inputPartitions(IntStream.range(0, partitions).toArray())
-                    .batchSize(BATCH_SIZE).batchWaitDuration(BATCH_WAIT).maxUncommittedBatches(maxUncommittedBatches)
-                    .closeTimeout(Duration.ofSeconds(30)).meterRegistry(registry).build();
+            config = config.toBuilder().meterRegistry(registry).build();
         }
         return new TopicProcessor(config, p -> copy);
     }

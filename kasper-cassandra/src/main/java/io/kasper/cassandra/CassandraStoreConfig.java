@@ -1,20 +1,23 @@
 package io.kasper.cassandra;
 
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import io.kasper.ConfigErrors;
 import io.kasper.InvalidConfigException;
-import io.kasper.store.spi.StoreConfigRules;
+import io.kasper.store.spi.StoreConfig;
 import io.kasper.store.spi.UriScrubber;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Settings of a {@link CassandraStore} or {@link CassandraMultiStore}: contact points, datacenter, keyspace, table (or
  * tenant table prefix), table creation, consistency levels, concurrency, timeouts and metrics. Build with
- * {@link #builder()}; {@link Builder#build()} validates every field.
+ * {@link #builder()}, or derive from another config with {@link #toBuilder()}; {@link Builder#build()} validates every
+ * field and reports all invalid ones at once. The name, the meter registry (default
+ * {@link io.micrometer.core.instrument.Metrics#globalRegistry}) and the {@code processor} tag are the settings every
+ * store shares (see {@link StoreConfig}).
  *
  * <p><b>Retriable failures:</b> a failed call's {@link io.kasper.store.StoreException} is
  * {@linkplain io.kasper.store.StoreException#isRetriable() retriable} when no node could be reached or every node tried
@@ -28,14 +31,23 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe.
  */
-public final class CassandraStoreConfig {
+public final class CassandraStoreConfig extends StoreConfig {
 
     /** Default {@link Builder#requestTimeout}: 10 s per statement. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** Default {@link Builder#maxInFlight}: 128 statements in flight per bulk call. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 128;
+    /** Most {@link Builder#maxInFlight} allowed. */
+    public static final int MAX_IN_FLIGHT_LIMIT = 10_000;
+    /** Default {@link Builder#localDatacenter}: Cassandra's own default datacenter name. */
+    public static final String DEFAULT_LOCAL_DATACENTER = "datacenter1";
+    /** Default {@link Builder#createTable}: false, the table must exist and is validated. */
+    public static final boolean DEFAULT_CREATE_TABLE = false;
+    /** Default {@link Builder#readConsistency}: {@code LOCAL_QUORUM}. */
+    public static final DefaultConsistencyLevel DEFAULT_READ_CONSISTENCY = DefaultConsistencyLevel.LOCAL_QUORUM;
+    /** Default {@link Builder#writeConsistency}: {@code LOCAL_QUORUM}. */
+    public static final DefaultConsistencyLevel DEFAULT_WRITE_CONSISTENCY = DefaultConsistencyLevel.LOCAL_QUORUM;
 
-    private final String name;
     private final List<InetSocketAddress> contactPoints;
     private final String localDatacenter;
     private final String username;
@@ -47,11 +59,9 @@ public final class CassandraStoreConfig {
     private final DefaultConsistencyLevel writeConsistency;
     private final int maxInFlight;
     private final Duration requestTimeout;
-    private final MeterRegistry meterRegistry;
-    private final String processor;
 
     private CassandraStoreConfig(Builder builder, List<InetSocketAddress> contactPoints) {
-        this.name = builder.name;
+        super(builder);
         this.contactPoints = List.copyOf(contactPoints);
         this.localDatacenter = builder.localDatacenter;
         this.username = builder.username;
@@ -63,18 +73,24 @@ public final class CassandraStoreConfig {
         this.writeConsistency = builder.writeConsistency;
         this.maxInFlight = builder.maxInFlight;
         this.requestTimeout = builder.requestTimeout;
-        this.meterRegistry = builder.meterRegistry;
-        this.processor = builder.processor == null ? builder.name : builder.processor;
     }
 
-    /** Returns a builder with the defaults. */
+    /**
+     * Returns a builder with the defaults.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the store's name: the {@code store} metric tag and the name in exception messages. */
-    public String name() {
-        return name;
+    /**
+     * Returns a builder holding every setting of this config, to build one that differs in a few of them.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** Returns the contact points (unresolved host and port). */
@@ -132,61 +148,65 @@ public final class CassandraStoreConfig {
         return requestTimeout;
     }
 
-    /** Returns where meters are recorded. */
-    public MeterRegistry meterRegistry() {
-        return meterRegistry;
-    }
-
-    /** Returns the {@code processor} metric tag (defaults to the name). */
-    public String processor() {
-        return processor;
-    }
-
     @Override
-    public String toString() {
-        return "CassandraStoreConfig{name='" + name + "', contactPoints=" + contactPoints + ", localDatacenter='"
-                + localDatacenter + "', username=" + username + ", keyspace='" + keyspace + "', table='" + table
-                + "', createTable=" + createTable + ", readConsistency=" + readConsistency + ", writeConsistency="
-                + writeConsistency + ", maxInFlight=" + maxInFlight + ", requestTimeout=" + requestTimeout
-                + ", processor='" + processor + "'}";
+    protected List<Object> settings() {
+        return Arrays.asList(contactPoints, localDatacenter, username, password, keyspace, table, createTable,
+                readConsistency, writeConsistency, maxInFlight, requestTimeout);
     }
 
     /**
-     * Builds a {@link CassandraStoreConfig}. Setters only record; {@link #build()} validates.
+     * Returns the settings without the password.
+     *
+     * @return the text
+     */
+    @Override
+    public String toString() {
+        return describe("contactPoints=" + contactPoints + ", localDatacenter='" + localDatacenter + "', username="
+                + username + ", keyspace='" + keyspace + "', table='" + table + "', createTable=" + createTable
+                + ", readConsistency=" + readConsistency + ", writeConsistency=" + writeConsistency + ", maxInFlight="
+                + maxInFlight + ", requestTimeout=" + requestTimeout);
+    }
+
+    /**
+     * Builds a {@link CassandraStoreConfig}. Setters only record; {@link #build()} validates. The name, the meter
+     * registry (default {@link io.micrometer.core.instrument.Metrics#globalRegistry}) and the {@code processor} tag
+     * are set with the setters of {@link StoreConfig.Builder}.
      *
      * <p>Not thread-safe: use from one thread.
      */
-    public static final class Builder {
+    public static final class Builder extends StoreConfig.Builder<Builder> {
 
-        private static final StoreConfigRules RULES = new StoreConfigRules("CassandraStoreConfig");
-
-        private String name;
         private List<String> contactPoints;
-        private String localDatacenter = "datacenter1";
+        private String localDatacenter = DEFAULT_LOCAL_DATACENTER;
         private String username;
         private String password;
         private String keyspace;
         private String table;
-        private boolean createTable;
-        private DefaultConsistencyLevel readConsistency = DefaultConsistencyLevel.LOCAL_QUORUM;
-        private DefaultConsistencyLevel writeConsistency = DefaultConsistencyLevel.LOCAL_QUORUM;
+        private boolean createTable = DEFAULT_CREATE_TABLE;
+        private DefaultConsistencyLevel readConsistency = DEFAULT_READ_CONSISTENCY;
+        private DefaultConsistencyLevel writeConsistency = DEFAULT_WRITE_CONSISTENCY;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-        private MeterRegistry meterRegistry = Metrics.globalRegistry;
-        private String processor;
 
         private Builder() {
         }
 
-        /**
-         * Sets the store's name (required, not blank): metric tag and name in messages.
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
+        private Builder(CassandraStoreConfig config) {
+            super(config);
+            this.contactPoints = new ArrayList<>();
+            for (InetSocketAddress point : config.contactPoints) {
+                contactPoints.add(point.getHostString() + ":" + point.getPort());
+            }
+            this.localDatacenter = config.localDatacenter;
+            this.username = config.username;
+            this.password = config.password;
+            this.keyspace = config.keyspace;
+            this.table = config.table;
+            this.createTable = config.createTable;
+            this.readConsistency = config.readConsistency;
+            this.writeConsistency = config.writeConsistency;
+            this.maxInFlight = config.maxInFlight;
+            this.requestTimeout = config.requestTimeout;
         }
 
         /**
@@ -201,7 +221,7 @@ public final class CassandraStoreConfig {
         }
 
         /**
-         * Sets the local datacenter (default {@code datacenter1}, not blank).
+         * Sets the local datacenter (default {@value CassandraStoreConfig#DEFAULT_LOCAL_DATACENTER}, not blank).
          *
          * @param localDatacenter the datacenter
          * @return this builder
@@ -249,7 +269,8 @@ public final class CassandraStoreConfig {
 
         /**
          * Sets whether a single store creates its table {@code (key text PRIMARY KEY, value blob)} when missing
-         * (default false: the table must exist with those columns). A multi-store always creates tenant tables.
+         * (default {@value CassandraStoreConfig#DEFAULT_CREATE_TABLE}: the table must exist with those columns). A
+         * multi-store always creates tenant tables.
          *
          * @param createTable whether to create the table
          * @return this builder
@@ -260,7 +281,8 @@ public final class CassandraStoreConfig {
         }
 
         /**
-         * Sets the consistency level of reads (default {@code LOCAL_QUORUM}).
+         * Sets the consistency level of reads (default {@link CassandraStoreConfig#DEFAULT_READ_CONSISTENCY},
+         * {@code LOCAL_QUORUM}).
          *
          * @param readConsistency the level
          * @return this builder
@@ -271,7 +293,8 @@ public final class CassandraStoreConfig {
         }
 
         /**
-         * Sets the consistency level of writes and deletes (default {@code LOCAL_QUORUM}).
+         * Sets the consistency level of writes and deletes (default
+         * {@link CassandraStoreConfig#DEFAULT_WRITE_CONSISTENCY}, {@code LOCAL_QUORUM}).
          *
          * @param writeConsistency the level
          * @return this builder
@@ -282,7 +305,8 @@ public final class CassandraStoreConfig {
         }
 
         /**
-         * Sets the most statements one bulk call keeps in flight (default 128, 1 to 10,000).
+         * Sets the most statements one bulk call keeps in flight (default
+         * {@value CassandraStoreConfig#DEFAULT_MAX_IN_FLIGHT}, 1 to {@value CassandraStoreConfig#MAX_IN_FLIGHT_LIMIT}).
          *
          * @param maxInFlight the limit
          * @return this builder
@@ -293,7 +317,8 @@ public final class CassandraStoreConfig {
         }
 
         /**
-         * Sets how long one statement may take (default 10 s, positive). Schema statements get 30 s at least.
+         * Sets how long one statement may take (default {@link CassandraStoreConfig#DEFAULT_REQUEST_TIMEOUT}, 10 s;
+         * positive). Schema statements get 30 s at least.
          *
          * @param requestTimeout the timeout
          * @return this builder
@@ -304,101 +329,70 @@ public final class CassandraStoreConfig {
         }
 
         /**
-         * Sets where meters are recorded (default {@link Metrics#globalRegistry}).
-         *
-         * @param meterRegistry the registry
-         * @return this builder
-         */
-        public Builder meterRegistry(MeterRegistry meterRegistry) {
-            this.meterRegistry = meterRegistry;
-            return this;
-        }
-
-        /**
-         * Sets the {@code processor} metric tag (default: the store's name).
-         *
-         * @param processor the topic processor's name
-         * @return this builder
-         */
-        public Builder processor(String processor) {
-            this.processor = processor;
-            return this;
-        }
-
-        /**
-         * Validates the settings and builds the config.
+         * Validates every setting and builds the config.
          *
          * @return the config
-         * @throws InvalidConfigException naming the field, the rule it breaks and its value
+         * @throws InvalidConfigException naming every invalid field, the rule it breaks and its value
          */
+        @Override
         public CassandraStoreConfig build() {
-            RULES.requireNotBlank("name", name);
-            if (contactPoints == null || contactPoints.isEmpty()) {
-                throw RULES.invalid("contactPoints", "must hold at least one host:port", contactPoints);
-            }
+            ConfigErrors errors = new ConfigErrors("CassandraStoreConfig");
+            validateCommon(errors);
             List<InetSocketAddress> addresses = new ArrayList<>();
-            for (String point : contactPoints) {
-                addresses.add(parse(point));
+            if (contactPoints == null || contactPoints.isEmpty()) {
+                errors.reject("contactPoints", "must hold at least one host:port", contactPoints);
+            } else {
+                for (String point : contactPoints) {
+                    String problem = parse(point, addresses);
+                    if (problem != null) {
+                        errors.reject("contactPoints", problem, UriScrubber.scrub(point));
+                    }
+                }
             }
-            RULES.requireNotBlank("localDatacenter", localDatacenter);
-            if ((username == null) != (password == null)) {
-                throw RULES.invalid("credentials", "needs both username and password", username);
+            errors.requireNotBlank("localDatacenter", localDatacenter);
+            checkCredentials(errors, "credentials", username, password);
+            requireIdentifier("keyspace", keyspace, errors);
+            requireIdentifier("table", table, errors);
+            errors.requireSet("readConsistency", readConsistency);
+            errors.requireSet("writeConsistency", writeConsistency);
+            if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_LIMIT) {
+                errors.reject("maxInFlight", "must be between 1 and " + MAX_IN_FLIGHT_LIMIT, maxInFlight);
             }
-            requireIdentifier("keyspace", keyspace);
-            requireIdentifier("table", table);
-            if (readConsistency == null) {
-                throw RULES.invalid("readConsistency", "must be set", null);
-            }
-            if (writeConsistency == null) {
-                throw RULES.invalid("writeConsistency", "must be set", null);
-            }
-            if (maxInFlight < 1 || maxInFlight > 10_000) {
-                throw RULES.invalid("maxInFlight", "must be between 1 and 10000", maxInFlight);
-            }
-            if (requestTimeout == null) {
-                throw RULES.invalid("requestTimeout", "must be set", null);
-            }
-            if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-                throw RULES.invalid("requestTimeout", "must be positive", requestTimeout);
-            }
-            if (meterRegistry == null) {
-                throw RULES.invalid("meterRegistry", "must be set", null);
-            }
-            if (processor != null) {
-                RULES.requireNotBlank("processor", processor);
-            }
+            errors.requirePositive("requestTimeout", requestTimeout);
+            errors.throwIfAny();
             return new CassandraStoreConfig(this, addresses);
         }
 
-        /** Parses one contact point; messages show it without any credentials (see {@link UriScrubber}). */
-        private static InetSocketAddress parse(String point) {
-            String shown = UriScrubber.scrub(point);
+        /**
+         * Parses one contact point into {@code addresses}, or returns what is wrong with it; the caller shows the
+         * point without any credentials (see {@link UriScrubber}).
+         */
+        private static String parse(String point, List<InetSocketAddress> addresses) {
             if (point != null && point.indexOf('@') >= 0) {
-                throw RULES.invalid("contactPoints", "must be host:port without credentials (give them to "
-                        + "credentials(username, password))", shown);
+                return "must be host:port without credentials (give them to credentials(username, password))";
             }
             int colon = point == null ? -1 : point.lastIndexOf(':');
             if (colon <= 0) {
-                throw RULES.invalid("contactPoints", "must be host:port", shown);
+                return "must be host:port";
             }
+            int port;
             try {
-                int port = Integer.parseInt(point.substring(colon + 1));
-                if (port < 1 || port > 65_535) {
-                    throw RULES.invalid("contactPoints", "must have a port between 1 and 65535", shown);
-                }
-                return InetSocketAddress.createUnresolved(point.substring(0, colon), port);
+                port = Integer.parseInt(point.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw RULES.invalid("contactPoints", "must be host:port", shown);
+                return "must be host:port";
             }
+            if (port < 1 || port > 65_535) {
+                return "must have a port between 1 and 65535";
+            }
+            addresses.add(InetSocketAddress.createUnresolved(point.substring(0, colon), port));
+            return null;
         }
 
-        private static void requireIdentifier(String field, String value) {
+        private static void requireIdentifier(String field, String value, ConfigErrors errors) {
             String problem = CassandraNames.identifierProblem(value);
             if (problem != null) {
-                throw RULES.invalid(field, problem, value);
+                errors.reject(field, problem, value);
             }
         }
-
-
     }
 }

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -84,5 +85,33 @@ class MetricsIT {
 
         assertThat(registry.getMeters()).extracting(Meter::getId)
                 .noneMatch(id -> id.getName().startsWith("kasper."));
+    }
+
+    @Test
+    void withoutARegistryMetersGoToTheGlobalRegistryAndLeaveItOnClose(KafkaBroker broker) throws Exception {
+        String in = unique("metrics-global-in");
+        broker.createTopic(in, 2);
+        broker.produce(Fixtures.spread(in, 2, 100, "v"));
+        String name = unique("metrics-global");
+        SimpleMeterRegistry added = new SimpleMeterRegistry();
+        Metrics.addRegistry(added);
+        try {
+            TopicProcessor processor = new TopicProcessor(config(broker, name, List.of(in), range(2)).build(),
+                    p -> (messages, sender) -> { });
+            assertThat(processor.config().meterRegistry()).isSameAs(Metrics.globalRegistry);
+            try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
+                await().atMost(Duration.ofSeconds(60)).until(processor::hasConsumedAllMessages);
+
+                assertThat(added.get(KasperMetrics.MESSAGES_INCOMING).tags(KasperMetrics.TAG_PROCESSOR, name)
+                        .counters().stream().mapToDouble(Counter::count).sum()).isEqualTo(100);
+            }
+
+            assertThat(Metrics.globalRegistry.getMeters()).extracting(Meter::getId)
+                    .noneMatch(id -> name.equals(id.getTag(KasperMetrics.TAG_PROCESSOR)));
+            assertThat(added.getMeters()).extracting(Meter::getId)
+                    .noneMatch(id -> name.equals(id.getTag(KasperMetrics.TAG_PROCESSOR)));
+        } finally {
+            Metrics.removeRegistry(added);
+        }
     }
 }

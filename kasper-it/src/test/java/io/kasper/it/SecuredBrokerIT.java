@@ -268,7 +268,7 @@ class SecuredBrokerIT {
             Throwable typo = catchThrowable(() -> redisStore(uri.replace("/0", "/notadb")).build());
             LOG.error("application: Redis store config rejected", typo);
             assertThat(typo).isExactlyInstanceOf(InvalidConfigException.class)
-                    .hasMessage("RedisStoreConfig.uri must be a valid Redis URI, was 'redis://***@" + address
+                    .hasMessage("invalid RedisStoreConfig: uri must be a valid Redis URI, was 'redis://***@" + address
                             + "/notadb': NumberFormatException: For input string: \"notadb\"");
 
             long start = System.nanoTime();
@@ -332,7 +332,7 @@ class SecuredBrokerIT {
                 .anyMatch(l -> l.contains("sasl.jaas.config = [hidden]"))
                 .anyMatch(l -> l.contains("failed authentication"))              // the wrong-password logins
                 .anyMatch(l -> l.contains("TopicProcessor 'sasl-copy-"))           // Kasper's own lines
-                .anyMatch(l -> l.contains("RedisStoreConfig.uri must be a valid Redis URI")) // store config error
+                .anyMatch(l -> l.contains("invalid RedisStoreConfig: uri must be a valid Redis URI")) // config error
                 .anyMatch(l -> l.contains("RedisStoreConfig{name='sasl-counts'"))  // store config's toString
                 .anyMatch(l -> l.contains("WRONGPASS"))                            // the refused store login
                 .anyMatch(l -> l.contains("store 'sasl-counts' (redis) put of 1 key failed")); // store failures

@@ -1,19 +1,23 @@
 package io.kasper.opensearch;
 
+import io.kasper.ConfigErrors;
 import io.kasper.InvalidConfigException;
-import io.kasper.store.spi.StoreConfigRules;
+import io.kasper.store.spi.StoreConfig;
 import io.kasper.store.spi.UriScrubber;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Settings of an {@link OpenSearchStore} or {@link OpenSearchMultiStore}: where the cluster is, the index (or the
  * prefix of the tenants' indices), the tenancy, the refresh policy, timeouts, index management and metrics. Build with
- * {@link #builder()}; {@link Builder#build()} validates every field.
+ * {@link #builder()}, or derive from another config with {@link #toBuilder()}; {@link Builder#build()} validates every
+ * field and reports all invalid ones at once. The name, the meter registry (default
+ * {@link io.micrometer.core.instrument.Metrics#globalRegistry}) and the {@code processor} tag are the settings every
+ * store shares (see {@link StoreConfig}).
  *
  * <p><b>Retriable failures:</b> a failed call's {@link io.kasper.store.StoreException} is
  * {@linkplain io.kasper.store.StoreException#isRetriable() retriable} when the cluster could not be reached or did not
@@ -27,49 +31,59 @@ import java.util.Locale;
  *
  * <p>Immutable and thread-safe.
  */
-public final class OpenSearchStoreConfig {
+public final class OpenSearchStoreConfig extends StoreConfig {
 
     /** Default {@link Builder#requestTimeout}: 30 s. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Default {@link Builder#connectTimeout}: 5 s. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Default {@link Builder#refresh}: {@link OpenSearchRefresh#FALSE}, reads by id are real-time anyway. */
+    public static final OpenSearchRefresh DEFAULT_REFRESH = OpenSearchRefresh.FALSE;
+    /** Default {@link Builder#manageIndices}: true, the store creates its index or index template. */
+    public static final boolean DEFAULT_MANAGE_INDICES = true;
 
-    private final String name;
     private final URI uri;
     private final String username;
     private final String password;
     private final String index;
     private final OpenSearchTenancy tenancy;
+    /** As given, null for the default: {@link #toBuilder()} keeps the default tenancy following the index. */
+    private final OpenSearchTenancy givenTenancy;
     private final OpenSearchRefresh refresh;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
     private final boolean manageIndices;
-    private final MeterRegistry meterRegistry;
-    private final String processor;
 
     private OpenSearchStoreConfig(Builder builder, URI uri, OpenSearchTenancy tenancy) {
-        this.name = builder.name;
+        super(builder);
         this.uri = uri;
         this.username = builder.username;
         this.password = builder.password;
         this.index = builder.index;
         this.tenancy = tenancy;
+        this.givenTenancy = builder.tenancy;
         this.refresh = builder.refresh;
         this.requestTimeout = builder.requestTimeout;
         this.connectTimeout = builder.connectTimeout;
         this.manageIndices = builder.manageIndices;
-        this.meterRegistry = builder.meterRegistry;
-        this.processor = builder.processor == null ? builder.name : builder.processor;
     }
 
-    /** Returns a builder with the defaults. */
+    /**
+     * Returns a builder with the defaults.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the store's name: the {@code store} metric tag and the name in exception messages. */
-    public String name() {
-        return name;
+    /**
+     * Returns a builder holding every setting of this config, to build one that differs in a few of them.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** Returns the cluster's base URI, e.g. {@code http://127.0.0.1:9200}, without a trailing slash. */
@@ -120,58 +134,57 @@ public final class OpenSearchStoreConfig {
         return manageIndices;
     }
 
-    /** Returns where meters are recorded. */
-    public MeterRegistry meterRegistry() {
-        return meterRegistry;
-    }
-
-    /** Returns the {@code processor} metric tag (defaults to the name). */
-    public String processor() {
-        return processor;
-    }
-
     @Override
-    public String toString() {
-        return "OpenSearchStoreConfig{name='" + name + "', uri=" + uri + ", username=" + username + ", index='" + index
-                + "', tenancy=" + tenancy + ", refresh=" + refresh + ", requestTimeout=" + requestTimeout
-                + ", connectTimeout=" + connectTimeout + ", manageIndices=" + manageIndices + ", processor='"
-                + processor + "'}";
+    protected List<Object> settings() {
+        return Arrays.asList(uri, username, password, index, givenTenancy, refresh, requestTimeout, connectTimeout,
+                manageIndices);
     }
 
     /**
-     * Builds an {@link OpenSearchStoreConfig}. Setters only record; {@link #build()} validates.
+     * Returns the settings without the password.
+     *
+     * @return the text
+     */
+    @Override
+    public String toString() {
+        return describe("uri=" + uri + ", username=" + username + ", index='" + index + "', tenancy=" + tenancy
+                + ", refresh=" + refresh + ", requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout
+                + ", manageIndices=" + manageIndices);
+    }
+
+    /**
+     * Builds an {@link OpenSearchStoreConfig}. Setters only record; {@link #build()} validates. The name, the meter
+     * registry (default {@link io.micrometer.core.instrument.Metrics#globalRegistry}) and the {@code processor} tag
+     * are set with the setters of {@link StoreConfig.Builder}.
      *
      * <p>Not thread-safe: use from one thread.
      */
-    public static final class Builder {
+    public static final class Builder extends StoreConfig.Builder<Builder> {
 
-        private static final StoreConfigRules RULES = new StoreConfigRules("OpenSearchStoreConfig");
-
-        private String name;
         private String uri;
         private String username;
         private String password;
         private String index;
         private OpenSearchTenancy tenancy;
-        private OpenSearchRefresh refresh = OpenSearchRefresh.FALSE;
+        private OpenSearchRefresh refresh = DEFAULT_REFRESH;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private boolean manageIndices = true;
-        private MeterRegistry meterRegistry = Metrics.globalRegistry;
-        private String processor;
+        private boolean manageIndices = DEFAULT_MANAGE_INDICES;
 
         private Builder() {
         }
 
-        /**
-         * Sets the store's name (required, not blank): metric tag and name in messages.
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
+        private Builder(OpenSearchStoreConfig config) {
+            super(config);
+            this.uri = config.uri.toString();
+            this.username = config.username;
+            this.password = config.password;
+            this.index = config.index;
+            this.tenancy = config.givenTenancy;
+            this.refresh = config.refresh;
+            this.requestTimeout = config.requestTimeout;
+            this.connectTimeout = config.connectTimeout;
+            this.manageIndices = config.manageIndices;
         }
 
         /**
@@ -225,8 +238,8 @@ public final class OpenSearchStoreConfig {
         }
 
         /**
-         * Sets the {@code refresh} policy of writes (default {@link OpenSearchRefresh#FALSE}: reads by id are
-         * real-time anyway).
+         * Sets the {@code refresh} policy of writes (default {@link OpenSearchStoreConfig#DEFAULT_REFRESH},
+         * {@code FALSE}: reads by id are real-time anyway).
          *
          * @param refresh the policy
          * @return this builder
@@ -237,7 +250,8 @@ public final class OpenSearchStoreConfig {
         }
 
         /**
-         * Sets how long one HTTP request may take (default 30 s, positive); a dead or hung node makes calls fail
+         * Sets how long one HTTP request may take (default {@link OpenSearchStoreConfig#DEFAULT_REQUEST_TIMEOUT},
+         * 30 s; positive); a dead or hung node makes calls fail
          * after it instead of hanging.
          *
          * @param requestTimeout the timeout
@@ -249,7 +263,8 @@ public final class OpenSearchStoreConfig {
         }
 
         /**
-         * Sets how long connecting may take (default 5 s, positive).
+         * Sets how long connecting may take (default {@link OpenSearchStoreConfig#DEFAULT_CONNECT_TIMEOUT}, 5 s;
+         * positive).
          *
          * @param connectTimeout the timeout
          * @return this builder
@@ -261,8 +276,9 @@ public final class OpenSearchStoreConfig {
 
         /**
          * Sets whether the store creates its index with Kasper's mapping, and the multi-store an index template for
-         * its tenancy's pattern (default true). Turn it off when indices are managed elsewhere or the user may not
-         * create them; writes then rely on the cluster's automatic index creation.
+         * its tenancy's pattern. Turn it off when indices are managed elsewhere or the user may not
+         * create them; writes then rely on the cluster's automatic index creation. Default
+         * {@value OpenSearchStoreConfig#DEFAULT_MANAGE_INDICES}.
          *
          * @param manageIndices whether to create the index or template
          * @return this builder
@@ -273,91 +289,64 @@ public final class OpenSearchStoreConfig {
         }
 
         /**
-         * Sets where meters are recorded (default {@link Metrics#globalRegistry}).
-         *
-         * @param meterRegistry the registry
-         * @return this builder
-         */
-        public Builder meterRegistry(MeterRegistry meterRegistry) {
-            this.meterRegistry = meterRegistry;
-            return this;
-        }
-
-        /**
-         * Sets the {@code processor} metric tag (default: the store's name).
-         *
-         * @param processor the topic processor's name
-         * @return this builder
-         */
-        public Builder processor(String processor) {
-            this.processor = processor;
-            return this;
-        }
-
-        /**
-         * Validates the settings and builds the config.
+         * Validates every setting and builds the config.
          *
          * @return the config
-         * @throws InvalidConfigException naming the field, the rule it breaks and its value
+         * @throws InvalidConfigException naming every invalid field, the rule it breaks and its value
          */
+        @Override
         public OpenSearchStoreConfig build() {
-            RULES.requireNotBlank("name", name);
-            RULES.requireNotBlank("uri", uri);
-            URI parsed = parseUri(uri);
-            if ((username == null) != (password == null)) {
-                throw RULES.invalid("basicAuth", "needs both username and password", username == null ? null : username);
-            }
+            ConfigErrors errors = new ConfigErrors("OpenSearchStoreConfig");
+            validateCommon(errors);
+            URI parsed = errors.requireNotBlank("uri", uri) ? parseUri(uri, errors) : null;
+            checkCredentials(errors, "basicAuth", username, password);
             if (username != null && username.isEmpty()) {
-                throw RULES.invalid("basicAuth", "username must not be empty", username);
+                errors.reject("basicAuth", "username must not be empty", username);
             }
             String indexProblem = IndexNames.problem(index);
             if (indexProblem != null) {
-                throw RULES.invalid("index", indexProblem, index);
+                errors.reject("index", indexProblem, index);
             }
-            if (refresh == null) {
-                throw RULES.invalid("refresh", "must be set", null);
-            }
-            RULES.requirePositive("requestTimeout", requestTimeout);
-            RULES.requirePositive("connectTimeout", connectTimeout);
-            if (meterRegistry == null) {
-                throw RULES.invalid("meterRegistry", "must be set", null);
-            }
-            if (processor != null) {
-                RULES.requireNotBlank("processor", processor);
-            }
+            errors.requireSet("refresh", refresh);
+            errors.requirePositive("requestTimeout", requestTimeout);
+            errors.requirePositive("connectTimeout", connectTimeout);
+            errors.throwIfAny();
             return new OpenSearchStoreConfig(this, parsed,
                     tenancy == null ? OpenSearchTenancy.prefixed(index) : tenancy);
         }
 
-        /** Parses the URI; every message shows it without its credentials (see {@link UriScrubber}). */
-        private static URI parseUri(String uri) {
+        /**
+         * Parses the URI, or adds why it cannot and returns null; every message shows it without its credentials
+         * (see {@link UriScrubber}).
+         */
+        private static URI parseUri(String uri, ConfigErrors errors) {
             URI parsed;
             try {
                 parsed = new URI(uri);
             } catch (URISyntaxException e) {
-                // Not chained: the parser's exception quotes the URI with its password.
-                throw new InvalidConfigException("OpenSearchStoreConfig.uri must be a valid URI, was '"
-                        + UriScrubber.scrub(uri) + "': " + UriScrubber.scrubIn(e.getMessage(), uri));
+                // Its message, scrubbed, rather than the exception as a cause: it quotes the URI with its password.
+                errors.add("uri must be a valid URI, was '" + UriScrubber.scrub(uri) + "': "
+                        + UriScrubber.scrubIn(e.getMessage(), uri));
+                return null;
             }
             String shown = UriScrubber.scrub(uri);
             String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+            String problem = null;
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw RULES.invalid("uri", "must start with http:// or https://", shown);
+                problem = "must start with http:// or https://";
+            } else if (parsed.getRawUserInfo() != null) {
+                problem = "must not hold credentials (use basicAuth)";
+            } else if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+                problem = "must name a host";
+            } else if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
+                problem = "must not have a query or fragment";
             }
-            if (parsed.getRawUserInfo() != null) {
-                throw RULES.invalid("uri", "must not hold credentials (use basicAuth)", shown);
-            }
-            if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-                throw RULES.invalid("uri", "must name a host", shown);
-            }
-            if (parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
-                throw RULES.invalid("uri", "must not have a query or fragment", shown);
+            if (problem != null) {
+                errors.reject("uri", problem, shown);
+                return null;
             }
             String text = parsed.toString();
             return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         }
-
-
-
     }
 }

@@ -1,18 +1,21 @@
 package io.kasper.redis;
 
+import io.kasper.ConfigErrors;
 import io.kasper.InvalidConfigException;
-import io.kasper.store.spi.StoreConfigRules;
+import io.kasper.store.spi.StoreConfig;
 import io.kasper.store.spi.UriScrubber;
-import io.kasper.KasperException;
 import io.lettuce.core.RedisURI;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Settings of a {@link RedisStore} or {@link RedisMultiStore}: where Redis is, the key prefix, timeouts, bulk chunking,
- * flush durability and metrics. Build with {@link #builder()}; {@link Builder#build()} validates every field.
+ * flush durability and metrics. Build with {@link #builder()}, or derive from another config with
+ * {@link #toBuilder()}; {@link Builder#build()} validates every field and reports all invalid ones at once. The name,
+ * the meter registry (default {@link io.micrometer.core.instrument.Metrics#globalRegistry}) and the {@code processor}
+ * tag are the settings every store shares (see {@link StoreConfig}).
  *
  * <p><b>Connection loss and retriable failures:</b> the stores keep Lettuce's auto-reconnect and its default
  * disconnected behavior: a command issued while the connection is down is queued, sent once it is back, and fails
@@ -27,7 +30,7 @@ import java.util.Locale;
  *
  * <p>Immutable and thread-safe.
  */
-public final class RedisStoreConfig {
+public final class RedisStoreConfig extends StoreConfig {
 
     /** Default {@link Builder#commandTimeout}: 5 s. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
@@ -35,37 +38,45 @@ public final class RedisStoreConfig {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@link Builder#maxKeysPerCommand}: 10,000 keys per MGET or MSET. */
     public static final int DEFAULT_MAX_KEYS_PER_COMMAND = 10_000;
+    /** Default {@link Builder#flushReplicas}: 0, {@code flush()} does not wait for replicas. */
+    public static final int DEFAULT_FLUSH_REPLICAS = 0;
 
-    private final String name;
+    /** As given: {@link #toBuilder()} hands it back, {@link #redisUri()} gives the parsed form. */
+    private final String uriText;
     private final RedisURI uri;
     private final String prefix;
     private final Duration commandTimeout;
     private final Duration connectTimeout;
     private final int maxKeysPerCommand;
     private final int flushReplicas;
-    private final MeterRegistry meterRegistry;
-    private final String processor;
 
     private RedisStoreConfig(Builder builder, RedisURI uri) {
-        this.name = builder.name;
+        super(builder);
+        this.uriText = builder.uri;
         this.uri = uri;
         this.prefix = builder.prefix;
         this.commandTimeout = builder.commandTimeout;
         this.connectTimeout = builder.connectTimeout;
         this.maxKeysPerCommand = builder.maxKeysPerCommand;
         this.flushReplicas = builder.flushReplicas;
-        this.meterRegistry = builder.meterRegistry;
-        this.processor = builder.processor == null ? builder.name : builder.processor;
     }
 
-    /** Returns a builder with the defaults. */
+    /**
+     * Returns a builder with the defaults.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the store's name: the {@code store} metric tag and the name in exception messages. */
-    public String name() {
-        return name;
+    /**
+     * Returns a builder holding every setting of this config, to build one that differs in a few of them.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** Returns the Redis URI (a fresh copy: Lettuce's {@link RedisURI} is mutable), timeout set to the command timeout. */
@@ -105,55 +116,50 @@ public final class RedisStoreConfig {
         return flushReplicas;
     }
 
-    /** Returns where meters are recorded. */
-    public MeterRegistry meterRegistry() {
-        return meterRegistry;
-    }
-
-    /** Returns the {@code processor} metric tag (defaults to the name). */
-    public String processor() {
-        return processor;
-    }
-
     @Override
-    public String toString() {
-        return "RedisStoreConfig{name='" + name + "', address=" + address() + ", prefix='" + prefix
-                + "', commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
-                + ", maxKeysPerCommand=" + maxKeysPerCommand + ", flushReplicas=" + flushReplicas
-                + ", processor='" + processor + "'}";
+    protected List<Object> settings() {
+        return Arrays.asList(uriText, prefix, commandTimeout, connectTimeout, maxKeysPerCommand, flushReplicas);
     }
 
     /**
-     * Builds a {@link RedisStoreConfig}. Setters only record; {@link #build()} validates.
+     * Returns the settings without credentials: the URI appears as its {@link #address()} only.
+     *
+     * @return the text
+     */
+    @Override
+    public String toString() {
+        return describe("address=" + address() + ", prefix='" + prefix + "', commandTimeout=" + commandTimeout
+                + ", connectTimeout=" + connectTimeout + ", maxKeysPerCommand=" + maxKeysPerCommand
+                + ", flushReplicas=" + flushReplicas);
+    }
+
+    /**
+     * Builds a {@link RedisStoreConfig}. Setters only record; {@link #build()} validates. The name, the meter registry
+     * (default {@link io.micrometer.core.instrument.Metrics#globalRegistry}) and the {@code processor} tag are set
+     * with the setters of {@link StoreConfig.Builder}.
      *
      * <p>Not thread-safe: use from one thread.
      */
-    public static final class Builder {
+    public static final class Builder extends StoreConfig.Builder<Builder> {
 
-        private static final StoreConfigRules RULES = new StoreConfigRules("RedisStoreConfig");
-
-        private String name;
         private String uri;
         private String prefix;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private int maxKeysPerCommand = DEFAULT_MAX_KEYS_PER_COMMAND;
-        private int flushReplicas;
-        private MeterRegistry meterRegistry = Metrics.globalRegistry;
-        private String processor;
+        private int flushReplicas = DEFAULT_FLUSH_REPLICAS;
 
         private Builder() {
         }
 
-        /**
-         * Sets the store's name (required, not blank): metric tag and name in messages.
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
+        private Builder(RedisStoreConfig config) {
+            super(config);
+            this.uri = config.uriText;
+            this.prefix = config.prefix;
+            this.commandTimeout = config.commandTimeout;
+            this.connectTimeout = config.connectTimeout;
+            this.maxKeysPerCommand = config.maxKeysPerCommand;
+            this.flushReplicas = config.flushReplicas;
         }
 
         /**
@@ -181,8 +187,8 @@ public final class RedisStoreConfig {
         }
 
         /**
-         * Sets how long a command may wait for its reply (default 5 s, positive); a dead or hung server makes calls
-         * fail after it instead of hanging.
+         * Sets how long a command may wait for its reply (default {@link RedisStoreConfig#DEFAULT_COMMAND_TIMEOUT},
+         * 5 s; positive); a dead or hung server makes calls fail after it instead of hanging.
          *
          * @param commandTimeout the timeout
          * @return this builder
@@ -193,7 +199,7 @@ public final class RedisStoreConfig {
         }
 
         /**
-         * Sets how long connecting may take (default 5 s, positive).
+         * Sets how long connecting may take (default {@link RedisStoreConfig#DEFAULT_CONNECT_TIMEOUT}, 5 s; positive).
          *
          * @param connectTimeout the timeout
          * @return this builder
@@ -204,7 +210,8 @@ public final class RedisStoreConfig {
         }
 
         /**
-         * Sets the most keys per MGET or MSET (default 10,000, at least 1). Larger bulks are split into several
+         * Sets the most keys per MGET or MSET (default {@value RedisStoreConfig#DEFAULT_MAX_KEYS_PER_COMMAND}, at
+         * least 1). Larger bulks are split into several
          * commands sent back to back on the connection (pipelined), so they still cost one round trip of latency,
          * but an MSET split in several commands is no longer atomic.
          *
@@ -217,7 +224,8 @@ public final class RedisStoreConfig {
         }
 
         /**
-         * Sets how many replicas {@code flush()} waits for with {@code WAIT} (default 0: flush is a no-op).
+         * Sets how many replicas {@code flush()} waits for with {@code WAIT} (default
+         * {@value RedisStoreConfig#DEFAULT_FLUSH_REPLICAS}: flush is a no-op).
          *
          * @param flushReplicas the number of replicas, at least 0
          * @return this builder
@@ -228,82 +236,58 @@ public final class RedisStoreConfig {
         }
 
         /**
-         * Sets where meters are recorded (default {@link Metrics#globalRegistry}).
-         *
-         * @param meterRegistry the registry
-         * @return this builder
-         */
-        public Builder meterRegistry(MeterRegistry meterRegistry) {
-            this.meterRegistry = meterRegistry;
-            return this;
-        }
-
-        /**
-         * Sets the {@code processor} metric tag (default: the store's name).
-         *
-         * @param processor the topic processor's name
-         * @return this builder
-         */
-        public Builder processor(String processor) {
-            this.processor = processor;
-            return this;
-        }
-
-        /**
-         * Validates the settings and builds the config.
+         * Validates every setting and builds the config.
          *
          * @return the config
-         * @throws KasperException naming the field, the rule it breaks and its value
+         * @throws InvalidConfigException naming every invalid field, the rule it breaks and its value
          */
+        @Override
         public RedisStoreConfig build() {
-            RULES.requireNotBlank("name", name);
-            RULES.requireNotBlank("uri", uri);
-            RedisURI parsed = parseUri(uri);
+            ConfigErrors errors = new ConfigErrors("RedisStoreConfig");
+            validateCommon(errors);
+            RedisURI parsed = errors.requireNotBlank("uri", uri) ? parseUri(uri, errors) : null;
             if (prefix == null || prefix.isEmpty()) {
-                throw RULES.invalid("prefix", "must not be empty", prefix);
+                errors.reject("prefix", "must not be empty", prefix);
+            } else if (prefix.indexOf('/') >= 0) {
+                errors.reject("prefix", "must not contain '/'", prefix);
             }
-            if (prefix.indexOf('/') >= 0) {
-                throw RULES.invalid("prefix", "must not contain '/'", prefix);
-            }
-            RULES.requirePositive("commandTimeout", commandTimeout);
-            RULES.requirePositive("connectTimeout", connectTimeout);
+            errors.requirePositive("commandTimeout", commandTimeout);
+            errors.requirePositive("connectTimeout", connectTimeout);
             if (maxKeysPerCommand < 1) {
-                throw RULES.invalid("maxKeysPerCommand", "must be at least 1", maxKeysPerCommand);
+                errors.reject("maxKeysPerCommand", "must be at least 1", maxKeysPerCommand);
             }
             if (flushReplicas < 0) {
-                throw RULES.invalid("flushReplicas", "must be at least 0", flushReplicas);
+                errors.reject("flushReplicas", "must be at least 0", flushReplicas);
             }
-            if (meterRegistry == null) {
-                throw RULES.invalid("meterRegistry", "must be set", null);
-            }
-            if (processor != null) {
-                RULES.requireNotBlank("processor", processor);
-            }
+            errors.throwIfAny();
             return new RedisStoreConfig(this, parsed);
         }
 
-        /** Parses the URI; every message shows it without its credentials (see {@link UriScrubber}). */
-        private static RedisURI parseUri(String uri) {
+        /**
+         * Parses the URI, or adds why it cannot and returns null; every message shows it without its credentials
+         * (see {@link UriScrubber}).
+         */
+        private static RedisURI parseUri(String uri, ConfigErrors errors) {
+            String shown = UriScrubber.scrub(uri);
             String scheme = uri.contains("://") ? uri.substring(0, uri.indexOf("://")).toLowerCase(Locale.ROOT) : "";
             if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-                throw RULES.invalid("uri", "must start with redis:// or rediss://", UriScrubber.scrub(uri));
+                errors.reject("uri", "must start with redis:// or rediss://", shown);
+                return null;
             }
             RedisURI parsed;
             try {
                 parsed = RedisURI.create(uri);
             } catch (IllegalArgumentException e) {
-                // Not chained: the parser's exceptions (and their causes) quote the URI with its password.
-                throw new InvalidConfigException("RedisStoreConfig.uri must be a valid Redis URI, was '"
-                        + UriScrubber.scrub(uri) + "': " + e.getClass().getSimpleName() + ": "
+                // Its message, scrubbed, rather than the exception as a cause: it quotes the URI with its password.
+                errors.add("uri must be a valid Redis URI, was '" + shown + "': " + e.getClass().getSimpleName() + ": "
                         + UriScrubber.scrubIn(e.getMessage(), uri));
+                return null;
             }
             if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-                throw RULES.invalid("uri", "must name a host", UriScrubber.scrub(uri));
+                errors.reject("uri", "must name a host", shown);
+                return null;
             }
             return parsed;
         }
-
-
-
     }
 }

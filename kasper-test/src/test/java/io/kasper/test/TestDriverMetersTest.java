@@ -6,6 +6,8 @@ import io.kasper.KasperMetrics;
 import io.kasper.MessageProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,29 @@ class TestDriverMetersTest {
         assertThat(incomingByInstance(registry).values()).as("the second driver's counter stays").containsExactly(2.0);
         second.close();
         assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
+    void withoutARegistryMetersGoToTheGlobalRegistryAndLeaveItOnClose() {
+        SimpleMeterRegistry added = new SimpleMeterRegistry();
+        Metrics.addRegistry(added);
+        try {
+            TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName("global-wc")
+                    .bootstrapServers("unused:9092").inputTopics("lines").inputPartitions(0).batchSize(1).build();
+            TopicProcessorTestDriver driver = new TopicProcessorTestDriver(config, p -> NOOP);
+            driver.pipeInput("lines", 0, "k", "a");
+
+            assertThat(added.get(KasperMetrics.MESSAGES_INCOMING).tags(KasperMetrics.TAG_PROCESSOR, "global-wc")
+                    .counter().count()).isEqualTo(1.0);
+
+            driver.close();
+            assertThat(Metrics.globalRegistry.getMeters()).extracting(Meter::getId)
+                    .noneMatch(id -> "global-wc".equals(id.getTag(KasperMetrics.TAG_PROCESSOR)));
+            assertThat(added.getMeters()).extracting(Meter::getId)
+                    .noneMatch(id -> "global-wc".equals(id.getTag(KasperMetrics.TAG_PROCESSOR)));
+        } finally {
+            Metrics.removeRegistry(added);
+        }
     }
 
     private static Map<String, Double> incomingByInstance(SimpleMeterRegistry registry) {

@@ -4,8 +4,9 @@
  *
  * <p>An adapter extends {@link io.kasper.store.spi.MeteredStore} or {@link io.kasper.store.spi.MeteredMultiStore},
  * which record the {@code kasper.store.*} meters, check arguments and state, and wrap backend failures in
- * {@link io.kasper.store.StoreException}s, retriable by the adapter's rule. Its configuration reports invalid fields
- * with {@link io.kasper.store.spi.StoreConfigRules} and keeps credentials out of messages with
+ * {@link io.kasper.store.StoreException}s, retriable by the adapter's rule. Its configuration extends
+ * {@link io.kasper.store.spi.StoreConfig} (the name, meter registry and processor tag every store shares), reports
+ * every invalid field at once with {@link io.kasper.ConfigErrors} and keeps credentials out of messages with
  * {@link io.kasper.store.spi.UriScrubber}. Adapters prove themselves with the contract tests of kasper-test
  * ({@code io.kasper.test.store}).
  *

@@ -25,10 +25,20 @@ final class UseItSnippets {
             .inputPartitions(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
             .batchSize(10_000)
             .batchWaitDuration(Duration.ofSeconds(5))
-            .meterRegistry(prometheusRegistry)          // optional: Micrometer, see io.kasper.KasperMetrics
+            .meterRegistry(prometheusRegistry)          // optional (default Metrics.globalRegistry), see KasperMetrics
             .build();
         // end::configure[]
         return config;
+    }
+
+    static TopicProcessorConfig derive(TopicProcessorConfig config, MeterRegistry canaryRegistry) {
+        // tag::to-builder[]
+        TopicProcessorConfig canary = config.toBuilder()       // every setting of config, but these two
+            .topicProcessorName("twitter-reach-canary")
+            .meterRegistry(canaryRegistry)
+            .build();
+        // end::to-builder[]
+        return canary;
     }
 
     static void run(TopicProcessorConfig config) {
