@@ -13,7 +13,9 @@ public class BatchFailedException extends KasperException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The partition number of the failed batch. */
     private final int partition;
+    /** The offsets of the failed batch; transient because a TopicPartition map need not survive serialization. */
     private final transient Map<TopicPartition, OffsetRange> offsets;
 
     /**
@@ -31,12 +33,20 @@ public class BatchFailedException extends KasperException {
         this.offsets = Map.copyOf(offsets);
     }
 
-    /** Returns the partition number of the failed batch. */
+    /**
+     * Returns the partition number of the failed batch.
+     *
+     * @return the partition number of the failed batch
+     */
     public int partition() {
         return partition;
     }
 
-    /** Returns the offsets of the failed batch per input topic-partition; none of them was committed. */
+    /**
+     * Returns the offsets of the failed batch per input topic-partition; none of them was committed.
+     *
+     * @return the offsets of the failed batch per input topic-partition; none of them was committed
+     */
     public Map<TopicPartition, OffsetRange> offsets() {
         return offsets;
     }

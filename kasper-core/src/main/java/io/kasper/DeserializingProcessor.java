@@ -80,7 +80,11 @@ public final class DeserializingProcessor<K, V> implements MessageProcessor {
         processor.process(Collections.unmodifiableList(typed), sender);
     }
 
-    /** Returns the wrapped typed processor. */
+    /**
+     * Returns the wrapped typed processor.
+     *
+     * @return the wrapped typed processor
+     */
     public TypedMessageProcessor<K, V> processor() {
         return processor;
     }

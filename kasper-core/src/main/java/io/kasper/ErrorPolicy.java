@@ -120,27 +120,47 @@ public final class ErrorPolicy {
         return b;
     }
 
-    /** Returns what is done with poison messages. */
+    /**
+     * Returns what is done with poison messages.
+     *
+     * @return what is done with poison messages
+     */
     public PoisonPolicy poisonPolicy() {
         return poisonPolicy;
     }
 
-    /** Returns the dead-letter topic; present exactly when the policy is {@link PoisonPolicy#DEAD_LETTER}. */
+    /**
+     * Returns the dead-letter topic; present exactly when the policy is {@link PoisonPolicy#DEAD_LETTER}.
+     *
+     * @return the dead-letter topic; present exactly when the policy is {@link PoisonPolicy#DEAD_LETTER}
+     */
     public Optional<String> deadLetterTopic() {
         return Optional.ofNullable(deadLetterTopic);
     }
 
-    /** Returns how often a batch is processed again after a transient failure before it fails. */
+    /**
+     * Returns how often a batch is processed again after a transient failure before it fails.
+     *
+     * @return how often a batch is processed again after a transient failure before it fails
+     */
     public int maxRetries() {
         return maxRetries;
     }
 
-    /** Returns the wait before the first retry. */
+    /**
+     * Returns the wait before the first retry.
+     *
+     * @return the wait before the first retry
+     */
     public Duration retryBackoff() {
         return retryBackoff;
     }
 
-    /** Returns the longest wait between two retries. */
+    /**
+     * Returns the longest wait between two retries.
+     *
+     * @return the longest wait between two retries
+     */
     public Duration maxRetryBackoff() {
         return maxRetryBackoff;
     }
@@ -148,6 +168,8 @@ public final class ErrorPolicy {
     /**
      * Returns how long the processor keeps going while no broker answers, or while its commits keep failing, before it
      * fails.
+     *
+     * @return how long the processor keeps going while no broker answers, or while its commits keep failing, before it fails
      */
     public Duration brokerOutageTimeout() {
         return brokerOutageTimeout;
@@ -172,7 +194,11 @@ public final class ErrorPolicy {
         return wait.compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : wait;
     }
 
-    /** Returns the sum of every backoff of one batch that uses all its retries. */
+    /**
+     * Returns the sum of every backoff of one batch that uses all its retries.
+     *
+     * @return the sum of every backoff of one batch that uses all its retries
+     */
     public Duration totalBackoff() {
         Duration total = Duration.ZERO;
         for (int retry = 1; retry <= maxRetries; retry++) {

@@ -86,7 +86,11 @@ public class PoisonMessageException extends KasperException {
         this.causes = Map.copyOf(each);
     }
 
-    /** Returns the topic, partition and offset of every poison record, in the order given. */
+    /**
+     * Returns the topic, partition and offset of every poison record, in the order given.
+     *
+     * @return the topic, partition and offset of every poison record, in the order given
+     */
     public List<RecordId> records() {
         return records;
     }

@@ -32,7 +32,11 @@ public enum ProcessorState {
     /** Stopped on a failure, which {@link TopicProcessor#runLoop()} threw and {@link TopicProcessor#failure()} holds. */
     FAILED;
 
-    /** Returns whether the processor has stopped for good ({@link #CLOSED} or {@link #FAILED}). */
+    /**
+     * Returns whether the processor has stopped for good ({@link #CLOSED} or {@link #FAILED}).
+     *
+     * @return whether the processor has stopped for good ({@link #CLOSED} or {@link #FAILED})
+     */
     public boolean isTerminal() {
         return this == CLOSED || this == FAILED;
     }

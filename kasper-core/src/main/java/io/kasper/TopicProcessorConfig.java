@@ -140,6 +140,8 @@ public final class TopicProcessorConfig {
      * Returns the default {@code maxBufferedBytes} of this JVM: {@link #DEFAULT_MAX_BUFFERED_HEAP_FRACTION} of
      * {@link Runtime#maxMemory()} (the {@code -Xmx}), or {@link #DEFAULT_MAX_BUFFERED_BYTES_WITHOUT_HEAP_LIMIT} when
      * the heap has no limit. Thread-safe.
+     *
+     * @return the default {@code maxBufferedBytes} of this JVM: {@link #DEFAULT_MAX_BUFFERED_HEAP_FRACTION} of {@link Runtime#maxMemory()} (the {@code -Xmx}), or {@link #DEFAULT_MAX_BUFFERED_BYTES_WITHOUT_HEAP_LIMIT} when the heap has no limit
      */
     public static long defaultMaxBufferedBytes() {
         long heap = Runtime.getRuntime().maxMemory();
@@ -201,27 +203,47 @@ public final class TopicProcessorConfig {
         return b;
     }
 
-    /** Returns the name used in logs, metric tags and the consumer group id. */
+    /**
+     * Returns the name used in logs, metric tags and the consumer group id.
+     *
+     * @return the name used in logs, metric tags and the consumer group id
+     */
     public String topicProcessorName() {
         return topicProcessorName;
     }
 
-    /** Returns the consumer group id that holds the committed offsets: {@code kasper-topic-processor-<name>}. */
+    /**
+     * Returns the consumer group id that holds the committed offsets: {@code kasper-topic-processor-<name>}.
+     *
+     * @return the consumer group id that holds the committed offsets: {@code kasper-topic-processor-<name>}
+     */
     public String consumerGroupId() {
         return CONSUMER_GROUP_PREFIX + topicProcessorName;
     }
 
-    /** Returns the Kafka bootstrap servers. */
+    /**
+     * Returns the Kafka bootstrap servers.
+     *
+     * @return the Kafka bootstrap servers
+     */
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
-    /** Returns the input topics, in the order given. */
+    /**
+     * Returns the input topics, in the order given.
+     *
+     * @return the input topics, in the order given
+     */
     public List<String> inputTopics() {
         return inputTopics;
     }
 
-    /** Returns the input partition numbers, in the order given; empty in group-managed mode. */
+    /**
+     * Returns the input partition numbers, in the order given; empty in group-managed mode.
+     *
+     * @return the input partition numbers, in the order given; empty in group-managed mode
+     */
     public List<Integer> inputPartitions() {
         return inputPartitions;
     }
@@ -229,6 +251,8 @@ public final class TopicProcessorConfig {
     /**
      * Returns whether partitions are assigned by the consumer group (instances of the same name share the partitions)
      * rather than listed in {@link #inputPartitions()}.
+     *
+     * @return whether partitions are assigned by the consumer group (instances of the same name share the partitions) rather than listed in {@link #inputPartitions()}
      */
     public boolean isGroupManaged() {
         return groupManaged;
@@ -237,37 +261,63 @@ public final class TopicProcessorConfig {
     /**
      * Returns the consumer group protocol of a group-managed processor; {@link #DEFAULT_GROUP_PROTOCOL} unless set
      * (also in static mode, where no group protocol runs).
+     *
+     * @return the consumer group protocol of a group-managed processor; {@link #DEFAULT_GROUP_PROTOCOL} unless set (also in static mode, where no group protocol runs)
      */
     public GroupProtocol groupProtocol() {
         return groupProtocol;
     }
 
-    /** Returns the static group membership id ({@code group.instance.id}), if one was set. */
+    /**
+     * Returns the static group membership id ({@code group.instance.id}), if one was set.
+     *
+     * @return the static group membership id ({@code group.instance.id}), if one was set
+     */
     public Optional<String> groupInstanceId() {
         return Optional.ofNullable(groupInstanceId);
     }
 
-    /** Returns the listener told about assigned and revoked partition numbers, if one was set. */
+    /**
+     * Returns the listener told about assigned and revoked partition numbers, if one was set.
+     *
+     * @return the listener told about assigned and revoked partition numbers, if one was set
+     */
     public Optional<PartitionListener> partitionListener() {
         return Optional.ofNullable(partitionListener);
     }
 
-    /** Returns the number of messages at which a batch closes. */
+    /**
+     * Returns the number of messages at which a batch closes.
+     *
+     * @return the number of messages at which a batch closes
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Returns how long the oldest message of a batch may wait before the batch closes. */
+    /**
+     * Returns how long the oldest message of a batch may wait before the batch closes.
+     *
+     * @return how long the oldest message of a batch may wait before the batch closes
+     */
     public Duration batchWaitDuration() {
         return batchWaitDuration;
     }
 
-    /** Returns how long closing waits for outstanding acknowledgements and the final commit. */
+    /**
+     * Returns how long closing waits for outstanding acknowledgements and the final commit.
+     *
+     * @return how long closing waits for outstanding acknowledgements and the final commit
+     */
     public Duration closeTimeout() {
         return closeTimeout;
     }
 
-    /** Returns how failures are handled: poison messages, transient failures, broker outages. */
+    /**
+     * Returns how failures are handled: poison messages, transient failures, broker outages.
+     *
+     * @return how failures are handled: poison messages, transient failures, broker outages
+     */
     public ErrorPolicy errorPolicy() {
         return errorPolicy;
     }
@@ -275,6 +325,8 @@ public final class TopicProcessorConfig {
     /**
      * Returns how many batches of one partition may be processed but not yet committed; processing of that partition
      * waits beyond it. 1 means each batch is committed before the next one of its partition is processed.
+     *
+     * @return how many batches of one partition may be processed but not yet committed; processing of that partition waits beyond it
      */
     public int maxUncommittedBatches() {
         return maxUncommittedBatches;
@@ -283,6 +335,8 @@ public final class TopicProcessorConfig {
     /**
      * Returns the bytes at which a batch closes: it holds messages whose key + value + header bytes stay within it (a
      * single larger message makes a batch of one).
+     *
+     * @return the bytes at which a batch closes: it holds messages whose key + value + header bytes stay within it (a single larger message makes a batch of one)
      */
     public long batchMaxBytes() {
         return batchMaxBytes;
@@ -291,27 +345,45 @@ public final class TopicProcessorConfig {
     /**
      * Returns the processor's byte budget: fetched but not yet completed input plus output not yet acknowledged.
      * Every partition is paused while it is reached (see {@link Builder#maxBufferedBytes(long)}).
+     *
+     * @return the processor's byte budget: fetched but not yet completed input plus output not yet acknowledged
      */
     public long maxBufferedBytes() {
         return maxBufferedBytes;
     }
 
-    /** Returns the registry that receives Kasper's metrics ({@link Metrics#globalRegistry} when none was given). */
+    /**
+     * Returns the registry that receives Kasper's metrics ({@link Metrics#globalRegistry} when none was given).
+     *
+     * @return the registry that receives Kasper's metrics ({@link Metrics#globalRegistry} when none was given)
+     */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
     }
 
-    /** Returns the properties given to every Kafka client. */
+    /**
+     * Returns the properties given to every Kafka client.
+     *
+     * @return the properties given to every Kafka client
+     */
     public Map<String, Object> kafkaProperties() {
         return kafkaProperties;
     }
 
-    /** Returns the properties given to the consumer only. */
+    /**
+     * Returns the properties given to the consumer only.
+     *
+     * @return the properties given to the consumer only
+     */
     public Map<String, Object> consumerProperties() {
         return consumerProperties;
     }
 
-    /** Returns the properties given to the producer only. */
+    /**
+     * Returns the properties given to the producer only.
+     *
+     * @return the properties given to the producer only
+     */
     public Map<String, Object> producerProperties() {
         return producerProperties;
     }

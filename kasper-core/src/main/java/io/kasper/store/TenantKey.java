@@ -17,6 +17,8 @@ public record TenantKey(String tenant, String key) {
     /**
      * Validates the components.
      *
+     * @param tenant the tenant, non-empty, without {@code '/'}
+     * @param key the key within the tenant, not null
      * @throws NullPointerException when the tenant or the key is null
      * @throws IllegalArgumentException when the tenant is empty or contains {@code '/'}
      */

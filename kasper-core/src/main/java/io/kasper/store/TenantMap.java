@@ -98,17 +98,29 @@ public final class TenantMap {
         return values == null ? Map.of() : Collections.unmodifiableMap(values);
     }
 
-    /** Returns the tenants holding at least one entry, as an unmodifiable live view in insertion order. */
+    /**
+     * Returns the tenants holding at least one entry, as an unmodifiable live view in insertion order.
+     *
+     * @return the tenants holding at least one entry, as an unmodifiable live view in insertion order
+     */
     public Set<String> tenants() {
         return Collections.unmodifiableSet(byTenant.keySet());
     }
 
-    /** Returns the number of entries across all tenants. */
+    /**
+     * Returns the number of entries across all tenants.
+     *
+     * @return the number of entries across all tenants
+     */
     public int size() {
         return size;
     }
 
-    /** Returns whether the map holds no entry. */
+    /**
+     * Returns whether the map holds no entry.
+     *
+     * @return whether the map holds no entry
+     */
     public boolean isEmpty() {
         return size == 0;
     }
@@ -122,7 +134,11 @@ public final class TenantMap {
         byTenant.forEach((tenant, values) -> values.forEach((key, value) -> action.accept(tenant, key, value)));
     }
 
-    /** Returns a copy as plain nested maps (tenant to key to value); the arrays are shared, the maps are new. */
+    /**
+     * Returns a copy as plain nested maps (tenant to key to value); the arrays are shared, the maps are new.
+     *
+     * @return a copy as plain nested maps (tenant to key to value); the arrays are shared, the maps are new
+     */
     public Map<String, Map<String, byte[]>> toMap() {
         Map<String, Map<String, byte[]>> copy = new HashMap<>();
         byTenant.forEach((tenant, values) -> copy.put(tenant, new HashMap<>(values)));

@@ -34,7 +34,11 @@ public final class TypedStore<V> {
         this.codec = Objects.requireNonNull(codec, "codec must not be null");
     }
 
-    /** Returns the underlying store. */
+    /**
+     * Returns the underlying store.
+     *
+     * @return the underlying store
+     */
     public Store store() {
         return store;
     }
