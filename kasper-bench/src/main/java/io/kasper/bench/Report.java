@@ -120,8 +120,7 @@ public final class Report {
                 .orElse(Double.NaN);
     }
 
-    private String warmUpText(String pipeline) {
-        WarmUp.Outcome w = warmUps.get(pipeline);
+    private static String warmUpText(WarmUp.Outcome w) {
         return w == null ? "-" : w.rounds() + (w.settled() ? "" : "!");
     }
 
@@ -186,6 +185,64 @@ public final class Report {
         return Stats.median(values);
     }
 
+    /**
+     * One measured pipeline's figures, computed once for both the table and the JSON document.
+     *
+     * @param name the pipeline
+     * @param phase its phase
+     * @param median the median rate (msg/s)
+     * @param min the lowest rate
+     * @param max the highest rate
+     * @param outputRate the median rate until the output held N, commit not awaited
+     * @param vsKasper {@code median} over the phase's Kasper pipeline's
+     * @param vsHand {@code median} over the phase's best hand-rolled loop's
+     * @param vsCeiling {@code median} over the produce-only ceiling's
+     * @param cpu the median CPU µs per record of each process
+     * @param warmUp how its warm-up went, null when it had none
+     * @param duplicates the most duplicates a run left in its output
+     */
+    private record Row(String name, Pipeline.Phase phase, double median, double min, double max, double outputRate,
+            double vsKasper, double vsHand, double vsCeiling, CpuWindow.Usage cpu, WarmUp.Outcome warmUp,
+            long duplicates) {
+    }
+
+    /** Returns the rows of the measured registered pipelines, phase by phase in registry order. */
+    private List<Row> rows() {
+        double ceiling = median(CEILING);
+        List<Row> rows = new ArrayList<>();
+        for (Pipeline.Phase phase : Pipeline.Phase.values()) {
+            double kasper = kasperMedian(phase);
+            double hand = bestHandRolledMedian(phase);
+            for (Pipeline p : measured(phase)) {
+                String n = p.name();
+                double m = median(n);
+                CpuWindow.Usage cpu = new CpuWindow.Usage(medianCpu(n, CpuWindow.Usage::jvm),
+                        medianCpu(n, CpuWindow.Usage::broker), medianCpu(n, CpuWindow.Usage::redis),
+                        medianCpu(n, CpuWindow.Usage::poller), medianCpu(n, CpuWindow.Usage::jit),
+                        medianCpu(n, CpuWindow.Usage::gc));
+                rows.add(new Row(n, phase, m, min(n), max(n), medianOutputRate(n), m / kasper, m / hand, m / ceiling,
+                        cpu, warmUps.get(n), duplicates.getOrDefault(n, 0L)));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * One latency pipeline's median figures over its runs, in ms.
+     *
+     * @param name the pipeline
+     * @param p50 the median of the runs' p50
+     * @param p99 the median of the runs' p99
+     * @param max the median of the runs' maximum
+     */
+    private record LatencyRow(String name, double p50, double p99, double max) {
+    }
+
+    private List<LatencyRow> latencyRows() {
+        return latencies.keySet().stream().map(p -> new LatencyRow(p, medianLatency(p, LatencyRun.Result::p50),
+                medianLatency(p, LatencyRun.Result::p99), medianLatency(p, LatencyRun.Result::max))).toList();
+    }
+
     /** Returns the table. */
     public String table() {
         StringBuilder sb = new StringBuilder();
@@ -197,22 +254,15 @@ public final class Report {
                 "warmup", "dups"));
         double ceiling = median(CEILING);
         sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8s %8s %19s%n", CEILING, ceiling, "", "",
-                range(CEILING)));
-        for (Pipeline.Phase phase : Pipeline.Phase.values()) {
-            double kasper = kasperMedian(phase);
-            double hand = bestHandRolledMedian(phase);
-            for (Pipeline p : measured(phase)) {
-                String n = p.name();
-                double m = median(n);
-                sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8.2f %8.2f %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %6s %5d%n",
-                        n, m, m / kasper, m / hand, range(n), phase == Pipeline.Phase.PASS
-                                ? String.format(Locale.ROOT, "%,10.0f", medianOutputRate(n)) : "",
-                        medianCpu(n, CpuWindow.Usage::jvm), medianCpu(n, CpuWindow.Usage::jit),
-                        medianCpu(n, CpuWindow.Usage::gc), medianCpu(n, CpuWindow.Usage::broker),
-                        phase == Pipeline.Phase.STATEFUL
-                                ? String.format(Locale.ROOT, "%7.2f", medianCpu(n, CpuWindow.Usage::redis)) : "",
-                        warmUpText(n), duplicates.getOrDefault(n, 0L)));
-            }
+                range(min(CEILING), max(CEILING))));
+        for (Row r : rows()) {
+            sb.append(String.format(Locale.ROOT,
+                    "%-28s %,10.0f %8.2f %8.2f %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %6s %5d%n", r.name(), r.median(),
+                    r.vsKasper(), r.vsHand(), range(r.min(), r.max()), r.phase() == Pipeline.Phase.PASS
+                            ? String.format(Locale.ROOT, "%,10.0f", r.outputRate()) : "",
+                    r.cpu().jvm(), r.cpu().jit(), r.cpu().gc(), r.cpu().broker(), r.phase() == Pipeline.Phase.STATEFUL
+                            ? String.format(Locale.ROOT, "%7.2f", r.cpu().redis()) : "",
+                    warmUpText(r.warmUp()), r.duplicates()));
         }
         sb.append("msg/s: median over runs of N / (time from creating the clients until the input is committed and, "
                 + "for pass-throughs, the output holds N);\n"
@@ -233,10 +283,9 @@ public final class Report {
         sb.append(String.format(Locale.ROOT, "%nlatency at %,d msg/s for %d s after a %d s warm-up at that rate (ms)%n",
                 options.latencyRate(), options.latencySeconds(), LatencyRun.WARM_UP_SECONDS));
         sb.append(String.format(Locale.ROOT, "%-24s %10s %10s %10s%n", "pipeline", "p50", "p99", "max"));
-        for (String p : latencies.keySet()) {
-            sb.append(String.format(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f%n", p,
-                    medianLatency(p, LatencyRun.Result::p50), medianLatency(p, LatencyRun.Result::p99),
-                    medianLatency(p, LatencyRun.Result::max)));
+        for (LatencyRow l : latencyRows()) {
+            sb.append(String.format(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f%n", l.name(), l.p50(), l.p99(),
+                    l.max()));
         }
         sb.append(String.format(Locale.ROOT, "%nmemory of pass-kasper: peak heap %.1f MiB, peak RSS %.1f MiB (%s)%n",
                 peakHeapBytes / 1048576.0, peakRssBytes / 1048576.0, memoryHow));
@@ -265,25 +314,19 @@ public final class Report {
         double ceiling = median(CEILING);
         entries.add(String.format(Locale.ROOT, "    \"%s\": {\"msgPerSec\": %s, \"runs\": %s, \"vsCeiling\": 1.0}",
                 CEILING, num(ceiling), runs(CEILING)));
-        for (Pipeline.Phase phase : Pipeline.Phase.values()) {
-            double kasper = kasperMedian(phase);
-            double hand = bestHandRolledMedian(phase);
-            for (Pipeline p : measured(phase)) {
-                String n = p.name();
-                double m = median(n);
-                WarmUp.Outcome w = warmUps.get(n);
-                entries.add(String.format(Locale.ROOT, "    \"%s\": {\"msgPerSec\": %s, \"runs\": %s, \"min\": %s, "
-                        + "\"max\": %s, \"outputMsgPerSec\": %s, \"vsKasper\": %s, \"vsBestHandRolled\": %s, "
-                        + "\"vsCeiling\": %s, \"cpuUsPerRecord\": {\"jvm\": %s, \"broker\": %s, \"redis\": %s, "
-                        + "\"poller\": %s, \"jit\": %s, \"gc\": %s}, \"warmUp\": %s, \"duplicates\": %d}", n, num(m), runs(n), num(min(n)),
-                        num(max(n)), num(medianOutputRate(n)), num(m / kasper), num(m / hand), num(m / ceiling),
-                        num(medianCpu(n, CpuWindow.Usage::jvm)), num(medianCpu(n, CpuWindow.Usage::broker)),
-                        num(medianCpu(n, CpuWindow.Usage::redis)), num(medianCpu(n, CpuWindow.Usage::poller)),
-                        num(medianCpu(n, CpuWindow.Usage::jit)), num(medianCpu(n, CpuWindow.Usage::gc)),
-                        w == null ? "null" : String.format(Locale.ROOT, "{\"rounds\": %d, \"settled\": %s, "
-                                + "\"msgPerSec\": %s}", w.rounds(), w.settled(), list(w.rates())),
-                        duplicates.getOrDefault(n, 0L)));
-            }
+        for (Row r : rows()) {
+            CpuWindow.Usage cpu = r.cpu();
+            WarmUp.Outcome w = r.warmUp();
+            entries.add(String.format(Locale.ROOT, "    \"%s\": {\"msgPerSec\": %s, \"runs\": %s, \"min\": %s, "
+                    + "\"max\": %s, \"outputMsgPerSec\": %s, \"vsKasper\": %s, \"vsBestHandRolled\": %s, "
+                    + "\"vsCeiling\": %s, \"cpuUsPerRecord\": {\"jvm\": %s, \"broker\": %s, \"redis\": %s, "
+                    + "\"poller\": %s, \"jit\": %s, \"gc\": %s}, \"warmUp\": %s, \"duplicates\": %d}", r.name(),
+                    num(r.median()), runs(r.name()), num(r.min()), num(r.max()), num(r.outputRate()),
+                    num(r.vsKasper()), num(r.vsHand()), num(r.vsCeiling()), num(cpu.jvm()), num(cpu.broker()),
+                    num(cpu.redis()), num(cpu.poller()), num(cpu.jit()), num(cpu.gc()),
+                    w == null ? "null" : String.format(Locale.ROOT, "{\"rounds\": %d, \"settled\": %s, "
+                            + "\"msgPerSec\": %s}", w.rounds(), w.settled(), list(w.rates())),
+                    r.duplicates()));
         }
         sb.append(String.join(",\n", entries)).append("\n  },\n");
         if (idleCpu != null) {
@@ -295,10 +338,9 @@ public final class Report {
         }
         sb.append(String.format(Locale.ROOT, "  \"latency\": {\"rate\": %d, \"seconds\": %d", options.latencyRate(),
                 options.latencySeconds()));
-        for (String p : latencies.keySet()) {
-            sb.append(String.format(Locale.ROOT, ", \"%s\": {\"p50Ms\": %s, \"p99Ms\": %s, \"maxMs\": %s}", p,
-                    num(medianLatency(p, LatencyRun.Result::p50)), num(medianLatency(p, LatencyRun.Result::p99)),
-                    num(medianLatency(p, LatencyRun.Result::max))));
+        for (LatencyRow l : latencyRows()) {
+            sb.append(String.format(Locale.ROOT, ", \"%s\": {\"p50Ms\": %s, \"p99Ms\": %s, \"maxMs\": %s}",
+                    l.name(), num(l.p50()), num(l.p99()), num(l.max())));
         }
         sb.append("},\n");
         sb.append(String.format(Locale.ROOT, "  \"memory\": {\"pass-kasper\": {\"peakHeapBytes\": %d, "
@@ -332,8 +374,8 @@ public final class Report {
         return "[" + String.join(", ", parts) + "]";
     }
 
-    private String range(String pipeline) {
-        return String.format(Locale.ROOT, "%,.0f..%,.0f", min(pipeline), max(pipeline));
+    private static String range(double min, double max) {
+        return String.format(Locale.ROOT, "%,.0f..%,.0f", min, max);
     }
 
     private static String num(double v) {
