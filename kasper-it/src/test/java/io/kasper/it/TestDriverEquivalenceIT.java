@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kasper.MessageProcessor;
-import io.kasper.PartitionListener;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.kasper.test.KafkaBroker;
