@@ -1,19 +1,16 @@
 package io.kasper.bench;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The hand-rolled at-least-once pass-through: poll (10,000) → send each → producer.flush() → commit, the commit
- * synchronous or asynchronous ({@link LoopCommit}).
+ * The hand-rolled at-least-once pass-through ({@link HandRolledLoop}): poll (10,000) → send each → producer.flush() →
+ * commit, the commit synchronous or asynchronous ({@link LoopCommit}).
  */
 public final class HandRolledPipe {
 
@@ -23,29 +20,14 @@ public final class HandRolledPipe {
     /** Starts the loop on every partition of {@code input} (static assignment), copying to the same partition. */
     public static RunningPipeline start(Env env, String group, String input, String output, LoopCommit commit) {
         return new RunningPipeline("hand-rolled-pipe", stop -> {
-            AtomicReference<Exception> sendFailure = new AtomicReference<>();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(env.consumerProps(group));
                     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(env.producerProps())) {
                 consumer.assign(partitions(input, env.options().partitions()));
-                while (!stop.get()) {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                    if (records.isEmpty()) {
-                        continue;
-                    }
+                HandRolledLoop.run(stop, consumer, producer, commit, (records, onSent) -> {
                     for (ConsumerRecord<byte[], byte[]> r : records) {
-                        producer.send(new ProducerRecord<>(output, r.partition(), r.key(), r.value()), (md, e) -> {
-                            if (e != null) {
-                                sendFailure.compareAndSet(null, e);
-                            }
-                        });
+                        producer.send(new ProducerRecord<>(output, r.partition(), r.key(), r.value()), onSent);
                     }
-                    producer.flush();
-                    if (sendFailure.get() != null) {
-                        throw sendFailure.get();
-                    }
-                    commit.afterBatch(consumer);
-                }
-                commit.atStop(consumer);
+                });
             }
         }, null);
     }

@@ -6,7 +6,6 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,9 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,7 +21,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The hand-rolled stateful loop: poll → per partition one MGET of the distinct keys, update, one MSET, send the new
- * aggregate of each changed key → producer.flush() → commit ({@link LoopCommit}). Redis keys are {@code <prefix>/<word>}.
+ * aggregate of each changed key → producer.flush() → commit ({@link HandRolledLoop}, {@link LoopCommit}). Redis keys
+ * are {@code <prefix>/<word>}.
  */
 public final class HandRolledRedisAgg {
 
@@ -35,36 +33,21 @@ public final class HandRolledRedisAgg {
     public static RunningPipeline start(Env env, String group, String input, String output, String prefix,
             LoopCommit commit) {
         return new RunningPipeline("hand-rolled-redis", stop -> {
-            AtomicReference<Exception> sendFailure = new AtomicReference<>();
             RedisClient client = RedisClient.create(env.redisUri());
             try (StatefulRedisConnection<String, String> connection = client.connect();
                     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(env.consumerProps(group));
                     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(env.producerProps())) {
                 RedisCommands<String, String> redis = connection.sync();
                 consumer.assign(HandRolledPipe.partitions(input, env.options().partitions()));
-                while (!stop.get()) {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                    if (records.isEmpty()) {
-                        continue;
-                    }
+                HandRolledLoop.run(stop, consumer, producer, commit, (records, onSent) -> {
                     for (TopicPartition tp : records.partitions()) {
                         Map<String, Aggregate> updated = update(redis, prefix, records.records(tp));
                         for (Map.Entry<String, Aggregate> e : updated.entrySet()) {
                             producer.send(new ProducerRecord<>(output, tp.partition(), e.getKey().getBytes(UTF_8),
-                                    e.getValue().bytes()), (md, ex) -> {
-                                        if (ex != null) {
-                                            sendFailure.compareAndSet(null, ex);
-                                        }
-                                    });
+                                    e.getValue().bytes()), onSent);
                         }
                     }
-                    producer.flush();
-                    if (sendFailure.get() != null) {
-                        throw sendFailure.get();
-                    }
-                    commit.afterBatch(consumer);
-                }
-                commit.atStop(consumer);
+                });
             } finally {
                 client.shutdown();
             }

@@ -126,8 +126,7 @@ public final class Report {
                 .orElse(Double.NaN);
     }
 
-    private String warmUpText(String pipeline) {
-        WarmUp.Outcome w = warmUps.get(pipeline);
+    private static String warmUpText(WarmUp.Outcome w) {
         return w == null ? "-" : w.rounds() + (w.settled() ? "" : "!");
     }
 
@@ -192,6 +191,64 @@ public final class Report {
         return Stats.median(values);
     }
 
+    /**
+     * One measured pipeline's figures, computed once for both the table and the JSON document.
+     *
+     * @param name the pipeline
+     * @param phase its phase
+     * @param median the median rate (msg/s)
+     * @param min the lowest rate
+     * @param max the highest rate
+     * @param outputRate the median rate until the output held N, commit not awaited
+     * @param vsKasper {@code median} over the phase's Kasper pipeline's
+     * @param vsHand {@code median} over the phase's best hand-rolled loop's
+     * @param vsCeiling {@code median} over the produce-only ceiling's
+     * @param cpu the median CPU µs per record of each process
+     * @param warmUp how its warm-up went, null when it had none
+     * @param duplicates the most duplicates a run left in its output
+     */
+    private record Row(String name, Pipeline.Phase phase, double median, double min, double max, double outputRate,
+            double vsKasper, double vsHand, double vsCeiling, CpuWindow.Usage cpu, WarmUp.Outcome warmUp,
+            long duplicates) {
+    }
+
+    /** Returns the rows of the measured registered pipelines, phase by phase in registry order. */
+    private List<Row> rows() {
+        double ceiling = median(CEILING);
+        List<Row> rows = new ArrayList<>();
+        for (Pipeline.Phase phase : Pipeline.Phase.values()) {
+            double kasper = kasperMedian(phase);
+            double hand = bestHandRolledMedian(phase);
+            for (Pipeline p : measured(phase)) {
+                String n = p.name();
+                double m = median(n);
+                CpuWindow.Usage cpu = new CpuWindow.Usage(medianCpu(n, CpuWindow.Usage::jvm),
+                        medianCpu(n, CpuWindow.Usage::broker), medianCpu(n, CpuWindow.Usage::redis),
+                        medianCpu(n, CpuWindow.Usage::poller), medianCpu(n, CpuWindow.Usage::jit),
+                        medianCpu(n, CpuWindow.Usage::gc));
+                rows.add(new Row(n, phase, m, min(n), max(n), medianOutputRate(n), m / kasper, m / hand, m / ceiling,
+                        cpu, warmUps.get(n), duplicates.getOrDefault(n, 0L)));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * One latency pipeline's median figures over its runs, in ms.
+     *
+     * @param name the pipeline
+     * @param p50 the median of the runs' p50
+     * @param p99 the median of the runs' p99
+     * @param max the median of the runs' maximum
+     */
+    private record LatencyRow(String name, double p50, double p99, double max) {
+    }
+
+    private List<LatencyRow> latencyRows() {
+        return latencies.keySet().stream().map(p -> new LatencyRow(p, medianLatency(p, LatencyRun.Result::p50),
+                medianLatency(p, LatencyRun.Result::p99), medianLatency(p, LatencyRun.Result::max))).toList();
+    }
+
     /** Returns the table. */
     public String table() {
         StringBuilder sb = new StringBuilder();
@@ -203,22 +260,15 @@ public final class Report {
                 "warmup", "dups"));
         double ceiling = median(CEILING);
         sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8s %8s %19s%n", CEILING, ceiling, "", "",
-                range(CEILING)));
-        for (Pipeline.Phase phase : Pipeline.Phase.values()) {
-            double kasper = kasperMedian(phase);
-            double hand = bestHandRolledMedian(phase);
-            for (Pipeline p : measured(phase)) {
-                String n = p.name();
-                double m = median(n);
-                sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8.2f %8.2f %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %6s %5d%n",
-                        n, m, m / kasper, m / hand, range(n), phase == Pipeline.Phase.PASS
-                                ? String.format(Locale.ROOT, "%,10.0f", medianOutputRate(n)) : "",
-                        medianCpu(n, CpuWindow.Usage::jvm), medianCpu(n, CpuWindow.Usage::jit),
-                        medianCpu(n, CpuWindow.Usage::gc), medianCpu(n, CpuWindow.Usage::broker),
-                        phase == Pipeline.Phase.STATEFUL
-                                ? String.format(Locale.ROOT, "%7.2f", medianCpu(n, CpuWindow.Usage::redis)) : "",
-                        warmUpText(n), duplicates.getOrDefault(n, 0L)));
-            }
+                range(min(CEILING), max(CEILING))));
+        for (Row r : rows()) {
+            sb.append(String.format(Locale.ROOT,
+                    "%-28s %,10.0f %8.2f %8.2f %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %6s %5d%n", r.name(), r.median(),
+                    r.vsKasper(), r.vsHand(), range(r.min(), r.max()), r.phase() == Pipeline.Phase.PASS
+                            ? String.format(Locale.ROOT, "%,10.0f", r.outputRate()) : "",
+                    r.cpu().jvm(), r.cpu().jit(), r.cpu().gc(), r.cpu().broker(), r.phase() == Pipeline.Phase.STATEFUL
+                            ? String.format(Locale.ROOT, "%7.2f", r.cpu().redis()) : "",
+                    warmUpText(r.warmUp()), r.duplicates()));
         }
         sb.append("msg/s: median over runs of N / (time from creating the clients until the input is committed and, "
                 + "for pass-throughs, the output holds N);\n"
@@ -239,10 +289,9 @@ public final class Report {
         sb.append(String.format(Locale.ROOT, "%nlatency at %,d msg/s for %d s after a %d s warm-up at that rate (ms)%n",
                 options.latencyRate(), options.latencySeconds(), LatencyRun.WARM_UP_SECONDS));
         sb.append(String.format(Locale.ROOT, "%-24s %10s %10s %10s%n", "pipeline", "p50", "p99", "max"));
-        for (String p : latencies.keySet()) {
-            sb.append(String.format(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f%n", p,
-                    medianLatency(p, LatencyRun.Result::p50), medianLatency(p, LatencyRun.Result::p99),
-                    medianLatency(p, LatencyRun.Result::max)));
+        for (LatencyRow l : latencyRows()) {
+            sb.append(String.format(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f%n", l.name(), l.p50(), l.p99(),
+                    l.max()));
         }
         sb.append(String.format(Locale.ROOT, "%nmemory of pass-kasper: peak heap %.1f MiB, peak RSS %.1f MiB (%s)%n",
                 peakHeapBytes / 1048576.0, peakRssBytes / 1048576.0, memoryHow));
@@ -271,37 +320,32 @@ public final class Report {
         num(ceilingNode, "msgPerSec", ceiling);
         ceilingNode.set("runs", list(rates.getOrDefault(CEILING, List.of())));
         ceilingNode.put("vsCeiling", 1.0);
-        for (Pipeline.Phase phase : Pipeline.Phase.values()) {
-            double kasper = kasperMedian(phase);
-            double hand = bestHandRolledMedian(phase);
-            for (Pipeline p : measured(phase)) {
-                String n = p.name();
-                double m = median(n);
-                ObjectNode node = pipelines.putObject(n);
-                num(node, "msgPerSec", m);
-                node.set("runs", list(rates.getOrDefault(n, List.of())));
-                num(node, "min", min(n));
-                num(node, "max", max(n));
-                num(node, "outputMsgPerSec", medianOutputRate(n));
-                num(node, "vsKasper", m / kasper);
-                num(node, "vsBestHandRolled", m / hand);
-                num(node, "vsCeiling", m / ceiling);
-                ObjectNode cpu = node.putObject("cpuUsPerRecord");
-                num(cpu, "jvm", medianCpu(n, CpuWindow.Usage::jvm));
-                num(cpu, "broker", medianCpu(n, CpuWindow.Usage::broker));
-                num(cpu, "redis", medianCpu(n, CpuWindow.Usage::redis));
-                num(cpu, "poller", medianCpu(n, CpuWindow.Usage::poller));
-                num(cpu, "jit", medianCpu(n, CpuWindow.Usage::jit));
-                num(cpu, "gc", medianCpu(n, CpuWindow.Usage::gc));
-                WarmUp.Outcome w = warmUps.get(n);
-                if (w == null) {
-                    node.putNull("warmUp");
-                } else {
-                    ObjectNode warmUp = node.putObject("warmUp").put("rounds", w.rounds()).put("settled", w.settled());
-                    warmUp.set("msgPerSec", list(w.rates()));
-                }
-                node.put("duplicates", duplicates.getOrDefault(n, 0L));
+        for (Row r : rows()) {
+            ObjectNode node = pipelines.putObject(r.name());
+            num(node, "msgPerSec", r.median());
+            node.set("runs", list(rates.getOrDefault(r.name(), List.of())));
+            num(node, "min", r.min());
+            num(node, "max", r.max());
+            num(node, "outputMsgPerSec", r.outputRate());
+            num(node, "vsKasper", r.vsKasper());
+            num(node, "vsBestHandRolled", r.vsHand());
+            num(node, "vsCeiling", r.vsCeiling());
+            CpuWindow.Usage usage = r.cpu();
+            ObjectNode cpu = node.putObject("cpuUsPerRecord");
+            num(cpu, "jvm", usage.jvm());
+            num(cpu, "broker", usage.broker());
+            num(cpu, "redis", usage.redis());
+            num(cpu, "poller", usage.poller());
+            num(cpu, "jit", usage.jit());
+            num(cpu, "gc", usage.gc());
+            WarmUp.Outcome w = r.warmUp();
+            if (w == null) {
+                node.putNull("warmUp");
+            } else {
+                ObjectNode warmUp = node.putObject("warmUp").put("rounds", w.rounds()).put("settled", w.settled());
+                warmUp.set("msgPerSec", list(w.rates()));
             }
+            node.put("duplicates", r.duplicates());
         }
         if (idleCpu != null) {
             ObjectNode idle = root.putObject("cpuIdleBaseline");
@@ -314,11 +358,11 @@ public final class Report {
         }
         ObjectNode latency = root.putObject("latency").put("rate", options.latencyRate())
                 .put("seconds", options.latencySeconds());
-        for (String p : latencies.keySet()) {
-            ObjectNode node = latency.putObject(p);
-            num(node, "p50Ms", medianLatency(p, LatencyRun.Result::p50));
-            num(node, "p99Ms", medianLatency(p, LatencyRun.Result::p99));
-            num(node, "maxMs", medianLatency(p, LatencyRun.Result::max));
+        for (LatencyRow l : latencyRows()) {
+            ObjectNode node = latency.putObject(l.name());
+            num(node, "p50Ms", l.p50());
+            num(node, "p99Ms", l.p99());
+            num(node, "maxMs", l.max());
         }
         root.putObject("memory").putObject("pass-kasper").put("peakHeapBytes", peakHeapBytes)
                 .put("peakRssBytes", peakRssBytes).put("how", memoryHow);
@@ -344,8 +388,8 @@ public final class Report {
         return bytes / 1048576.0;
     }
 
-    private String range(String pipeline) {
-        return String.format(Locale.ROOT, "%,.0f..%,.0f", min(pipeline), max(pipeline));
+    private static String range(double min, double max) {
+        return String.format(Locale.ROOT, "%,.0f..%,.0f", min, max);
     }
 
     private static ArrayNode list(List<Double> values) {

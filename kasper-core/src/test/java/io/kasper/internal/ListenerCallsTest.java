@@ -18,17 +18,7 @@ class ListenerCallsTest {
     @Test
     void lostCallsTheListenersDefaultWhichIsRevoked() {
         List<String> calls = new ArrayList<>();
-        PartitionListener listener = new PartitionListener() {
-            @Override
-            public void onPartitionsAssigned(Set<Integer> partitionNumbers) {
-                calls.add("assigned " + partitionNumbers);
-            }
-
-            @Override
-            public void onPartitionsRevoked(Set<Integer> partitionNumbers) {
-                calls.add("revoked " + partitionNumbers);
-            }
-        };
+        PartitionListener listener = RecordingListener.into(calls);
         ListenerCalls tell = new ListenerCalls(new ProcessorLogContext("p"), Optional.of(listener));
 
         tell.assigned(Set.of(1));

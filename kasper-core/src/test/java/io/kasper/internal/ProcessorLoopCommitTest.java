@@ -260,17 +260,7 @@ class ProcessorLoopCommitTest {
     private ProcessorLoop startGroupManaged(String name, List<String> events, Duration brokerOutageTimeout) {
         consumer.updateBeginningOffsets(Map.of(IN0, 0L, IN1, 0L));
         consumer.updateEndOffsets(Map.of(IN0, 3L, IN1, 3L));
-        PartitionListener listener = new PartitionListener() {
-            @Override
-            public void onPartitionsAssigned(Set<Integer> partitionNumbers) {
-                events.add("assigned " + partitionNumbers);
-            }
-
-            @Override
-            public void onPartitionsRevoked(Set<Integer> partitionNumbers) {
-                events.add("revoked " + partitionNumbers);
-            }
-        };
+        PartitionListener listener = RecordingListener.into(events);
         TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName(name)
                 .bootstrapServers("mock:9092").inputTopics("in").groupManaged().partitionListener(listener)
                 .batchWaitDuration(Duration.ofMillis(10)).closeTimeout(Duration.ofSeconds(5)).meterRegistry(registry)

@@ -10,7 +10,6 @@ import io.kasper.ProcessorState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.TopicPartition;
@@ -24,18 +23,7 @@ class ProcessorLoopListenerTest {
     @Test
     void listenerThatThrowsWhenRevokedAtStopFailsTheLoopWithAKasperExceptionNamingTheMethod() throws Exception {
         List<String> calls = new CopyOnWriteArrayList<>();
-        PartitionListener flushFails = new PartitionListener() {
-            @Override
-            public void onPartitionsAssigned(Set<Integer> partitionNumbers) {
-                calls.add("assigned " + partitionNumbers);
-            }
-
-            @Override
-            public void onPartitionsRevoked(Set<Integer> partitionNumbers) {
-                calls.add("revoked " + partitionNumbers);
-                throw new IllegalStateException("flush failed");
-            }
-        };
+        PartitionListener flushFails = RecordingListener.throwingOnRevoke(calls, "flush failed");
         MockClients clients = new MockClients();
         clients.consumer.updateBeginningOffsets(Map.of(IN0, 0L));
         clients.consumer.updateEndOffsets(Map.of(IN0, 0L));

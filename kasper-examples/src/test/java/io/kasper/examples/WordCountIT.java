@@ -27,70 +27,63 @@ class WordCountIT {
 
     @Test
     void storeAndOutputTopicHoldExactlyTheCountsOfTheInputWords(KafkaBroker broker) throws Exception {
-        String in = unique("lines");
-        String out = unique("counts");
-        broker.createTopic(in, 3);
-        broker.createTopic(out, 3);
         List<String> lines = List.of("the cat and the hat", "The CAT sat.", "a hat, a cat; a bat!");
-        LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
         TypedStore<Long> store = new TypedStore<>(new InMemoryStore("word-counts"), Codec.int64());
 
-        try (RunningTopicProcessor running = RunningTopicProcessor.start(
-                WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
-            running.awaitConsumedAll(Duration.ofSeconds(60));
-        }
+        Map<String, Long> fromTopic = countWords(broker, lines, store);
 
         Map<String, Long> expected = Map.of("the", 3L, "cat", 3L, "and", 1L, "hat", 2L, "sat", 1L, "a", 3L,
                 "bat", 1L);
         assertThat(store.getAll(expected.keySet())).isEqualTo(expected);
-        Map<String, Long> fromTopic = new TreeMap<>();
-        latestByKey(broker.readAll(out)).forEach((word, count) -> fromTopic.put(word, Long.parseLong(count)));
         assertThat(fromTopic).isEqualTo(expected);
     }
 
     @Test
     void countsManyLinesInManyBatchesLikeTheDirectCount(KafkaBroker broker) throws Exception {
-        String in = unique("lines");
-        String out = unique("counts");
-        broker.createTopic(in, 3);
-        broker.createTopic(out, 3);
         List<String> lines = SampleText.lines(3_000);
-        LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
         TypedStore<Long> store = new TypedStore<>(new InMemoryStore("word-counts"), Codec.int64());
 
-        try (RunningTopicProcessor running = RunningTopicProcessor.start(
-                WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
-            running.awaitConsumedAll(Duration.ofSeconds(60));
-        }
+        Map<String, Long> fromTopic = countWords(broker, lines, store);
 
         Map<String, Long> expected = new TreeMap<>(WordCount.countWords(lines));
         assertThat(store.getAll(expected.keySet())).isEqualTo(expected);
-        Map<String, Long> fromTopic = new TreeMap<>();
-        latestByKey(broker.readAll(out)).forEach((word, count) -> fromTopic.put(word, Long.parseLong(count)));
         assertThat(fromTopic).isEqualTo(expected);
     }
 
     @Test
     void countsExactlyWithARedisStore(KafkaBroker broker) throws Exception {
-        String in = unique("lines");
-        String out = unique("counts");
-        broker.createTopic(in, 3);
-        broker.createTopic(out, 3);
         List<String> lines = SampleText.lines(2_000);
-        LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
 
         try (RedisServer redis = RedisServer.start();
                 RedisStore redisStore = RedisStore.create(RedisStoreConfig.builder().name("word-counts")
                         .uri(redis.uri()).prefix("wc").build())) {
             TypedStore<Long> store = new TypedStore<>(redisStore, Codec.int64());
-            try (RunningTopicProcessor running = RunningTopicProcessor.start(
-                    WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
-                running.awaitConsumedAll(Duration.ofSeconds(60));
-            }
+            Map<String, Long> fromTopic = countWords(broker, lines, store);
             Map<String, Long> expected = new TreeMap<>(WordCount.countWords(lines));
             assertThat(store.getAll(expected.keySet())).isEqualTo(expected);
+            assertThat(fromTopic).isEqualTo(expected);
             assertThat(redisStore.get("the")).as("the count as an 8-byte big-endian long")
                     .isEqualTo(ByteBuffer.allocate(Long.BYTES).putLong(expected.get("the")).array());
         }
+    }
+
+    /**
+     * Produces the lines to a fresh three-partition topic, runs WordCount over it with the store until it consumed
+     * them all, and returns the latest count of each word in its output topic.
+     */
+    private static Map<String, Long> countWords(KafkaBroker broker, List<String> lines, TypedStore<Long> store)
+            throws Exception {
+        String in = unique("lines");
+        String out = unique("counts");
+        broker.createTopic(in, 3);
+        broker.createTopic(out, 3);
+        LineProducer.produce(broker.bootstrapServers(), in, 3, lines);
+        try (RunningTopicProcessor running = RunningTopicProcessor.start(
+                WordCount.create(settings(broker, unique("word-count"), 3), in, out, store))) {
+            running.awaitConsumedAll(Duration.ofSeconds(60));
+        }
+        Map<String, Long> fromTopic = new TreeMap<>();
+        latestByKey(broker.readAll(out)).forEach((word, count) -> fromTopic.put(word, Long.parseLong(count)));
+        return fromTopic;
     }
 }

@@ -137,17 +137,7 @@ class GroupMembershipIT {
         broker.createTopic(in, 3);
         broker.produce(Fixtures.spread(in, 3, 30, "v"));
         List<String> events = new CopyOnWriteArrayList<>();
-        PartitionListener listener = new PartitionListener() {
-            @Override
-            public void onPartitionsAssigned(Set<Integer> partitionNumbers) {
-                events.add("assigned " + partitionNumbers);
-            }
-
-            @Override
-            public void onPartitionsRevoked(Set<Integer> partitionNumbers) {
-                events.add("revoked " + partitionNumbers);
-            }
-        };
+        PartitionListener listener = RecordingListener.into(events);
         TopicProcessor processor = new TopicProcessor(Fixtures.config(broker, unique("st"), List.of(in), List.of(0, 2))
                 .partitionListener(listener).build(), p -> (messages, sender) -> events.add("batch " + p));
         try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {

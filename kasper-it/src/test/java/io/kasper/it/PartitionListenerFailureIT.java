@@ -14,7 +14,6 @@ import io.kasper.test.KafkaBrokerExtension;
 import io.kasper.test.RunningTopicProcessor;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,18 +24,7 @@ class PartitionListenerFailureIT {
 
     private final List<String> calls = new CopyOnWriteArrayList<>();
 
-    private final PartitionListener flushFails = new PartitionListener() {
-        @Override
-        public void onPartitionsAssigned(Set<Integer> partitionNumbers) {
-            calls.add("assigned " + partitionNumbers);
-        }
-
-        @Override
-        public void onPartitionsRevoked(Set<Integer> partitionNumbers) {
-            calls.add("revoked " + partitionNumbers);
-            throw new IllegalStateException("flush failed");
-        }
-    };
+    private final PartitionListener flushFails = RecordingListener.throwingOnRevoke(calls, "flush failed");
 
     private Throwable closeAndAwaitFailure(TopicProcessorConfig config) throws Exception {
         TopicProcessor processor = new TopicProcessor(config, p -> (messages, sender) -> { });

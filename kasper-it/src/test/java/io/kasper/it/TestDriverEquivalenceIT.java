@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kasper.MessageProcessor;
-import io.kasper.PartitionListener;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.kasper.test.KafkaBroker;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,21 +78,6 @@ class TestDriverEquivalenceIT {
         assertThat(byPartitionThenOrder(driven)).isEqualTo(byPartitionThenOrder(real));
     }
 
-    /** Records the listener's calls in {@code events}. */
-    private static PartitionListener recorder(List<String> events) {
-        return new PartitionListener() {
-            @Override
-            public void onPartitionsAssigned(Set<Integer> partitionNumbers) {
-                events.add("assigned " + partitionNumbers);
-            }
-
-            @Override
-            public void onPartitionsRevoked(Set<Integer> partitionNumbers) {
-                events.add("revoked " + partitionNumbers);
-            }
-        };
-    }
-
     /** Records "p<partition> <first>-<last> committed <offset of the partition when the batch starts>". */
     private static MessageProcessor batchRecorder(List<String> events,
             Function<TopicPartition, Long> committedOffset) {
@@ -124,7 +107,7 @@ class TestDriverEquivalenceIT {
                 .batchSize(50).batchWaitDuration(Duration.ofMillis(500)).maxUncommittedBatches(1);
 
         List<String> real = Collections.synchronizedList(new ArrayList<>());
-        TopicProcessorConfig realConfig = builder.partitionListener(recorder(real)).build();
+        TopicProcessorConfig realConfig = builder.partitionListener(RecordingListener.into(real)).build();
         String group = realConfig.consumerGroupId();
         TopicProcessor processor = new TopicProcessor(realConfig,
                 p -> batchRecorder(real, tp -> broker.committedOffsets(group).get(tp)));
@@ -134,7 +117,7 @@ class TestDriverEquivalenceIT {
 
         List<String> driven = new ArrayList<>();
         AtomicReference<TopicProcessorTestDriver> driver = new AtomicReference<>();
-        driver.set(new TopicProcessorTestDriver(builder.partitionListener(recorder(driven)).build(),
+        driver.set(new TopicProcessorTestDriver(builder.partitionListener(RecordingListener.into(driven)).build(),
                 p -> batchRecorder(driven, tp -> driver.get().committedOffsets().get(tp))));
         try (TopicProcessorTestDriver d = driver.get()) {
             for (ProducerRecord<byte[], byte[]> r : input) {

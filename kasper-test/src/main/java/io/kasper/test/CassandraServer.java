@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: all methods are safe to call from any thread; lifecycle methods are serialized.
  */
-public final class CassandraServer implements AutoCloseable {
+public final class CassandraServer extends ForkedServer {
 
     /** System property overriding the node's classpath. */
     public static final String CLASSPATH_PROPERTY = "kasper.cassandra.classpath";
@@ -38,17 +38,12 @@ public final class CassandraServer implements AutoCloseable {
     private static final String TEMPLATES = "/io/kasper/test/cassandra/";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
-    private final Path workDir;
     private final int cqlPort = FreePorts.next();
     private final int storagePort = FreePorts.next();
     private final int sslStoragePort = FreePorts.next();
-    private final Thread reaper;
-    private Process process;
-    private boolean closed;
 
     private CassandraServer(Path workDir) {
-        this.workDir = workDir;
-        this.reaper = new Thread(this::killQuietly, "kasper-cassandra-reaper");
+        super(workDir, "cassandra.out", false, "kasper-cassandra-reaper");
     }
 
     /**
@@ -60,7 +55,7 @@ public final class CassandraServer implements AutoCloseable {
      */
     public static CassandraServer start() {
         CassandraServer server = new CassandraServer(ServerLaunch.tempDir("kasper-cassandra-", "Cassandra"));
-        ServerLaunch.start(server.reaper, server::startProcess, server::close);
+        server.startGuarded(server::startProcess);
         return server;
     }
 
@@ -84,81 +79,38 @@ public final class CassandraServer implements AutoCloseable {
         return "datacenter1";
     }
 
-    /** Returns the node's temporary directory (data, commit log, logs). */
-    public Path workDir() {
-        return workDir;
-    }
-
-    /** Returns the file receiving the node's console output; logback writes {@code system.log} next to it. */
-    public Path logFile() {
-        return workDir.resolve("cassandra.out");
-    }
-
-    /** Returns whether the node's process is alive. */
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** Kills the node with SIGKILL and deletes its directory. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        killQuietly();
-        if (process != null) {
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
-        ServerLaunch.removeReaper(reaper);
-        BrokerProcess.deleteRecursively(workDir);
-    }
-
     private synchronized void startProcess() {
         long started = System.nanoTime();
         String classpath = ServerClasspath.resolve(RESOURCE, CLASSPATH_PROPERTY, "kasper-cassandra-server");
-        Path yaml = workDir.resolve("cassandra.yaml");
-        Path logback = workDir.resolve("logback.xml");
-        Path args = workDir.resolve("jvm17.args");
+        Path yaml = workDir().resolve("cassandra.yaml");
+        Path logback = workDir().resolve("logback.xml");
+        Path args = workDir().resolve("jvm17.args");
         try {
             Files.writeString(yaml, fill(template("cassandra.yaml.template")));
             Files.writeString(logback, fill(template("logback.xml.template")));
             Files.writeString(args, template("jvm17.args"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write Cassandra's config to " + workDir, e);
+            throw new UncheckedIOException("cannot write Cassandra's config to " + workDir(), e);
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms256m", "-Xmx256m", "@" + args,
-                "-Dcassandra.config=" + yaml.toUri(), "-Dcassandra.storagedir=" + workDir,
-                "-Dlogback.configurationFile=" + logback, "-Dcassandra.logdir=" + workDir,
+                "-Dcassandra.config=" + yaml.toUri(), "-Dcassandra.storagedir=" + workDir(),
+                "-Dlogback.configurationFile=" + logback, "-Dcassandra.logdir=" + workDir(),
                 "-Dcassandra-foreground=yes", "-Dcassandra.skip_wait_for_gossip_to_settle=0",
                 "-Dcassandra.ring_delay_ms=100", "-Dcassandra.superuser_setup_delay_ms=0",
                 "-Dcassandra.jmx.local.port=" + FreePorts.next(),
                 "-cp", classpath, "org.apache.cassandra.service.CassandraDaemon"));
-        try {
-            process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start Cassandra", e);
-        }
+        launch(command, "Cassandra");
         awaitCqlPort();
         LOG.info("Cassandra ready on {} in {} ms (dir {})", contactPoint(),
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), workDir);
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), workDir());
     }
 
     private void awaitCqlPort() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Cassandra exited with code " + process.exitValue()
-                        + " while starting: " + BrokerProcess.tail(logFile()));
-            }
+            ensureStarting("Cassandra");
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host(), cqlPort), 1_000);
                 return;
@@ -173,7 +125,7 @@ public final class CassandraServer implements AutoCloseable {
     }
 
     private String fill(String template) {
-        return template.replace("${DIR}", workDir.toString()).replace("${STORAGE_PORT}", String.valueOf(storagePort))
+        return template.replace("${DIR}", workDir().toString()).replace("${STORAGE_PORT}", String.valueOf(storagePort))
                 .replace("${SSL_STORAGE_PORT}", String.valueOf(sslStoragePort))
                 .replace("${CQL_PORT}", String.valueOf(cqlPort));
     }
@@ -186,13 +138,6 @@ public final class CassandraServer implements AutoCloseable {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + TEMPLATES + name, e);
-        }
-    }
-
-    private synchronized void killQuietly() {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
         }
     }
 }

@@ -1,9 +1,5 @@
 package io.kasper.test;
 
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
-
 /**
  * JUnit 5 extension that injects one shared {@link CassandraServer} into test and lifecycle method parameters.
  *
@@ -22,23 +18,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Thread-safety: safe for parallel test execution (the store creates the node once).
  */
-public final class CassandraServerExtension implements ParameterResolver {
-
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(CassandraServerExtension.class);
+public final class CassandraServerExtension extends SharedServerExtension<CassandraServer> {
 
     /** Creates the extension; JUnit calls this. */
     public CassandraServerExtension() {
-    }
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == CassandraServer.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return extensionContext.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(CassandraServer.class, key -> CassandraServer.start(), CassandraServer.class);
+        super(CassandraServer.class, CassandraServer::start);
     }
 }

@@ -1,9 +1,5 @@
 package io.kasper.test;
 
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
-
 /**
  * JUnit 5 extension that injects one shared {@link KafkaBroker} into test and lifecycle method parameters.
  *
@@ -21,22 +17,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Thread-safety: safe for parallel test execution (the store creates the broker once).
  */
-public final class KafkaBrokerExtension implements ParameterResolver {
-
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
+public final class KafkaBrokerExtension extends SharedServerExtension<KafkaBroker> {
 
     /** Creates the extension; JUnit calls this. */
     public KafkaBrokerExtension() {
-    }
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == KafkaBroker.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return extensionContext.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(KafkaBroker.class, key -> KafkaBroker.start(), KafkaBroker.class);
+        super(KafkaBroker.class, KafkaBroker::start);
     }
 }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: all methods are safe to call from any thread; lifecycle methods are serialized.
  */
-public final class OpenSearchServer implements AutoCloseable {
+public final class OpenSearchServer extends ForkedServer {
 
     /** System property overriding the node's classpath. */
     public static final String CLASSPATH_PROPERTY = "kasper.opensearch.classpath";
@@ -47,17 +47,12 @@ public final class OpenSearchServer implements AutoCloseable {
     private static final Pattern HTTP_PORT = Pattern.compile("HTTP Port:\\s+(\\d+)");
     private static final int BASE_HTTP_PORT = 9200;
 
-    private final Path workDir;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private final Thread reaper;
-    private Process process;
     private int port;
-    private boolean closed;
 
     private OpenSearchServer(Path workDir) {
-        this.workDir = workDir;
-        this.reaper = new Thread(this::killQuietly, "kasper-opensearch-reaper");
+        super(workDir, "opensearch.log", true, "kasper-opensearch-reaper");
     }
 
     /**
@@ -69,7 +64,7 @@ public final class OpenSearchServer implements AutoCloseable {
      */
     public static OpenSearchServer start() {
         OpenSearchServer server = new OpenSearchServer(ServerLaunch.tempDir("kasper-opensearch-", "OpenSearch"));
-        ServerLaunch.start(server.reaper, server::startProcess, server::close);
+        server.startGuarded(server::startProcess);
         return server;
     }
 
@@ -81,21 +76,6 @@ public final class OpenSearchServer implements AutoCloseable {
     /** Returns the HTTP port the node bound. */
     public int port() {
         return port;
-    }
-
-    /** Returns the node's temporary directory (data, log). */
-    public Path workDir() {
-        return workDir;
-    }
-
-    /** Returns the file receiving the node's output. */
-    public Path logFile() {
-        return workDir.resolve("opensearch.log");
-    }
-
-    /** Returns whether the node's process is alive. */
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
     }
 
     /**
@@ -124,50 +104,25 @@ public final class OpenSearchServer implements AutoCloseable {
         }
     }
 
-    /** Stops the node with SIGTERM (SIGKILL after 30 s) and deletes its directory. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            if (!waitFor(process)) {
-                process.destroyForcibly();
-                waitFor(process);
-            }
-            process = null;
-        }
-        ServerLaunch.removeReaper(reaper);
-        BrokerProcess.deleteRecursively(workDir);
-    }
-
     private synchronized void startProcess() {
         long started = System.nanoTime();
         String classpath = ServerClasspath.resolve(RESOURCE, CLASSPATH_PROPERTY, "kasper-opensearch-server");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms512m", "-Xmx512m", "-cp", classpath, "org.codelibs.opensearch.runner.OpenSearchRunner",
-                "-basePath", workDir.resolve("node").toString(), "-numOfNode", "1",
+                "-basePath", workDir().resolve("node").toString(), "-numOfNode", "1",
                 "-baseHttpPort", String.valueOf(BASE_HTTP_PORT), "-clusterName", "kasper-it"));
-        try {
-            process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start OpenSearch", e);
-        }
+        launch(command, "OpenSearch");
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         port = awaitPort(deadline);
         awaitHealthy(deadline);
         LOG.info("OpenSearch ready on {} in {} ms (dir {})", uri(),
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), workDir);
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), workDir());
     }
 
     private int awaitPort(long deadline) {
         while (System.nanoTime() < deadline) {
-            ensureAlive();
+            ensureStarting("OpenSearch");
             try {
                 Matcher matcher = HTTP_PORT.matcher(Files.readString(logFile(), StandardCharsets.UTF_8));
                 if (matcher.find()) {
@@ -185,7 +140,7 @@ public final class OpenSearchServer implements AutoCloseable {
     private void awaitHealthy(long deadline) {
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
-            ensureAlive();
+            ensureStarting("OpenSearch");
             try {
                 Response health = request("GET", "/_cluster/health?wait_for_status=yellow&timeout=2s", null);
                 if (health.status() == 200 && health.body().contains("\"timed_out\":false")) {
@@ -199,33 +154,10 @@ public final class OpenSearchServer implements AutoCloseable {
         throw notReady("was not yellow", last);
     }
 
-    private void ensureAlive() {
-        if (!process.isAlive()) {
-            throw new IllegalStateException("OpenSearch exited with code " + process.exitValue() + " while starting: "
-                    + BrokerProcess.tail(logFile()));
-        }
-    }
-
     private IllegalStateException notReady(String what, Throwable cause) {
         process.destroyForcibly();
         return new IllegalStateException("OpenSearch " + what + " within " + READY_TIMEOUT.toSeconds() + " s: "
                 + BrokerProcess.tail(logFile()), cause);
-    }
-
-    private static boolean waitFor(Process process) {
-        try {
-            return process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private synchronized void killQuietly() {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
     }
 
     /**

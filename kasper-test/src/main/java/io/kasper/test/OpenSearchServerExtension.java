@@ -1,9 +1,5 @@
 package io.kasper.test;
 
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
-
 /**
  * JUnit 5 extension that injects one shared {@link OpenSearchServer} into test and lifecycle method parameters.
  *
@@ -21,23 +17,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Thread-safety: safe for parallel test execution (the store creates the node once).
  */
-public final class OpenSearchServerExtension implements ParameterResolver {
-
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(OpenSearchServerExtension.class);
+public final class OpenSearchServerExtension extends SharedServerExtension<OpenSearchServer> {
 
     /** Creates the extension; JUnit calls this. */
     public OpenSearchServerExtension() {
-    }
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == OpenSearchServer.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return extensionContext.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(OpenSearchServer.class, key -> OpenSearchServer.start(), OpenSearchServer.class);
+        super(OpenSearchServer.class, OpenSearchServer::start);
     }
 }

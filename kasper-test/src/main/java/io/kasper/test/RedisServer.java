@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: all methods are safe to call from any thread; lifecycle methods are serialized.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer extends ForkedServer {
 
     /** System property choosing the executable for {@link #start()}: {@code auto} (default), {@code path}, {@code embedded}. */
     public static final String BINARY_PROPERTY = "kasper.redis.server";
@@ -52,21 +52,16 @@ public final class RedisServer implements AutoCloseable {
         EMBEDDED
     }
 
-    private final Path workDir;
     private final Path executable;
     private final boolean embedded;
     private final int port;
-    private final Thread reaper;
     private final RedisAdminClient client;
-    private Process process;
-    private boolean closed;
 
     private RedisServer(Path workDir, Path executable, boolean embedded) {
-        this.workDir = workDir;
+        super(workDir, "redis.log", false, "kasper-redis-reaper");
         this.executable = executable;
         this.embedded = embedded;
         this.port = FreePorts.next();
-        this.reaper = new Thread(this::killQuietly, "kasper-redis-reaper");
         this.client = new RedisAdminClient(host(), port, COMMAND_TIMEOUT);
     }
 
@@ -108,7 +103,7 @@ public final class RedisServer implements AutoCloseable {
             BrokerProcess.deleteRecursively(dir);
             throw e;
         }
-        ServerLaunch.start(server.reaper, server::startProcess, server::close);
+        server.startGuarded(server::startProcess);
         return server;
     }
 
@@ -137,24 +132,9 @@ public final class RedisServer implements AutoCloseable {
         return embedded;
     }
 
-    /** Returns the server's temporary directory (working dir, log, unpacked binary). */
-    public Path workDir() {
-        return workDir;
-    }
-
-    /** Returns the file receiving the server's output. */
-    public Path logFile() {
-        return workDir.resolve("redis.log");
-    }
-
     /** Returns the process id of the redis-server, or -1 when it is not running (e.g. to read its CPU time). */
     public synchronized long pid() {
         return process != null && process.isAlive() ? process.pid() : -1;
-    }
-
-    /** Returns whether the process is alive. */
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
     }
 
     /**
@@ -211,9 +191,7 @@ public final class RedisServer implements AutoCloseable {
             return;
         }
         LOG.info("killing redis-server on {} with SIGKILL", uri());
-        process.destroyForcibly();
-        waitFor(process);
-        process = null;
+        endProcess(false);
     }
 
     /**
@@ -237,15 +215,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Stops the server with SIGTERM and waits for it to exit. {@link #restart()} brings it back. */
     public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        if (!waitFor(process)) {
-            process.destroyForcibly();
-            waitFor(process);
-        }
-        process = null;
+        endProcess(true);
     }
 
     /**
@@ -258,36 +228,23 @@ public final class RedisServer implements AutoCloseable {
         startProcess();
     }
 
-    /** Kills the server and deletes its directory (log and unpacked binary included). Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        kill();
+    void beforeEnd() {
         client.close();
-        ServerLaunch.removeReaper(reaper);
-        BrokerProcess.deleteRecursively(workDir);
     }
 
     private synchronized void startProcess() {
-        if (closed) {
+        if (isClosed()) {
             throw new IllegalStateException("redis-server on " + uri() + " is closed");
         }
         long started = System.nanoTime();
         List<String> command = new ArrayList<>(List.of(executable.toString(),
                 "--port", String.valueOf(port), "--bind", host(), "--save", "", "--appendonly", "no",
-                "--dir", workDir.toString()));
-        try {
-            process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + executable, e);
-        }
+                "--dir", workDir().toString()));
+        launch(command, executable.toString());
         awaitPong();
         LOG.info("redis-server ({}) ready on {} in {} ms (dir {})", embedded ? "embedded" : executable, uri(),
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), workDir);
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), workDir());
     }
 
     private void awaitPong() {
@@ -331,18 +288,4 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static boolean waitFor(Process process) {
-        try {
-            return process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private synchronized void killQuietly() {
-        if (process != null) {
-            process.destroyForcibly();
-        }
-    }
 }

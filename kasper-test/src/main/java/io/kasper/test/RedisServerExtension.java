@@ -1,9 +1,5 @@
 package io.kasper.test;
 
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
-
 /**
  * JUnit 5 extension that injects one shared {@link RedisServer} into test and lifecycle method parameters.
  *
@@ -21,23 +17,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Thread-safety: safe for parallel test execution (the store creates the server once).
  */
-public final class RedisServerExtension implements ParameterResolver {
-
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(RedisServerExtension.class);
+public final class RedisServerExtension extends SharedServerExtension<RedisServer> {
 
     /** Creates the extension; JUnit calls this. */
     public RedisServerExtension() {
-    }
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == RedisServer.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return extensionContext.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(RedisServer.class, key -> RedisServer.start(), RedisServer.class);
+        super(RedisServer.class, RedisServer::start);
     }
 }

@@ -7,38 +7,26 @@ import io.kasper.examples.LineProducer;
 import io.kasper.examples.SampleText;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code hello-world}: prints every message and forwards it to an output topic. */
 @Command(name = "hello-world", mixinStandardHelpOptions = true,
         description = "Prints every input message and forwards it unchanged to an output topic.")
-final class HelloWorldCommand implements Callable<Integer>, DemoExample {
+final class HelloWorldCommand extends DemoCommand {
 
-    @Mixin
-    private DemoOptions options;
-    @ParentCommand
-    private KasperDemo parent;
-    @Spec
-    private CommandSpec spec;
     private List<String> lines;
 
     @Override
-    public Integer call() throws Exception {
-        lines = SampleText.lines(options.lines(12));
-        return new DemoRun(options, spec.commandLine().getOut(), parent.stopSignal()).run("hello-world", this);
+    void prepare() {
+        lines = SampleText.lines(options().lines(12));
     }
 
     private String input() {
-        return "kasper-demo-" + options.runId() + "-hello-in";
+        return topic("hello-in");
     }
 
     private String output() {
-        return "kasper-demo-" + options.runId() + "-hello-out";
+        return topic("hello-out");
     }
 
     @Override

@@ -8,37 +8,21 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code multiple-topics}: joins a topic of names with a topic of greetings, partition by partition. */
 @Command(name = "multiple-topics", mixinStandardHelpOptions = true,
         description = "Joins two co-partitioned topics (id -> name, id -> greeting) into greetings.")
-final class MultipleTopicsCommand implements Callable<Integer>, DemoExample {
+final class MultipleTopicsCommand extends DemoCommand {
 
     private static final int SHOWN = 5;
 
-    @Mixin
-    private DemoOptions options;
-    @ParentCommand
-    private KasperDemo parent;
-    @Spec
-    private CommandSpec spec;
     private int ids;
 
     @Override
-    public Integer call() throws Exception {
-        ids = options.lines(1_000);
-        return new DemoRun(options, spec.commandLine().getOut(), parent.stopSignal()).run("multiple-topics", this);
-    }
-
-    private String topic(String suffix) {
-        return "kasper-demo-" + options.runId() + "-" + suffix;
+    void prepare() {
+        ids = options().lines(1_000);
     }
 
     @Override

@@ -9,39 +9,23 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code temperatures}: heat alerts from readings, unparsable lines to a dead-letter topic, group-managed. */
 @Command(name = "temperatures", mixinStandardHelpOptions = true,
         description = "Turns temperature readings into heat alerts and sends the lines that are not readings to a "
                 + "dead-letter topic; the processor is group-managed and prints what each partition held.")
-final class TemperaturesCommand implements Callable<Integer>, DemoExample {
+final class TemperaturesCommand extends DemoCommand {
 
     private static final int SHOWN = 3;
 
-    @Mixin
-    private DemoOptions options;
-    @ParentCommand
-    private KasperDemo parent;
-    @Spec
-    private CommandSpec spec;
     private List<String> lines;
 
     @Override
-    public Integer call() throws Exception {
-        lines = Temperatures.sampleLines(options.lines(1_200));
-        return new DemoRun(options, spec.commandLine().getOut(), parent.stopSignal()).run("temperatures", this);
-    }
-
-    private String topic(String suffix) {
-        return "kasper-demo-" + options.runId() + "-" + suffix;
+    void prepare() {
+        lines = Temperatures.sampleLines(options().lines(1_200));
     }
 
     @Override

@@ -12,29 +12,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code word-count}: counts the words of sample lines in a store and prints the most frequent ones. */
 @Command(name = "word-count", mixinStandardHelpOptions = true,
         description = "Counts the words of sample text lines, keeping counts in a store, and prints the top words.")
-final class WordCountCommand implements Callable<Integer>, DemoExample {
+final class WordCountCommand extends DemoCommand {
 
     /** Most frequent first; ties in alphabetical order, so the listing is deterministic. */
     static final Comparator<Map.Entry<String, Long>> BY_FREQUENCY =
             Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey());
 
-    @Mixin
-    private DemoOptions options;
-    @ParentCommand
-    private KasperDemo parent;
-    @Spec
-    private CommandSpec spec;
     @Option(names = "--top", paramLabel = "N", defaultValue = "10",
             description = "How many of the most frequent words to print. Default: ${DEFAULT-VALUE}.")
     private int top;
@@ -49,21 +38,25 @@ final class WordCountCommand implements Callable<Integer>, DemoExample {
     private TypedStore<Long> store;
 
     @Override
-    public Integer call() throws Exception {
-        lines = SampleText.lines(options.lines(20_000));
-        PrintWriter out = spec.commandLine().getOut();
-        try (DemoStore demoStore = DemoStore.open(storeKind, storeUrl, "kasper-demo-" + options.runId(), out)) {
+    void prepare() {
+        lines = SampleText.lines(options().lines(20_000));
+    }
+
+    /** Runs the example with the counts in a store of the chosen kind, closed after the run. */
+    @Override
+    int run(PrintWriter out) throws Exception {
+        try (DemoStore demoStore = DemoStore.open(storeKind, storeUrl, "kasper-demo-" + options().runId(), out)) {
             store = demoStore.counts();
-            return new DemoRun(options, out, parent.stopSignal()).run("word-count", this);
+            return super.run(out);
         }
     }
 
     private String input() {
-        return "kasper-demo-" + options.runId() + "-lines";
+        return topic("lines");
     }
 
     private String output() {
-        return "kasper-demo-" + options.runId() + "-word-counts";
+        return topic("word-counts");
     }
 
     @Override
