@@ -93,57 +93,101 @@ public final class CassandraStoreConfig extends StoreConfig {
         return new Builder(this);
     }
 
-    /** Returns the contact points (unresolved host and port). */
+    /**
+     * Returns the contact points (unresolved host and port).
+     *
+     * @return the contact points (unresolved host and port)
+     */
     public List<InetSocketAddress> contactPoints() {
         return contactPoints;
     }
 
-    /** Returns the local datacenter the driver's load balancing uses. */
+    /**
+     * Returns the local datacenter the driver's load balancing uses.
+     *
+     * @return the local datacenter the driver's load balancing uses
+     */
     public String localDatacenter() {
         return localDatacenter;
     }
 
-    /** Returns the user for plain-text authentication, or null for none. */
+    /**
+     * Returns the user for plain-text authentication, or null for none.
+     *
+     * @return the user for plain-text authentication, or null for none
+     */
     public String username() {
         return username;
     }
 
-    /** Returns the password for plain-text authentication, or null for none. */
+    /**
+     * Returns the password for plain-text authentication, or null for none.
+     *
+     * @return the password for plain-text authentication, or null for none
+     */
     public String password() {
         return password;
     }
 
-    /** Returns the keyspace, which must exist. */
+    /**
+     * Returns the keyspace, which must exist.
+     *
+     * @return the keyspace, which must exist
+     */
     public String keyspace() {
         return keyspace;
     }
 
-    /** Returns the table of a {@link CassandraStore}, or the tenant table prefix of a {@link CassandraMultiStore}. */
+    /**
+     * Returns the table of a {@link CassandraStore}, or the tenant table prefix of a {@link CassandraMultiStore}.
+     *
+     * @return the table of a {@link CassandraStore}, or the tenant table prefix of a {@link CassandraMultiStore}
+     */
     public String table() {
         return table;
     }
 
-    /** Returns whether a {@link CassandraStore} creates its table when missing (else it validates it). */
+    /**
+     * Returns whether a {@link CassandraStore} creates its table when missing (else it validates it).
+     *
+     * @return whether a {@link CassandraStore} creates its table when missing (else it validates it)
+     */
     public boolean createTable() {
         return createTable;
     }
 
-    /** Returns the consistency level of reads. */
+    /**
+     * Returns the consistency level of reads.
+     *
+     * @return the consistency level of reads
+     */
     public DefaultConsistencyLevel readConsistency() {
         return readConsistency;
     }
 
-    /** Returns the consistency level of writes and deletes. */
+    /**
+     * Returns the consistency level of writes and deletes.
+     *
+     * @return the consistency level of writes and deletes
+     */
     public DefaultConsistencyLevel writeConsistency() {
         return writeConsistency;
     }
 
-    /** Returns the most statements one bulk call keeps in flight. */
+    /**
+     * Returns the most statements one bulk call keeps in flight.
+     *
+     * @return the most statements one bulk call keeps in flight
+     */
     public int maxInFlight() {
         return maxInFlight;
     }
 
-    /** Returns how long one statement may take. */
+    /**
+     * Returns how long one statement may take.
+     *
+     * @return how long one statement may take
+     */
     public Duration requestTimeout() {
         return requestTimeout;
     }

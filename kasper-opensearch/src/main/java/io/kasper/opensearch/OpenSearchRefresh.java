@@ -22,7 +22,11 @@ public enum OpenSearchRefresh {
         this.parameter = parameter;
     }
 
-    /** Returns the value of the {@code refresh} query parameter. */
+    /**
+     * Returns the value of the {@code refresh} query parameter.
+     *
+     * @return the value of the {@code refresh} query parameter
+     */
     public String parameter() {
         return parameter;
     }

@@ -86,17 +86,29 @@ public final class OpenSearchStoreConfig extends StoreConfig {
         return new Builder(this);
     }
 
-    /** Returns the cluster's base URI, e.g. {@code http://127.0.0.1:9200}, without a trailing slash. */
+    /**
+     * Returns the cluster's base URI, e.g. {@code http://127.0.0.1:9200}, without a trailing slash.
+     *
+     * @return the cluster's base URI, e.g. {@code http://127.0.0.1:9200}, without a trailing slash
+     */
     public URI uri() {
         return uri;
     }
 
-    /** Returns the user for HTTP basic authentication, or null for none. */
+    /**
+     * Returns the user for HTTP basic authentication, or null for none.
+     *
+     * @return the user for HTTP basic authentication, or null for none
+     */
     public String username() {
         return username;
     }
 
-    /** Returns the password for HTTP basic authentication, or null for none. */
+    /**
+     * Returns the password for HTTP basic authentication, or null for none.
+     *
+     * @return the password for HTTP basic authentication, or null for none
+     */
     public String password() {
         return password;
     }
@@ -104,32 +116,54 @@ public final class OpenSearchStoreConfig extends StoreConfig {
     /**
      * Returns the index: the one index of an {@link OpenSearchStore}, or the prefix of the tenants' indices of an
      * {@link OpenSearchMultiStore} (with the default tenancy) and the name of its index template.
+     *
+     * @return the index, or the indices' prefix
      */
     public String index() {
         return index;
     }
 
-    /** Returns how an {@link OpenSearchMultiStore} maps tenants to indices (default {@code {index}-{tenant}}). */
+    /**
+     * Returns how an {@link OpenSearchMultiStore} maps tenants to indices (default {@code {index}-{tenant}}).
+     *
+     * @return how an {@link OpenSearchMultiStore} maps tenants to indices (default {@code {index}-{tenant}})
+     */
     public OpenSearchTenancy tenancy() {
         return tenancy;
     }
 
-    /** Returns the {@code refresh} policy of writes. */
+    /**
+     * Returns the {@code refresh} policy of writes.
+     *
+     * @return the {@code refresh} policy of writes
+     */
     public OpenSearchRefresh refresh() {
         return refresh;
     }
 
-    /** Returns how long one HTTP request may take, response included. */
+    /**
+     * Returns how long one HTTP request may take, response included.
+     *
+     * @return how long one HTTP request may take, response included
+     */
     public Duration requestTimeout() {
         return requestTimeout;
     }
 
-    /** Returns how long connecting may take. */
+    /**
+     * Returns how long connecting may take.
+     *
+     * @return how long connecting may take
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** Returns whether the store creates its index (or the multi-store its index template) when it is created. */
+    /**
+     * Returns whether the store creates its index (or the multi-store its index template) when it is created.
+     *
+     * @return whether the store creates its index (or the multi-store its index template) when it is created
+     */
     public boolean manageIndices() {
         return manageIndices;
     }

@@ -79,39 +79,67 @@ public final class RedisStoreConfig extends StoreConfig {
         return new Builder(this);
     }
 
-    /** Returns the Redis URI (a fresh copy: Lettuce's {@link RedisURI} is mutable), timeout set to the command timeout. */
+    /**
+     * Returns the Redis URI (a fresh copy: Lettuce's {@link RedisURI} is mutable), timeout set to the command timeout.
+     *
+     * @return the Redis URI (a fresh copy: Lettuce's {@link RedisURI} is mutable), timeout set to the command timeout
+     */
     public RedisURI redisUri() {
         RedisURI copy = RedisURI.builder(uri).build();
         copy.setTimeout(commandTimeout);
         return copy;
     }
 
-    /** Returns {@code host:port} of the server, safe to log (no credentials). */
+    /**
+     * Returns {@code host:port} of the server, safe to log (no credentials).
+     *
+     * @return {@code host:port} of the server, safe to log (no credentials)
+     */
     public String address() {
         return uri.getHost() + ":" + uri.getPort();
     }
 
-    /** Returns the key prefix: keys are {@code {prefix}/{key}}, or {@code {tenant}/{prefix}/{key}} for tenants. */
+    /**
+     * Returns the key prefix: keys are {@code {prefix}/{key}}, or {@code {tenant}/{prefix}/{key}} for tenants.
+     *
+     * @return the key prefix: keys are {@code {prefix}/{key}}, or {@code {tenant}/{prefix}/{key}} for tenants
+     */
     public String prefix() {
         return prefix;
     }
 
-    /** Returns how long a command may wait for its reply before failing. */
+    /**
+     * Returns how long a command may wait for its reply before failing.
+     *
+     * @return how long a command may wait for its reply before failing
+     */
     public Duration commandTimeout() {
         return commandTimeout;
     }
 
-    /** Returns how long connecting may take. */
+    /**
+     * Returns how long connecting may take.
+     *
+     * @return how long connecting may take
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** Returns the most keys sent in one MGET or MSET; bigger bulks are split into pipelined commands. */
+    /**
+     * Returns the most keys sent in one MGET or MSET; bigger bulks are split into pipelined commands.
+     *
+     * @return the most keys sent in one MGET or MSET; bigger bulks are split into pipelined commands
+     */
     public int maxKeysPerCommand() {
         return maxKeysPerCommand;
     }
 
-    /** Returns how many replicas {@code flush()} waits for with {@code WAIT}; 0 makes flush a no-op. */
+    /**
+     * Returns how many replicas {@code flush()} waits for with {@code WAIT}; 0 makes flush a no-op.
+     *
+     * @return how many replicas {@code flush()} waits for with {@code WAIT}; 0 makes flush a no-op
+     */
     public int flushReplicas() {
         return flushReplicas;
     }

@@ -59,22 +59,38 @@ public final class CassandraServer extends ForkedServer {
         return server;
     }
 
-    /** Returns the host of the CQL port: {@code 127.0.0.1}. */
+    /**
+     * Returns the host of the CQL port: {@code 127.0.0.1}.
+     *
+     * @return the host of the CQL port: {@code 127.0.0.1}
+     */
     public String host() {
         return "127.0.0.1";
     }
 
-    /** Returns the CQL (native transport) port. */
+    /**
+     * Returns the CQL (native transport) port.
+     *
+     * @return the CQL (native transport) port
+     */
     public int port() {
         return cqlPort;
     }
 
-    /** Returns {@code 127.0.0.1:PORT}, a contact point for drivers. */
+    /**
+     * Returns {@code 127.0.0.1:PORT}, a contact point for drivers.
+     *
+     * @return {@code 127.0.0.1:PORT}, a contact point for drivers
+     */
     public String contactPoint() {
         return host() + ":" + cqlPort;
     }
 
-    /** Returns the local datacenter of the node: {@code datacenter1}. */
+    /**
+     * Returns the local datacenter of the node: {@code datacenter1}.
+     *
+     * @return the local datacenter of the node: {@code datacenter1}
+     */
     public String localDatacenter() {
         return "datacenter1";
     }

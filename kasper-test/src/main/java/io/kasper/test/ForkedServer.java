@@ -51,17 +51,29 @@ abstract class ForkedServer implements AutoCloseable {
         ServerLaunch.start(reaper, startProcess, this::close);
     }
 
-    /** Returns the server's temporary directory (its data, its log and what else it writes); close deletes it. */
+    /**
+     * Returns the server's temporary directory (its data, its log and what else it writes); close deletes it.
+     *
+     * @return the server's temporary directory (its data, its log and what else it writes); close deletes it
+     */
     public Path workDir() {
         return workDir;
     }
 
-    /** Returns the file receiving the server process's output. */
+    /**
+     * Returns the file receiving the server process's output.
+     *
+     * @return the file receiving the server process's output
+     */
     public Path logFile() {
         return logFile;
     }
 
-    /** Returns whether the server's process is alive. */
+    /**
+     * Returns whether the server's process is alive.
+     *
+     * @return whether the server's process is alive
+     */
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }

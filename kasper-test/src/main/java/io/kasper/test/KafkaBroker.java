@@ -108,7 +108,11 @@ public final class KafkaBroker implements AutoCloseable {
         return broker;
     }
 
-    /** Returns {@code host:port} of the broker's PLAINTEXT listener; stable across restarts. */
+    /**
+     * Returns {@code host:port} of the broker's PLAINTEXT listener; stable across restarts.
+     *
+     * @return {@code host:port} of the broker's PLAINTEXT listener; stable across restarts
+     */
     public String bootstrapServers() {
         return process.bootstrapServers();
     }
@@ -116,6 +120,7 @@ public final class KafkaBroker implements AutoCloseable {
     /**
      * Returns {@code host:port} of the broker's SASL_PLAINTEXT listener (mechanism PLAIN); stable across restarts.
      *
+     * @return {@code host:port} of the broker's SASL_PLAINTEXT listener (mechanism PLAIN); stable across restarts
      * @throws IllegalStateException when the broker was started without SASL users
      */
     public String saslBootstrapServers() {
@@ -133,6 +138,7 @@ public final class KafkaBroker implements AutoCloseable {
      *
      * @param username one of the users given to {@link Builder#saslPlainUser(String, String)}
      * @throws IllegalStateException when the broker was started without SASL users
+     * @return client properties that log in to the SASL_PLAINTEXT listener as {@code username}
      * @throws IllegalArgumentException when {@code username} is not one of them
      */
     public Properties saslClientProperties(String username) {
@@ -165,12 +171,20 @@ public final class KafkaBroker implements AutoCloseable {
         return SaslPlain.clientJaasConfig(username, password);
     }
 
-    /** Returns the file that receives the broker's stdout, stderr and log4j output is next to it ({@code server.log}). */
+    /**
+     * Returns the file that receives the broker's stdout, stderr and log4j output is next to it ({@code server.log}).
+     *
+     * @return the file that receives the broker's stdout, stderr and log4j output is next to it ({@code server.log})
+     */
     public Path logFile() {
         return process.logFile();
     }
 
-    /** Returns the broker's data directory ({@code log.dirs}). */
+    /**
+     * Returns the broker's data directory ({@code log.dirs}).
+     *
+     * @return the broker's data directory ({@code log.dirs})
+     */
     public Path dataDir() {
         return process.dataDir();
     }
@@ -178,12 +192,18 @@ public final class KafkaBroker implements AutoCloseable {
     /**
      * Returns the process id of the forked broker JVM, or -1 when it is not running; e.g. to read its CPU time from
      * {@code /proc/<pid>/stat} (the benchmark does).
+     *
+     * @return the process id of the forked broker JVM, or -1 when it is not running
      */
     public synchronized long pid() {
         return process.pid();
     }
 
-    /** Returns whether the broker process is alive. */
+    /**
+     * Returns whether the broker process is alive.
+     *
+     * @return whether the broker process is alive
+     */
     public synchronized boolean isRunning() {
         return process.isAlive();
     }
@@ -225,13 +245,18 @@ public final class KafkaBroker implements AutoCloseable {
      * Returns the committed offsets of a consumer group (partitions without a committed offset are left out).
      *
      * @param groupId the consumer group id
+     * @return the committed offsets of a consumer group (partitions without a committed offset are left out)
      * @throws IllegalStateException when the offsets cannot be read
      */
     public Map<TopicPartition, Long> committedOffsets(String groupId) {
         return topics.committedOffsets(groupId);
     }
 
-    /** Returns client properties pointing at this broker ({@code bootstrap.servers} only); a fresh copy each call. */
+    /**
+     * Returns client properties pointing at this broker ({@code bootstrap.servers} only); a fresh copy each call.
+     *
+     * @return client properties pointing at this broker ({@code bootstrap.servers} only); a fresh copy each call
+     */
     public Properties clientProperties() {
         Properties props = new Properties();
         props.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());

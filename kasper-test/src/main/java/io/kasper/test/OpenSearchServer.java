@@ -68,12 +68,20 @@ public final class OpenSearchServer extends ForkedServer {
         return server;
     }
 
-    /** Returns {@code http://127.0.0.1:PORT}, for clients. */
+    /**
+     * Returns {@code http://127.0.0.1:PORT}, for clients.
+     *
+     * @return {@code http://127.0.0.1:PORT}, for clients
+     */
     public String uri() {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Returns the HTTP port the node bound. */
+    /**
+     * Returns the HTTP port the node bound.
+     *
+     * @return the HTTP port the node bound
+     */
     public int port() {
         return port;
     }

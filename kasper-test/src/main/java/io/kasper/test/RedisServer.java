@@ -107,32 +107,56 @@ public final class RedisServer extends ForkedServer {
         return server;
     }
 
-    /** Returns the host the server listens on: {@code 127.0.0.1}. */
+    /**
+     * Returns the host the server listens on: {@code 127.0.0.1}.
+     *
+     * @return the host the server listens on: {@code 127.0.0.1}
+     */
     public String host() {
         return "127.0.0.1";
     }
 
-    /** Returns the port; stable across restarts. */
+    /**
+     * Returns the port; stable across restarts.
+     *
+     * @return the port; stable across restarts
+     */
     public int port() {
         return port;
     }
 
-    /** Returns {@code redis://127.0.0.1:PORT}, for clients. */
+    /**
+     * Returns {@code redis://127.0.0.1:PORT}, for clients.
+     *
+     * @return {@code redis://127.0.0.1:PORT}, for clients
+     */
     public String uri() {
         return "redis://" + host() + ":" + port;
     }
 
-    /** Returns the executable this server runs. */
+    /**
+     * Returns the executable this server runs.
+     *
+     * @return the executable this server runs
+     */
     public Path executable() {
         return executable;
     }
 
-    /** Returns whether the executable is the embedded-redis fallback rather than one from the PATH. */
+    /**
+     * Returns whether the executable is the embedded-redis fallback rather than one from the PATH.
+     *
+     * @return whether the executable is the embedded-redis fallback rather than one from the PATH
+     */
     public boolean isEmbedded() {
         return embedded;
     }
 
-    /** Returns the process id of the redis-server, or -1 when it is not running (e.g. to read its CPU time). */
+    /**
+     * Returns the process id of the redis-server, or -1 when it is not running (e.g. to read its CPU time).
+     *
+     * @return the process id of the redis-server, or -1 when it is not running (e.g. to read its CPU time)
+     */
     public synchronized long pid() {
         return process != null && process.isAlive() ? process.pid() : -1;
     }
@@ -140,6 +164,7 @@ public final class RedisServer extends ForkedServer {
     /**
      * Returns the server's version, e.g. {@code 7.0.15}, from {@code INFO server}.
      *
+     * @return the server's version, as its INFO reports it
      * @throws IllegalStateException when the server does not answer
      */
     public String version() {

@@ -54,17 +54,29 @@ public final class RunningTopicProcessor implements AutoCloseable {
         }
     }
 
-    /** Returns the processor. */
+    /**
+     * Returns the processor.
+     *
+     * @return the processor
+     */
     public TopicProcessor processor() {
         return processor;
     }
 
-    /** Returns the thread that runs the loop. */
+    /**
+     * Returns the thread that runs the loop.
+     *
+     * @return the thread that runs the loop
+     */
     public Thread thread() {
         return thread;
     }
 
-    /** Returns whether {@code runLoop()} has returned or thrown. */
+    /**
+     * Returns whether {@code runLoop()} has returned or thrown.
+     *
+     * @return whether {@code runLoop()} has returned or thrown
+     */
     public boolean hasEnded() {
         return ended.isDone();
     }

@@ -222,7 +222,11 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
         return runtime.uncommittedBatches(partition);
     }
 
-    /** Returns every batch processed so far, in processing order. */
+    /**
+     * Returns every batch processed so far, in processing order.
+     *
+     * @return every batch processed so far, in processing order
+     */
     public List<List<ConsumerRecord<byte[], byte[]>>> processedBatches() {
         return runtime.processedBatches();
     }
@@ -244,7 +248,11 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
         return result;
     }
 
-    /** Returns every record sent so far per output topic, in send order. */
+    /**
+     * Returns every record sent so far per output topic, in send order.
+     *
+     * @return every record sent so far per output topic, in send order
+     */
     public Map<String, List<ProducerRecord<byte[], byte[]>>> readAllOutput() {
         Map<String, List<ProducerRecord<byte[], byte[]>>> result = new TreeMap<>();
         producer.history().forEach(r -> result.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r));
@@ -254,6 +262,8 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
     /**
      * Returns what {@code TopicProcessor} would have committed: the next offset to consume per input topic-partition
      * whose batches were processed, acknowledged and committed (see {@link #holdCommits()}).
+     *
+     * @return the next offset to consume per input topic-partition, as {@code TopicProcessor} would have committed
      */
     public Map<TopicPartition, Long> committedOffsets() {
         return runtime.committedOffsets();

@@ -194,7 +194,12 @@ public abstract class StoreContract {
                 .hasMessage("value must not be null");
     }
 
-    /** Returns the UTF-8 bytes of a string. */
+    /**
+     * Returns the UTF-8 bytes of a string.
+     *
+     * @param text any string
+     * @return its UTF-8 bytes
+     */
     protected static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
