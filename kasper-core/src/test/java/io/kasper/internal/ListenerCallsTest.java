@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kasper.KasperException;
 import io.kasper.PartitionListener;
+import io.kasper.RecordingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -8,6 +8,7 @@ import io.kasper.KasperException;
 import io.kasper.MessageProcessor;
 import io.kasper.PartitionListener;
 import io.kasper.ProcessorState;
+import io.kasper.RecordingListener;
 import io.kasper.TopicProcessorConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

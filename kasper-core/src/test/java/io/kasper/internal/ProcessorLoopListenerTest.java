@@ -7,6 +7,7 @@ import io.kasper.KasperException;
 import io.kasper.MessageProcessor;
 import io.kasper.PartitionListener;
 import io.kasper.ProcessorState;
+import io.kasper.RecordingListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

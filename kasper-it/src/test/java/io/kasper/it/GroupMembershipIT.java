@@ -9,6 +9,7 @@ import io.kasper.GroupProtocol;
 import io.kasper.InvalidConfigException;
 import io.kasper.MessageProcessor;
 import io.kasper.PartitionListener;
+import io.kasper.RecordingListener;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.kasper.test.KafkaBroker;

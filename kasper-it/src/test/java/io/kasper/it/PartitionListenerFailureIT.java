@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.kasper.KasperException;
 import io.kasper.PartitionListener;
 import io.kasper.ProcessorState;
+import io.kasper.RecordingListener;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.kasper.test.KafkaBroker;

@@ -1,14 +1,14 @@
-package io.kasper.it;
+package io.kasper;
 
-import io.kasper.PartitionListener;
 import java.util.List;
 import java.util.Set;
 
 /**
  * A {@link PartitionListener} that records its calls as {@code "assigned [0, 1]"} and {@code "revoked [0, 1]"},
- * optionally throwing an {@link IllegalStateException} after recording a revocation. Thread-safe when the list it records into is.
+ * optionally throwing an {@link IllegalStateException} after recording a revocation. Shared with kasper-it through
+ * this module's test jar. Thread-safe when the list it records into is.
  */
-final class RecordingListener implements PartitionListener {
+public final class RecordingListener implements PartitionListener {
 
     private final List<String> calls;
     private final String revokeFailure; // the message to throw with, null for none
@@ -19,12 +19,12 @@ final class RecordingListener implements PartitionListener {
     }
 
     /** Returns a listener that records into {@code calls}. */
-    static PartitionListener into(List<String> calls) {
+    public static PartitionListener into(List<String> calls) {
         return new RecordingListener(calls, null);
     }
 
     /** Returns a listener that records into {@code calls}, then throws an IllegalStateException on each revocation. */
-    static PartitionListener throwingOnRevoke(List<String> calls, String message) {
+    public static PartitionListener throwingOnRevoke(List<String> calls, String message) {
         return new RecordingListener(calls, message);
     }
 
