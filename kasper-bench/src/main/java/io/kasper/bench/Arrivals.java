@@ -95,14 +95,16 @@ final class Arrivals {
 
     /**
      * Returns the normal batching gap: the given percentile of every partition's gaps that lie wholly inside
-     * {@code [from, to]} (a window without events), in ns; NaN when there are none.
+     * {@code [from, to]} (a window without events), in ns; NaN when there are none. Only gaps between distinct
+     * arrival times count: the records of one output batch arrive together, and their gaps of 0 would otherwise
+     * outnumber the gaps between batches.
      */
     double normalGap(long from, long to, double percentile) {
         long[] inside = new long[all.length];
         int n = 0;
         for (long[] times : byPartition) {
             for (int i = 0; i + 1 < times.length; i++) {
-                if (times[i] >= from && times[i + 1] <= to) {
+                if (times[i] >= from && times[i + 1] <= to && times[i + 1] > times[i]) {
                     inside[n++] = times[i + 1] - times[i];
                 }
             }

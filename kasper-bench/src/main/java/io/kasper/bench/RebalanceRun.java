@@ -27,6 +27,7 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,8 +59,12 @@ final class RebalanceRun {
      * the consumer protocol, so that both protocols notice changes at the same pace.
      */
     static final int CLASSIC_SESSION_MS = 6_000;
+    /** heartbeat.interval.ms of the classic members (see {@link #CLASSIC_SESSION_MS}). */
     static final int CLASSIC_HEARTBEAT_MS = 1_000;
 
+    /** The backlog, in time at the input rate, below which the output has caught up after the warm-up. */
+    static final Duration CAUGHT_UP = Duration.ofMillis(250);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration FORMING_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
@@ -150,6 +155,7 @@ final class RebalanceRun {
                 Env.sleep(50);
             }
             hold(Duration.ofSeconds(Math.min(WARM_UP_SECONDS, o.rebalanceSeconds())), check);
+            settle(recorder, pacer, o.rebalanceRate(), check, progress, protocol);
             Duration window = Duration.ofSeconds(o.rebalanceSeconds());
             long steady = System.nanoTime();
             hold(window, check);
@@ -249,6 +255,27 @@ final class RebalanceRun {
     private static long incompleteMaxNanos(MeterRegistry registry) {
         return (long) registry.find(KasperMetrics.PARTITION_INCOMPLETE).timers().stream()
                 .mapToDouble(t -> t.max(TimeUnit.NANOSECONDS)).max().orElse(-1);
+    }
+
+    /**
+     * Waits until the output has caught up with the input (less than {@link #CAUGHT_UP} of input not yet out), so
+     * that the steady window does not measure the backlog of the group's forming or of a cold JIT; gives up after
+     * {@link #SETTLE_TIMEOUT} and says so.
+     */
+    private static void settle(OutputRecorder recorder, InputPacer pacer, int rate, Runnable check,
+            Consumer<String> progress, GroupProtocol protocol) {
+        long behindAllowed = rate * CAUGHT_UP.toMillis() / 1000;
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        while (pacer.sent() - recorder.distinct() >= behindAllowed) {
+            if (System.nanoTime() > deadline) {
+                progress.accept(String.format(Locale.ROOT, "rebalance %s: the output is still %,d records behind "
+                        + "after the warm-up and %s more; measuring anyway", protocol,
+                        pacer.sent() - recorder.distinct(), SETTLE_TIMEOUT));
+                return;
+            }
+            check.run();
+            Env.sleep(50);
+        }
     }
 
     /** Waits, checking every 100 ms that everything still runs (a Timer's max is sampled there too). */
@@ -406,8 +433,10 @@ final class RebalanceRun {
                         .toList());
                 consumer.seekToBeginning(consumer.assignment());
                 while (!stop) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
-                        long now = System.nanoTime();
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(20));
+                    // one time per poll: the records of a batch arrive together, with no gap between them
+                    long now = System.nanoTime();
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
                         ByteBuffer value = ByteBuffer.wrap(r.value());
                         long sentAt = value.getLong();
                         int seq = Math.toIntExact(value.getLong());

@@ -49,10 +49,11 @@ class ArrivalsTest {
     }
 
     @Test
-    void theNormalGapIsAPercentileOfTheGapsWhollyInsideTheWindow() {
-        // nine gaps of 100 and one of 500 inside [0, 1000]; the 300 from 900 to 1200 ends outside
-        Arrivals a = arrivals(new long[] {0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1200},
-                new long[] {0, 500});
+    void theNormalGapIsAPercentileOfTheGapsBetweenDistinctArrivalsWhollyInsideTheWindow() {
+        // nine gaps of 100 and one of 500 inside [0, 1000], besides the gaps of 0 within the batches at 100 and 500;
+        // the 300 from 900 to 1200 ends outside
+        Arrivals a = arrivals(new long[] {0, 100, 100, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1200},
+                new long[] {0, 500, 500});
 
         assertThat(a.normalGap(ms(0), ms(1000), 99)).isEqualTo(ms(500));
         assertThat(a.normalGap(ms(0), ms(1000), 50)).isEqualTo(ms(100));
