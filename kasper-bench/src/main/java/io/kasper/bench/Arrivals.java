@@ -10,11 +10,11 @@ import java.util.function.LongConsumer;
  * output rates over short windows and latency percentiles.
  *
  * <p>A gap of a partition is the time between two consecutive output records of it, as they arrived at the measuring
- * consumer. A gap belongs to a window {@code [from, to)} when it overlaps it (it ends after {@code from} and starts
- * before {@code to}), so a pause that began with the last output before an event counts whole, and one that ends
- * after the window counts up to the output that ended it. A partition silent from its last output until {@code to}
- * (nothing after it at all) has a gap from that output to {@code to}, a lower bound; one with no output at all has
- * a gap of the whole window.
+ * consumer. A gap belongs to the window {@code (from, to]} in which it ends, that is in which the output that ends it
+ * arrives: a pause caused by an event counts whole, from the last output before the event, and no gap counts in two
+ * windows. A pause still going on at a window's end counts in the window in which it ends; pass
+ * {@link Long#MAX_VALUE} as {@code to} for the last window, after which the input stops and the output is read to
+ * its end, so that every pause has ended.
  *
  * <p>Thread-safety: immutable; every method is a pure function of the timestamps and its arguments.
  */
@@ -62,8 +62,8 @@ final class Arrivals {
     }
 
     /**
-     * Returns the longest gap, in ns, among the given partitions' gaps overlapping {@code [from, to)}; -1 when no
-     * partition is given.
+     * Returns the longest gap, in ns, among the given partitions' gaps ending in {@code (from, to]}; -1 when there is
+     * none (no partition given, or none of them had output there).
      */
     long maxGap(Collection<Integer> partitions, long from, long to) {
         long[] max = {-1};
@@ -74,8 +74,8 @@ final class Arrivals {
     }
 
     /**
-     * Returns the pause beyond normal batching in {@code [from, to)}: over every partition, the sum of the excess of
-     * each of its gaps overlapping the window over {@code normal}, in partition-nanoseconds (12 partitions that each
+     * Returns the pause beyond normal batching in {@code (from, to]}: over every partition, the sum of the excess of
+     * each of its gaps ending in the window over {@code normal}, in partition-nanoseconds (12 partitions that each
      * stop for 1 s more than normal give 12 s).
      */
     long pauseBeyond(long normal, long from, long to) {
@@ -86,7 +86,10 @@ final class Arrivals {
         return sum[0];
     }
 
-    /** Returns the longest time, in ns, in which no partition had any output, among the silences overlapping the window. */
+    /**
+     * Returns the longest time, in ns, in which no partition had any output, among those ending in {@code (from, to]};
+     * -1 when there is none.
+     */
     long longestSilence(long from, long to) {
         long[] max = {-1};
         gaps(all, from, to, gap -> max[0] = Math.max(max[0], gap));
@@ -164,20 +167,12 @@ final class Arrivals {
         return lo;
     }
 
-    /** Passes each gap of the sorted times that overlaps {@code [from, to)}, and the open one after the last time. */
+    /** Passes each gap of the sorted times that ends in {@code (from, to]}. */
     private static void gaps(long[] times, long from, long to, LongConsumer gap) {
-        if (times.length == 0) {
-            gap.accept(to - from);
-            return;
-        }
         for (int i = 0; i + 1 < times.length; i++) {
-            if (times[i + 1] > from && times[i] < to) {
+            if (times[i + 1] > from && times[i + 1] <= to) {
                 gap.accept(times[i + 1] - times[i]);
             }
-        }
-        long last = times[times.length - 1];
-        if (last < to) {
-            gap.accept(to - last);
         }
     }
 }

@@ -188,9 +188,9 @@ final class RebalanceRun {
             long normal = Math.round(arrivals.normalGap(steady, join, NORMAL_GAP_PERCENTILE));
             double steadyRate = arrivals.rate(steady, join);
             List<Window> windows = List.of(
-                    window("steady", arrivals, ownership, steady, join, normal, steadyRate),
-                    window("join", arrivals, ownership, join, leave, normal, steadyRate),
-                    window("leave", arrivals, ownership, leave, end, normal, steadyRate));
+                    window("steady", arrivals, ownership, steady, join, false, normal, steadyRate),
+                    window("join", arrivals, ownership, join, leave, false, normal, steadyRate),
+                    window("leave", arrivals, ownership, leave, end, true, normal, steadyRate));
             return new Result(protocol, steadyRate, normal / 1e6,
                     incompleteMax[0] < 0 ? Double.NaN : incompleteMax[0] / 1e6, pacer.sent(),
                     recorder.duplicates(), windows);
@@ -208,13 +208,15 @@ final class RebalanceRun {
     }
 
     /**
-     * Computes the figures of one window from the arrivals and the ownership.
+     * Computes the figures of one window {@code [from, to)} from the arrivals and the ownership: owners compared at
+     * {@code from} and {@code to}, rates and latency over the window, gaps ending in it (see {@link Arrivals}).
      *
+     * @param last whether nothing follows: the gaps that end after {@code to}, while the output drains, count too
      * @param normal the normal batching gap, ns
      * @param steadyRate the steady output rate the dip is measured against, msg/s
      */
-    static Window window(String name, Arrivals arrivals, Ownership ownership, long from, long to, long normal,
-            double steadyRate) {
+    static Window window(String name, Arrivals arrivals, Ownership ownership, long from, long to, boolean last,
+            long normal, double steadyRate) {
         int[] before = ownership.ownersAt(arrivals.partitions(), from);
         int[] after = ownership.ownersAt(arrivals.partitions(), to);
         List<Integer> moved = new ArrayList<>();
@@ -223,9 +225,10 @@ final class RebalanceRun {
             (before[p] >= 0 && before[p] == after[p] ? notMoved : moved).add(p);
         }
         double minRate = arrivals.minRate(from, to, RATE_WINDOW.toNanos());
-        return new Window(name, moved, notMoved, ms(arrivals.maxGap(notMoved, from, to)),
-                ms(arrivals.maxGap(moved, from, to)), arrivals.pauseBeyond(normal, from, to) / 1e6,
-                arrivals.longestSilence(from, to) / 1e6, minRate, minRate / steadyRate,
+        long gapsTo = last ? Long.MAX_VALUE : to;
+        return new Window(name, moved, notMoved, ms(arrivals.maxGap(notMoved, from, gapsTo)),
+                ms(arrivals.maxGap(moved, from, gapsTo)), arrivals.pauseBeyond(normal, from, gapsTo) / 1e6,
+                ms(arrivals.longestSilence(from, gapsTo)), minRate, minRate / steadyRate,
                 arrivals.latency(from, to, 99) / 1e6, arrivals.latency(from, to, 100) / 1e6);
     }
 

@@ -13,31 +13,35 @@ class ArrivalsTest {
     private static final long MS = 1_000_000L;
 
     @Test
-    void aGapCountsInAWindowWhenItOverlapsItAndWhole() {
+    void aGapCountsWholeInTheWindowInWhichItEnds() {
         Arrivals a = arrivals(new long[] {0, 100, 200, 1500, 1600});
 
-        assertThat(a.maxGap(List.of(0), ms(250), ms(1000))).as("the pause from 200 to 1500 overlaps [250, 1000)")
+        assertThat(a.maxGap(List.of(0), ms(250), ms(1500))).as("the pause from 200 ends at 1500, in (250, 1500]")
                 .isEqualTo(ms(1300));
-        assertThat(a.maxGap(List.of(0), ms(0), ms(150))).as("only the gaps up to 200 overlap [0, 150)")
-                .isEqualTo(ms(100));
-        assertThat(a.maxGap(List.of(0), ms(1600), ms(2000))).as("silent from its last output, 1600, until 2000")
-                .isEqualTo(ms(400));
+        assertThat(a.maxGap(List.of(0), ms(250), ms(1000))).as("still going on at 1000: counted where it ends")
+                .isEqualTo(-1);
+        assertThat(a.maxGap(List.of(0), ms(0), ms(150))).isEqualTo(ms(100));
+        assertThat(a.maxGap(List.of(0), ms(1000), Long.MAX_VALUE)).as("the last window takes every later gap")
+                .isEqualTo(ms(1300));
     }
 
     @Test
-    void noPartitionsHaveNoGapAndAPartitionWithoutOutputHasAGapOfTheWholeWindow() {
+    void noPartitionsOrNoOutputHaveNoGap() {
         Arrivals a = arrivals(new long[] {0, 100}, new long[0]);
 
         assertThat(a.maxGap(List.of(), ms(0), ms(100))).isEqualTo(-1);
-        assertThat(a.maxGap(List.of(1), ms(0), ms(700))).isEqualTo(ms(700));
+        assertThat(a.maxGap(List.of(1), ms(0), ms(700))).isEqualTo(-1);
+        assertThat(a.maxGap(List.of(0, 1), ms(0), ms(700))).isEqualTo(ms(100));
     }
 
     @Test
     void thePauseSumsEachPartitionsGapsBeyondTheNormalGap() {
         Arrivals a = arrivals(new long[] {0, 100, 200, 1500}, every(100, 0, 2000), new long[] {0, 400, 1200});
 
-        // partition 0: 1,300 - 100; partition 1: every gap normal; partition 2: (0, 400) and (400, 1200) overlap
-        assertThat(a.pauseBeyond(ms(100), ms(250), ms(1000))).isEqualTo(ms(1200 + 300 + 700));
+        // partition 0: 1,300 - 100; partition 1: every gap normal; partition 2: (0, 400] and (400, 1200] end inside
+        assertThat(a.pauseBeyond(ms(100), ms(250), ms(1500))).isEqualTo(ms(1200 + 300 + 700));
+        assertThat(a.pauseBeyond(ms(100), ms(250), ms(1000))).as("only partition 2's first gap ends by 1000")
+                .isEqualTo(ms(300));
     }
 
     @Test
@@ -45,7 +49,8 @@ class ArrivalsTest {
         Arrivals a = arrivals(new long[] {0, 100, 200, 1500}, new long[] {0, 100, 200, 900, 1500});
 
         assertThat(a.longestSilence(ms(250), ms(1000))).isEqualTo(ms(700));
-        assertThat(a.longestSilence(ms(1000), ms(1400))).isEqualTo(ms(600));
+        assertThat(a.longestSilence(ms(1000), ms(1500))).isEqualTo(ms(600));
+        assertThat(a.longestSilence(ms(1500), ms(2000))).isEqualTo(-1);
     }
 
     @Test
