@@ -135,8 +135,8 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                 description = "each window of the rebalance phase: steady, after the join, after the leave "
                         + "(default 10; --quick: 6)")
         Integer rebalanceSeconds;
-        @Option(names = "--quick", description = "200000 records, R=1, latency 10 s, rebalance windows 6 s (explicit flags "
-                + "still win)")
+        @Option(names = "--quick",
+                description = "200000 records, R=1, latency 10 s, rebalance windows 6 s (explicit flags still win)")
         boolean quick;
 
         Options toOptions() {

@@ -77,7 +77,7 @@ final class RebalanceRun {
      * @param notMoved the other partition numbers
      * @param notMovedMaxGapMs the longest gap among {@code notMoved}, ms; NaN when there are none
      * @param movedMaxGapMs the longest gap among {@code moved}, ms; NaN when there are none
-     * @param pauseMs the sum over partitions of their gaps' excess over the normal gap, partition-ms
+     * @param pauseMs the sum over partitions of the excess of their longest gap over the normal gap, partition-ms
      * @param silenceMs the longest time in which no partition had output, ms
      * @param minRate the lowest output rate over {@link #RATE_WINDOW} windows, msg/s
      * @param dip {@code minRate} over the steady window's output rate

@@ -66,11 +66,12 @@ final class RebalanceTable {
                             : String.format(Locale.ROOT, "%,.1f", r.incompleteMaxMs()), r.records(),
                     r.duplicates()));
         }
-        sb.append("moved: partition numbers whose owner at the window's end was not the one at its start; gap: longest "
-                + "time between two consecutive outputs of a partition, among those not moved / moved;\n"
-                + "pause: sum over partitions of each gap's excess over the normal gap; no output: longest time no "
-                + "partition had output; min msg/s: lowest output rate over 500 ms windows, x steady = that over the "
-                + "steady rate;\np99/max: end-to-end latency of the records sent in the window\n");
+        sb.append("moved: partition numbers whose owner at the window's end was not the one at its start; gap: "
+                + "longest time between two consecutive outputs of a partition, ending in the window, among those not "
+                + "moved / moved;\npause: sum over partitions of their longest gap's excess over the normal gap; no "
+                + "output: longest time no partition had output; min msg/s: lowest output rate over 500 ms windows, "
+                + "x steady = that over the steady rate;\np99/max: end-to-end latency of the records sent in the "
+                + "window\n");
         return sb.toString();
     }
 

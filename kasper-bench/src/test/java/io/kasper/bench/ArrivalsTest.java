@@ -35,13 +35,15 @@ class ArrivalsTest {
     }
 
     @Test
-    void thePauseSumsEachPartitionsGapsBeyondTheNormalGap() {
-        Arrivals a = arrivals(new long[] {0, 100, 200, 1500}, every(100, 0, 2000), new long[] {0, 400, 1200});
+    void thePauseSumsTheExcessOfEachPartitionsLongestGapOverTheNormalGap() {
+        Arrivals a = arrivals(new long[] {0, 100, 200, 1500}, every(100, 0, 2000), new long[] {0, 400, 1200},
+                every(150, 0, 2000));
 
-        // partition 0: 1,300 - 100; partition 1: every gap normal; partition 2: (0, 400] and (400, 1200] end inside
-        assertThat(a.pauseBeyond(ms(100), ms(250), ms(1500))).isEqualTo(ms(1200 + 300 + 700));
+        // partition 0: 1,300 - 100; partition 1: every gap normal; partition 2: 800 - 100, its gap of 400 left out
+        // as not its longest; partition 3: every gap 50 over normal, and that is no pause
+        assertThat(a.pauseBeyond(ms(100), ms(250), ms(1500))).isEqualTo(ms(1200 + 700 + 50));
         assertThat(a.pauseBeyond(ms(100), ms(250), ms(1000))).as("only partition 2's first gap ends by 1000")
-                .isEqualTo(ms(300));
+                .isEqualTo(ms(300 + 50));
     }
 
     @Test

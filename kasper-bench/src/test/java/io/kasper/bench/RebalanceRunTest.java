@@ -33,7 +33,8 @@ class RebalanceRunTest {
         assertThat(w.notMoved()).containsExactly(0, 2);
         assertThat(w.notMovedMaxGapMs()).isEqualTo(250.0);
         assertThat(w.movedMaxGapMs()).isEqualTo(600.0);
-        assertThat(w.pauseMs()).isEqualTo((250 - 100) + (300 - 100) + (600 - 100));
+        assertThat(w.pauseMs()).as("each partition's longest gap beyond 100 ms")
+                .isEqualTo((250 - 100) + (300 - 100) + (600 - 100));
         // [1000, 1500) holds 15 outputs, [1500, 2000) 17
         assertThat(w.minRate()).isEqualTo(30.0);
         assertThat(w.dip()).isEqualTo(0.75);
@@ -53,7 +54,7 @@ class RebalanceRunTest {
                 .as("ends at 2,500, after the last window").isEqualTo(600.0);
     }
 
-    /** Every 100 ms from 0 to 2,000, and on from {@code to}, with nothing strictly between {@code from} and {@code to}. */
+    /** Every 100 ms from 0 to 2,000 and on from {@code to}, nothing strictly between {@code from} and {@code to}. */
     private static long[] skip(long from, long to) {
         return LongStream.concat(LongStream.of(every(100, 0, from + 1)),
                 LongStream.of(every(100, to, Math.max(to + 1, 2000)))).toArray();
