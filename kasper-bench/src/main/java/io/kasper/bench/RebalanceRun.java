@@ -6,40 +6,22 @@ import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * One rebalance measurement under one group protocol: {@value #MEMBERS} group-managed Kasper pass-through members of
  * one processor (same {@code topicProcessorName}, each its own {@link TopicProcessor} on its own thread) share the
  * partitions of a fresh input topic fed at a steady rate; after a warm-up and a steady window, a 4th member joins,
- * and a window later the first member leaves ({@link TopicProcessor#close()}, an orderly leave). A read_committed
- * consumer of the output records when each record arrived; the members' {@link io.kasper.PartitionListener}
- * callbacks record who owned which partition number when. The figures come from {@link Arrivals}.
+ * and a window later the first member leaves ({@link TopicProcessor#close()}, an orderly leave). The input comes from
+ * {@link RebalanceInput}; {@link RebalanceOutput} records when each output record arrived; the members'
+ * {@link io.kasper.PartitionListener} callbacks record who owned which partition number when ({@link Ownership}). The
+ * figures come from {@link Arrivals}.
  *
  * <p>Thread-safety: {@link #measure} runs one measurement at a time on the calling thread (it starts its own threads
  * and stops them before it returns).
@@ -106,7 +88,38 @@ final class RebalanceRun {
             long duplicates, List<Window> windows) {
     }
 
-    private RebalanceRun() {
+    /** When each window began, and when the last one ended ({@link System#nanoTime()}). */
+    private record Timeline(long steady, long join, long leave, long end) {
+    }
+
+    private final Env env;
+    private final GroupProtocol protocol;
+    private final Consumer<String> progress;
+    private final String name;
+    private final int partitions;
+    private final Ownership ownership = new Ownership();
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+    private final List<TopicProcessor> processors = new ArrayList<>();
+    private final List<RunningPipeline> members = new ArrayList<>();
+    private final RebalanceInput input;
+    private final RebalanceOutput output;
+    private long incompleteMax = -1;
+    private Thread leaving;
+
+    private RebalanceRun(Env env, GroupProtocol protocol, Consumer<String> progress) {
+        this.env = env;
+        this.protocol = protocol;
+        this.progress = progress;
+        String label = protocol.name().toLowerCase(Locale.ROOT);
+        String in = env.createTopic(env.fresh("rebalance-in-" + label));
+        String out = env.createTopic(env.fresh("rebalance-out-" + label));
+        this.name = env.fresh("bench-rebalance-" + label);
+        this.partitions = env.options().partitions();
+        for (int m = 0; m <= MEMBERS; m++) {
+            processors.add(member(env, name, in, out, protocol, ownership, m, registry));
+        }
+        this.input = new RebalanceInput(env, in, partitions, env.options().rebalanceRate());
+        this.output = new RebalanceOutput(env, out, partitions);
     }
 
     /**
@@ -114,97 +127,172 @@ final class RebalanceRun {
      *
      * @param progress told a line at each step
      * @throws IllegalStateException when a member, the input or the measuring consumer fails, the group does not
-     *     form within 60 s, or the output does not hold every input record within 60 s of the input's end
+     *     form within 60 s, member 0 does not leave within 60 s, or the output does not hold every input record
+     *     within 60 s of the input's end
      */
     static Result measure(Env env, GroupProtocol protocol, Consumer<String> progress) {
-        Options o = env.options();
-        String label = protocol.name().toLowerCase(Locale.ROOT);
-        String input = env.createTopic(env.fresh("rebalance-in-" + label));
-        String output = env.createTopic(env.fresh("rebalance-out-" + label));
-        String name = env.fresh("bench-rebalance-" + label);
-        int partitions = o.partitions();
-        Ownership ownership = new Ownership();
-        MeterRegistry registry = new SimpleMeterRegistry();
-        List<TopicProcessor> processors = new ArrayList<>();
-        for (int m = 0; m <= MEMBERS; m++) {
-            processors.add(member(env, name, input, output, protocol, ownership, m, registry));
-        }
-        OutputRecorder recorder = new OutputRecorder(env, output, partitions);
-        InputPacer pacer = new InputPacer(env, input, partitions, o.rebalanceRate());
-        List<RunningPipeline> members = new ArrayList<>();
-        long[] incompleteMax = {-1};
-        Runnable check = () -> {
-            check(members, recorder, pacer);
-            incompleteMax[0] = Math.max(incompleteMax[0], incompleteMaxNanos(registry));
-        };
-        CompletableFuture<Void> leaving = null;
+        RebalanceRun run = new RebalanceRun(env, protocol, progress);
         try {
-            recorder.start();
-            pacer.start();
-            for (int m = 0; m < MEMBERS; m++) {
-                members.add(start(processors.get(m), m));
+            Timeline timeline = run.timeline();
+            return run.result(timeline);
+        } finally {
+            run.stop();
+        }
+    }
+
+    /** Forms the group, warms it up, runs the three windows, then ends the input and drains the output. */
+    private Timeline timeline() {
+        output.start();
+        input.start();
+        for (int m = 0; m < MEMBERS; m++) {
+            members.add(start(processors.get(m), m));
+        }
+        awaitFormed();
+        int seconds = env.options().rebalanceSeconds();
+        hold(Duration.ofSeconds(Math.min(WARM_UP_SECONDS, seconds)));
+        settle();
+        Duration window = Duration.ofSeconds(seconds);
+        long steady = System.nanoTime();
+        hold(window);
+        long join = System.nanoTime();
+        members.add(start(processors.get(MEMBERS), MEMBERS));
+        progress.accept(String.format(Locale.ROOT, "rebalance %s: a 4th member joined", protocol));
+        hold(window);
+        long leave = System.nanoTime();
+        leaving = new Thread(members.get(0)::close, "rebalance-leave");
+        leaving.start();
+        progress.accept(String.format(Locale.ROOT, "rebalance %s: member 0 is leaving", protocol));
+        hold(window);
+        long end = System.nanoTime();
+        input.finish();
+        drain();
+        awaitLeft();
+        return new Timeline(steady, join, leave, end);
+    }
+
+    private void awaitFormed() {
+        long deadline = System.nanoTime() + FORMING_TIMEOUT.toNanos();
+        while (ownership.ownedNow(partitions) < partitions || output.partitionsWithOutput() < partitions) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the rebalance group " + name + " did not own and output all "
+                        + partitions + " partitions within " + FORMING_TIMEOUT + ": owned "
+                        + ownership.ownedNow(partitions) + ", with output " + output.partitionsWithOutput());
             }
-            long formingDeadline = System.nanoTime() + FORMING_TIMEOUT.toNanos();
-            while (ownership.ownedNow(partitions) < partitions || recorder.partitionsWithOutput() < partitions) {
-                if (System.nanoTime() > formingDeadline) {
-                    throw new IllegalStateException("the rebalance group " + name + " did not own and output all "
-                            + partitions + " partitions within " + FORMING_TIMEOUT + ": owned "
-                            + ownership.ownedNow(partitions) + ", with output " + recorder.partitionsWithOutput());
-                }
-                check.run();
-                Env.sleep(50);
+            check();
+            Env.sleep(50);
+        }
+    }
+
+    /**
+     * Waits until the output has caught up with the input (less than {@link #CAUGHT_UP} of input not yet out), so
+     * that the steady window does not measure the backlog of the group's forming or of a cold JIT; gives up after
+     * {@link #SETTLE_TIMEOUT} and says so.
+     */
+    private void settle() {
+        long behindAllowed = env.options().rebalanceRate() * CAUGHT_UP.toMillis() / 1000;
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        while (input.sent() - output.distinct() >= behindAllowed) {
+            if (System.nanoTime() > deadline) {
+                progress.accept(String.format(Locale.ROOT, "rebalance %s: the output is still %,d records behind "
+                        + "after the warm-up and %s more; measuring anyway", protocol,
+                        input.sent() - output.distinct(), SETTLE_TIMEOUT));
+                return;
             }
-            hold(Duration.ofSeconds(Math.min(WARM_UP_SECONDS, o.rebalanceSeconds())), check);
-            settle(recorder, pacer, o.rebalanceRate(), check, progress, protocol);
-            Duration window = Duration.ofSeconds(o.rebalanceSeconds());
-            long steady = System.nanoTime();
-            hold(window, check);
-            long join = System.nanoTime();
-            members.add(start(processors.get(MEMBERS), MEMBERS));
-            progress.accept(String.format(Locale.ROOT, "rebalance %s: a 4th member joined", protocol));
-            hold(window, check);
-            long leave = System.nanoTime();
-            RunningPipeline leaver = members.get(0);
-            leaving = CompletableFuture.runAsync(leaver::close);
-            progress.accept(String.format(Locale.ROOT, "rebalance %s: member 0 is leaving", protocol));
-            hold(window, check);
-            long end = System.nanoTime();
-            pacer.finish();
-            long drainDeadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-            while (recorder.distinct() < pacer.sent()) {
-                if (System.nanoTime() > drainDeadline) {
-                    throw new IllegalStateException("the output of rebalance group " + name + " holds "
-                            + recorder.distinct() + " of " + pacer.sent() + " records " + DRAIN_TIMEOUT
-                            + " after the input ended");
-                }
-                check.run();
-                Env.sleep(20);
+            check();
+            Env.sleep(50);
+        }
+    }
+
+    /** Waits until the output holds every record sent. */
+    private void drain() {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        while (output.distinct() < input.sent()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the output of rebalance group " + name + " holds "
+                        + output.distinct() + " of " + input.sent() + " records " + DRAIN_TIMEOUT
+                        + " after the input ended");
             }
-            check.run();
-            leaving.get(60, TimeUnit.SECONDS);
-            closeAll(members);
-            recorder.finish();
-            Arrivals arrivals = recorder.arrivals();
-            long normal = Math.round(arrivals.normalGap(steady, join, NORMAL_GAP_PERCENTILE));
-            double steadyRate = arrivals.rate(steady, join);
-            List<Window> windows = List.of(
-                    window("steady", arrivals, ownership, steady, join, false, normal, steadyRate),
-                    window("join", arrivals, ownership, join, leave, false, normal, steadyRate),
-                    window("leave", arrivals, ownership, leave, end, true, normal, steadyRate));
-            return new Result(protocol, steadyRate, normal / 1e6,
-                    incompleteMax[0] < 0 ? Double.NaN : incompleteMax[0] / 1e6, pacer.sent(),
-                    recorder.duplicates(), windows);
+            check();
+            Env.sleep(20);
+        }
+        check();
+    }
+
+    private void awaitLeft() {
+        try {
+            leaving.join(DRAIN_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("member 0 of rebalance group " + name + " did not leave in order", e);
-        } finally {
-            pacer.finish();
-            closeAll(members);
-            recorder.finish();
-            processors.forEach(TopicProcessor::close);
         }
+        if (leaving.isAlive()) {
+            throw new IllegalStateException("member 0 of rebalance group " + name + " did not leave within "
+                    + DRAIN_TIMEOUT);
+        }
+    }
+
+    /** Waits, checking every 100 ms that everything still runs. */
+    private void hold(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        for (long left; (left = until - System.nanoTime()) > 0; ) {
+            check();
+            Env.sleep(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
+        }
+    }
+
+    /**
+     * Fails when a member, the input or the output failed, and reads the members' {@code kasper.partition.incomplete}
+     * (a member's meters go when it closes, so the highest is kept here).
+     */
+    private void check() {
+        for (int m = 0; m < members.size(); m++) {
+            if (members.get(m).failed()) {
+                throw new IllegalStateException("rebalance member " + m + " failed", members.get(m).failure());
+            }
+        }
+        if (output.failure() != null) {
+            throw new IllegalStateException("the consumer of the rebalance output failed", output.failure());
+        }
+        if (input.failure() != null) {
+            throw new IllegalStateException("the producer of the rebalance input failed", input.failure());
+        }
+        incompleteMax = Math.max(incompleteMax, incompleteMaxNanos(registry));
+    }
+
+    private Result result(Timeline t) {
+        stop();
+        Arrivals arrivals = output.arrivals();
+        long normal = Math.round(arrivals.normalGap(t.steady(), t.join(), NORMAL_GAP_PERCENTILE));
+        double steadyRate = arrivals.rate(t.steady(), t.join());
+        List<Window> windows = List.of(
+                window("steady", arrivals, ownership, t.steady(), t.join(), false, normal, steadyRate),
+                window("join", arrivals, ownership, t.join(), t.leave(), false, normal, steadyRate),
+                window("leave", arrivals, ownership, t.leave(), t.end(), true, normal, steadyRate));
+        return new Result(protocol, steadyRate, normal / 1e6, incompleteMax < 0 ? Double.NaN : incompleteMax / 1e6,
+                input.sent(), output.duplicates(), windows);
+    }
+
+    /**
+     * Stops everything started: the input, the members still running (all at once, so that their leaves do not
+     * queue up one rebalance each), the output; closes the members never started. Idempotent.
+     */
+    private void stop() {
+        input.finish();
+        List<Thread> closing = new ArrayList<>();
+        for (RunningPipeline m : members) {
+            Thread t = new Thread(m::close, "rebalance-close");
+            t.start();
+            closing.add(t);
+        }
+        for (Thread t : closing) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        output.finish();
+        processors.forEach(TopicProcessor::close);
     }
 
     /**
@@ -258,237 +346,5 @@ final class RebalanceRun {
     private static long incompleteMaxNanos(MeterRegistry registry) {
         return (long) registry.find(KasperMetrics.PARTITION_INCOMPLETE).timers().stream()
                 .mapToDouble(t -> t.max(TimeUnit.NANOSECONDS)).max().orElse(-1);
-    }
-
-    /**
-     * Waits until the output has caught up with the input (less than {@link #CAUGHT_UP} of input not yet out), so
-     * that the steady window does not measure the backlog of the group's forming or of a cold JIT; gives up after
-     * {@link #SETTLE_TIMEOUT} and says so.
-     */
-    private static void settle(OutputRecorder recorder, InputPacer pacer, int rate, Runnable check,
-            Consumer<String> progress, GroupProtocol protocol) {
-        long behindAllowed = rate * CAUGHT_UP.toMillis() / 1000;
-        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-        while (pacer.sent() - recorder.distinct() >= behindAllowed) {
-            if (System.nanoTime() > deadline) {
-                progress.accept(String.format(Locale.ROOT, "rebalance %s: the output is still %,d records behind "
-                        + "after the warm-up and %s more; measuring anyway", protocol,
-                        pacer.sent() - recorder.distinct(), SETTLE_TIMEOUT));
-                return;
-            }
-            check.run();
-            Env.sleep(50);
-        }
-    }
-
-    /** Waits, checking every 100 ms that everything still runs (a Timer's max is sampled there too). */
-    private static void hold(Duration duration, Runnable check) {
-        long until = System.nanoTime() + duration.toNanos();
-        for (long left; (left = until - System.nanoTime()) > 0; ) {
-            check.run();
-            Env.sleep(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
-        }
-    }
-
-    private static void check(List<RunningPipeline> members, OutputRecorder recorder, InputPacer pacer) {
-        for (int m = 0; m < members.size(); m++) {
-            if (members.get(m).failed()) {
-                throw new IllegalStateException("rebalance member " + m + " failed", members.get(m).failure());
-            }
-        }
-        if (recorder.failure.get() != null) {
-            throw new IllegalStateException("the consumer of the rebalance output failed", recorder.failure.get());
-        }
-        if (pacer.failure.get() != null) {
-            throw new IllegalStateException("the producer of the rebalance input failed", pacer.failure.get());
-        }
-    }
-
-    /** Closes the members still running at once, so that their leaves do not queue up one rebalance each. */
-    private static void closeAll(List<RunningPipeline> members) {
-        CompletableFuture.allOf(members.stream().map(m -> CompletableFuture.runAsync(m::close))
-                .toArray(CompletableFuture[]::new)).join();
-    }
-
-    /** A record's value: the send time, the record's sequence number, padding to the value size. */
-    static byte[] value(long sentNanos, long sequence, int size) {
-        return ByteBuffer.allocate(Math.max(16, size)).putLong(sentNanos).putLong(sequence).array();
-    }
-
-    /** Produces {@code rate} msg/s round-robin over the partitions on its own thread until {@link #finish()}. */
-    private static final class InputPacer {
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        private final Env env;
-        private final String topic;
-        private final int partitions;
-        private final int rate;
-        private final Thread thread;
-        private volatile boolean stop;
-        private volatile long sent;
-
-        InputPacer(Env env, String topic, int partitions, int rate) {
-            this.env = env;
-            this.topic = topic;
-            this.partitions = partitions;
-            this.rate = rate;
-            this.thread = new Thread(this::run, "rebalance-input");
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        long sent() {
-            return sent;
-        }
-
-        /** Stops producing, flushes and waits for the thread. */
-        void finish() {
-            stop = true;
-            join(thread);
-        }
-
-        private void run() {
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(env.producerProps())) {
-                long start = System.nanoTime();
-                long seq = 0;
-                int size = env.options().valueSize();
-                while (!stop) {
-                    long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
-                    for (; seq < due; seq++) {
-                        producer.send(new ProducerRecord<>(topic, (int) (seq % partitions),
-                                ("k" + seq).getBytes(StandardCharsets.UTF_8), value(System.nanoTime(), seq, size)),
-                                (md, e) -> {
-                                    if (e != null) {
-                                        failure.compareAndSet(null, e);
-                                    }
-                                });
-                        sent = seq + 1;
-                    }
-                    LockSupport.parkNanos(200_000);
-                }
-                producer.flush();
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-            }
-        }
-    }
-
-    /** Reads the output topic from the start on its own thread, recording each record's arrival. */
-    private static final class OutputRecorder {
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        private final Env env;
-        private final String topic;
-        private final Longs[] byPartition;
-        private final Longs sent = new Longs();
-        private final Longs arrived = new Longs();
-        private final BitSet seen = new BitSet();
-        private final Thread thread;
-        private volatile boolean stop;
-        private final AtomicLong distinct = new AtomicLong();
-        private final AtomicLong duplicates = new AtomicLong();
-        private final AtomicInteger partitionsWithOutput = new AtomicInteger();
-
-        OutputRecorder(Env env, String topic, int partitions) {
-            this.env = env;
-            this.topic = topic;
-            this.byPartition = new Longs[partitions];
-            Arrays.setAll(byPartition, p -> new Longs());
-            this.thread = new Thread(this::run, "rebalance-output");
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        long distinct() {
-            return distinct.get();
-        }
-
-        long duplicates() {
-            return duplicates.get();
-        }
-
-        int partitionsWithOutput() {
-            return partitionsWithOutput.get();
-        }
-
-        void finish() {
-            stop = true;
-            join(thread);
-        }
-
-        /** Returns what was recorded; call after {@link #finish()}. */
-        Arrivals arrivals() {
-            long[][] times = new long[byPartition.length][];
-            for (int p = 0; p < times.length; p++) {
-                times[p] = byPartition[p].toArray();
-            }
-            return new Arrivals(times, sent.toArray(), arrived.toArray());
-        }
-
-        private void run() {
-            Properties props = env.consumerProps(null);
-            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-                consumer.assign(IntStream.range(0, byPartition.length).mapToObj(p -> new TopicPartition(topic, p))
-                        .toList());
-                consumer.seekToBeginning(consumer.assignment());
-                while (!stop) {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(20));
-                    // one time per poll: the records of a batch arrive together, with no gap between them
-                    long now = System.nanoTime();
-                    for (ConsumerRecord<byte[], byte[]> r : records) {
-                        ByteBuffer value = ByteBuffer.wrap(r.value());
-                        long sentAt = value.getLong();
-                        int seq = Math.toIntExact(value.getLong());
-                        if (byPartition[r.partition()].size() == 0) {
-                            partitionsWithOutput.incrementAndGet();
-                        }
-                        byPartition[r.partition()].add(now);
-                        sent.add(sentAt);
-                        arrived.add(now);
-                        if (seen.get(seq)) {
-                            duplicates.incrementAndGet();
-                        } else {
-                            seen.set(seq);
-                            distinct.incrementAndGet();
-                        }
-                    }
-                }
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-            }
-        }
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join(DRAIN_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A growable array of longs, for one writing thread. */
-    private static final class Longs {
-        private long[] values = new long[1024];
-        private int size;
-
-        void add(long v) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = v;
-        }
-
-        int size() {
-            return size;
-        }
-
-        long[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
     }
 }
