@@ -43,16 +43,21 @@ public final class KasperPipe {
     /** Creates the pass-through processor, its metrics in {@code registry} (the config's default when null). */
     public static TopicProcessor create(String bootstrap, String name, String input, String output, int partitions,
             int maxUncommittedBatches, MeterRegistry registry) {
-        MessageProcessor copy = (messages, sender) -> {
-            for (ConsumerRecord<byte[], byte[]> m : messages) {
-                sender.send(new ProducerRecord<>(output, m.partition(), m.key(), m.value()));
-            }
-        };
+        MessageProcessor copy = copyTo(output);
         TopicProcessorConfig config = config(bootstrap, name, input, partitions, maxUncommittedBatches);
         if (registry != null) {
             config = config.toBuilder().meterRegistry(registry).build();
         }
         return new TopicProcessor(config, p -> copy);
+    }
+
+    /** Returns the pass-through's message processor: copies each record to the same partition of {@code output}. */
+    public static MessageProcessor copyTo(String output) {
+        return (messages, sender) -> {
+            for (ConsumerRecord<byte[], byte[]> m : messages) {
+                sender.send(new ProducerRecord<>(output, m.partition(), m.key(), m.value()));
+            }
+        };
     }
 
     /** Starts a TopicProcessor's loop on a background thread. */

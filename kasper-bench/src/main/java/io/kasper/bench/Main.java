@@ -1,5 +1,6 @@
 package io.kasper.bench;
 
+import io.kasper.GroupProtocol;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the whole benchmark on one forked broker and one Redis server: an idle CPU baseline, the produce ceiling, the
  * registered pass-through and stateful pipelines ({@link Pipelines}; each warmed up until the JIT settles, then timed
- * R times in rotation with its CPU per record), two latency runs and the memory of the Kasper pass-through; prints a
- * table.
+ * R times in rotation with its CPU per record), two latency runs, the memory of the Kasper pass-through and a join
+ * and a leave in a group of Kasper members under each group protocol; prints a table.
  */
 public final class Main {
 
@@ -85,6 +86,9 @@ public final class Main {
         }
         if (options.runs("large")) {
             largeValuePhase();
+        }
+        if (options.runs("rebalance")) {
+            rebalancePhase();
         }
     }
 
@@ -272,6 +276,23 @@ public final class Main {
                 options.largeHeapMb(), m.budget() / 1048576.0, m.peakAfterGc() / 1048576.0,
                 (m.peakAfterGc() - m.budget()) / 1048576.0, m.peakUsed() / 1048576.0, m.maxHeld() / 1048576.0,
                 m.pauses(), m.seconds());
+    }
+
+    /**
+     * Measures a join and a leave in a group of Kasper members under each group protocol (see {@link RebalanceRun}).
+     */
+    private void rebalancePhase() {
+        for (GroupProtocol protocol : GroupProtocol.values()) {
+            progress("rebalance %s: %d members, %,d msg/s, windows of %d s ...", protocol, RebalanceRun.MEMBERS,
+                    options.rebalanceRate(), options.rebalanceSeconds());
+            RebalanceRun.Result r = RebalanceRun.measure(env, protocol, line -> progress("%s", line));
+            report.rebalance(r);
+            for (RebalanceRun.Window w : r.windows()) {
+                progress("rebalance %s %-6s moved %s, longest gap %.0f ms not moved / %.0f ms moved, no output for "
+                        + "%.0f ms, min %,.0f msg/s per 500 ms (x%.2f), p99 %.1f ms", protocol, w.name(), w.moved(),
+                        w.notMovedMaxGapMs(), w.movedMaxGapMs(), w.silenceMs(), w.minRate(), w.dip(), w.p99Ms());
+            }
+        }
     }
 
     /** Runs {@link MemoryChild} in a JVM with the given heap flag and returns its MEMORY line. */

@@ -23,18 +23,22 @@ import picocli.CommandLine.Option;
  * @param maxUncommittedBatches {@code maxUncommittedBatches} of every Kasper pipeline
  * @param largeRecords records of {@link #LARGE_VALUE_BYTES} in the large-value memory phase
  * @param largeHeapMb the {@code -Xmx} in MiB of the forked JVM of the large-value memory phase
- * @param phases the phases to run: {@code pass}, {@code stateful}, {@code latency}, {@code memory}, {@code large}
+ * @param phases the phases to run: {@code pass}, {@code stateful}, {@code latency}, {@code memory}, {@code large},
+ *     {@code rebalance}
  * @param peers the names of the pipelines to run besides Kasper's, or null for every registered pipeline
  * @param warmUpMaxRounds the most warm-up rounds per pipeline; 0 scales it with N (see {@link #warmUpRoundCap()})
+ * @param rebalanceRate input rate of the rebalance phase, msg/s
+ * @param rebalanceSeconds length of each window of the rebalance phase (steady, after the join, after the leave)
  */
 public record Options(int records, int valueSize, int partitions, int repeat, int latencyRate, int latencySeconds,
         Path json, boolean forkMemory, int maxUncommittedBatches, int largeRecords, int largeHeapMb,
-        Set<String> phases, Set<String> peers, int warmUpMaxRounds) {
+        Set<String> phases, Set<String> peers, int warmUpMaxRounds, int rebalanceRate, int rebalanceSeconds) {
 
     /** Value size of the large-value memory phase: 1,000,000 bytes, just under the broker's default 1 MiB limit. */
     public static final int LARGE_VALUE_BYTES = 1_000_000;
     /** Every phase, in the order they run. */
-    public static final List<String> ALL_PHASES = List.of("pass", "stateful", "latency", "memory", "large");
+    public static final List<String> ALL_PHASES = List.of("pass", "stateful", "latency", "memory", "large",
+            "rebalance");
 
     /** Records per warm-up round: min(N, 100,000), so that the warm-up shrinks with --records. */
     public int warmUpRecords() {
@@ -52,7 +56,8 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
     /** Returns a copy with another N and value size, one run per measurement and no JSON file. */
     public Options scaled(int otherRecords, int otherValueSize) {
         return new Options(otherRecords, otherValueSize, partitions, 1, latencyRate, latencySeconds, null, forkMemory,
-                maxUncommittedBatches, largeRecords, largeHeapMb, phases, peers, warmUpMaxRounds);
+                maxUncommittedBatches, largeRecords, largeHeapMb, phases, peers, warmUpMaxRounds, rebalanceRate,
+                rebalanceSeconds);
     }
 
     /** Returns whether a phase is selected. */
@@ -115,7 +120,7 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                 description = "-Xmx of the forked JVM of the large-value memory phase (default 256)")
         int largeHeapMb = 256;
         @Option(names = "--phases", paramLabel = "LIST", split = ",",
-                description = "comma-separated subset of pass,stateful,latency,memory,large (default all)")
+                description = "comma-separated subset of pass,stateful,latency,memory,large,rebalance (default all)")
         List<String> phases;
         @Option(names = "--peers", paramLabel = "LIST", split = ",",
                 description = "comma-separated pipelines to run besides Kasper's (default all registered)")
@@ -123,7 +128,15 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
         @Option(names = "--warmup-rounds", paramLabel = "MAX", converter = Positive.class,
                 description = "most warm-up rounds per pipeline (default N/25000 clamped to 2..8)")
         int warmUpRounds;
-        @Option(names = "--quick", description = "200000 records, R=1, latency 10 s (explicit flags still win)")
+        @Option(names = "--rebalance-rate", paramLabel = "MSGS", converter = Positive.class,
+                description = "input rate of the rebalance phase (default 5000)")
+        int rebalanceRate = 5_000;
+        @Option(names = "--rebalance-seconds", paramLabel = "S", converter = Positive.class,
+                description = "each window of the rebalance phase: steady, after the join, after the leave "
+                        + "(default 10; --quick: 6)")
+        Integer rebalanceSeconds;
+        @Option(names = "--quick",
+                description = "200000 records, R=1, latency 10 s, rebalance windows 6 s (explicit flags still win)")
         boolean quick;
 
         Options toOptions() {
@@ -136,7 +149,8 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
             return new Options(records != null ? records : quick ? 200_000 : 1_000_000, valueSize, partitions,
                     repeat != null ? repeat : quick ? 1 : 3, latencyRate,
                     latencySeconds != null ? latencySeconds : quick ? 10 : 30, json, !noForkMemory, maxUncommitted,
-                    largeRecords, largeHeapMb, phaseSet, peerSet, warmUpRounds);
+                    largeRecords, largeHeapMb, phaseSet, peerSet, warmUpRounds, rebalanceRate,
+                    rebalanceSeconds != null ? rebalanceSeconds : quick ? 6 : 10);
         }
 
         private static Set<String> names(String flag, List<String> given, List<String> known) {

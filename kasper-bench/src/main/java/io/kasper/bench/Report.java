@@ -34,6 +34,7 @@ public final class Report {
     private LargeMemory largeMemory;
     private Boolean aggregatesMatch;
     private String aggregatesDetail = "";
+    private final List<RebalanceRun.Result> rebalances = new ArrayList<>();
 
     /** Creates an empty report for the given flags. */
     public Report(Options options) {
@@ -178,6 +179,11 @@ public final class Report {
         this.aggregatesDetail = detail;
     }
 
+    /** Records the rebalance measurement of one group protocol. */
+    public void rebalance(RebalanceRun.Result result) {
+        rebalances.add(result);
+    }
+
     /** Returns the median rate of a pipeline, NaN when it was not measured. */
     public double median(String pipeline) {
         return Stats.median(rates.getOrDefault(pipeline, List.of()));
@@ -304,6 +310,7 @@ public final class Report {
                     mib(m.budget()), mib(m.batchMaxBytes()), mib(m.peakAfterGc()), mib(m.peakAfterGc() - m.budget()),
                     mib(m.peakUsed()), mib(m.vmHwm()), mib(m.maxHeld()), m.pauses(), m.seconds(), m.copied()));
         }
+        sb.append(RebalanceTable.text(options, rebalances));
         sb.append("stateful aggregates identical: ").append(aggregatesMatch == null ? "not checked"
                 : aggregatesMatch ? "yes" : "NO").append(' ').append(aggregatesDetail).append('\n');
         return sb.toString();
@@ -376,6 +383,9 @@ public final class Report {
             num(large, "seconds", m.seconds());
             large.put("copied", m.copied());
         }
+        if (!rebalances.isEmpty()) {
+            RebalanceTable.json(root.putObject("rebalance"), options, rebalances);
+        }
         root.put("statefulAggregatesMatch", aggregatesMatch);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
@@ -399,7 +409,7 @@ public final class Report {
     }
 
     /** Puts a figure rounded to 3 decimals, or null when it was not measured (NaN) or has no base (infinite). */
-    private static void num(ObjectNode node, String field, double v) {
+    static void num(ObjectNode node, String field, double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             node.putNull(field);
         } else {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs the whole benchmark in-process with tiny N against a real forked broker and Redis: every registered pipeline
  * but the two at Streams' default commit interval, which would wait 30 s for each commit (their code differs from the
- * 1,000 ms ones only by that setting).
+ * 1,000 ms ones only by that setting), and the rebalance phase with windows of 2 s under both group protocols.
  */
 class BenchIT {
 
@@ -25,7 +25,8 @@ class BenchIT {
     void tinyRunReportsEveryPipelineWithAPositiveRateAndMatchingAggregates(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         Main.run(Options.parse("--records", "5000", "--repeat", "1", "--latency-seconds", "2", "--json",
-                json.toString(), "--peers", String.join(",", PIPELINES)));
+                json.toString(), "--peers", String.join(",", PIPELINES), "--rebalance-rate", "2000",
+                "--rebalance-seconds", "2"));
 
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         JsonNode pipelines = report.path("pipelines");
@@ -46,6 +47,19 @@ class BenchIT {
         assertThat(report.path("latency").path("latency-kasper").path("p50Ms").asDouble()).isPositive();
         assertThat(report.path("latency").path("latency-streams").path("p50Ms").asDouble()).isPositive();
         assertThat(report.path("memory").path("pass-kasper").path("peakHeapBytes").asLong()).isPositive();
+        for (String protocol : List.of("CLASSIC", "CONSUMER")) {
+            JsonNode rebalance = report.path("rebalance").path(protocol);
+            assertThat(rebalance.path("steadyMsgPerSec").asDouble()).as(protocol + " in %s", report.path("rebalance"))
+                    .isPositive();
+            for (String window : List.of("steady", "join", "leave")) {
+                JsonNode figures = rebalance.path("windows").path(window);
+                assertThat(figures.path("notMovedMaxGapMs").isNumber() || figures.path("movedMaxGapMs").isNumber())
+                        .as(protocol + " " + window + " has a gap").isTrue();
+                assertThat(figures.path("p99Ms").asDouble()).as(protocol + " " + window + " p99").isPositive();
+            }
+            assertThat(rebalance.path("windows").path("join").path("moved").size())
+                    .as(protocol + ": the member that joined took partitions").isPositive();
+        }
         // Every Spring container and producer was closed after its run: none of their threads is left.
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
                 .noneMatch(name -> name.contains("spring-batch-pipe") || name.contains("spring-redis-agg"));

@@ -20,18 +20,24 @@ class OptionsTest {
         assertThat(quick.forkMemory()).isTrue();
         assertThat(quick.phases()).containsExactlyInAnyOrderElementsOf(Options.ALL_PHASES);
         assertThat(quick.peers()).isNull();
+        assertThat(quick.rebalanceSeconds()).isEqualTo(6);
+        assertThat(quick.rebalanceRate()).isEqualTo(5_000);
     }
 
     @Test
     void flagsAreReadWithTheirValues() {
         Options options = Options.parse("--records", "1_000", "--json", "out/bench.json", "--no-fork-memory",
-                "--phases", "pass,latency", "--warmup-rounds", "3");
+                "--phases", "pass,latency", "--warmup-rounds", "3", "--rebalance-rate", "2000",
+                "--rebalance-seconds", "4");
 
         assertThat(options.records()).isEqualTo(1_000);
         assertThat(options.json()).isEqualTo(Path.of("out/bench.json"));
         assertThat(options.forkMemory()).isFalse();
         assertThat(options.phases()).containsExactlyInAnyOrder("pass", "latency");
         assertThat(options.warmUpRoundCap()).isEqualTo(3);
+        assertThat(options.rebalanceRate()).isEqualTo(2_000);
+        assertThat(options.rebalanceSeconds()).isEqualTo(4);
+        assertThat(Options.parse().rebalanceSeconds()).isEqualTo(10);
     }
 
     @Test
@@ -40,8 +46,8 @@ class OptionsTest {
                 .hasMessageStartingWith("Invalid value for option '--records': needs a positive integer, was 0")
                 .hasMessageContaining(Options.USAGE);
         assertThatThrownBy(() -> Options.parse("--phases", "pass,warp")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("--phases takes names of [pass, stateful, latency, memory, large], "
-                        + "was pass,warp");
+                .hasMessageStartingWith("--phases takes names of [pass, stateful, latency, memory, large, "
+                        + "rebalance], was pass,warp");
         assertThatThrownBy(() -> Options.parse("--value-size", "8")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--value-size must be at least 16, was 8");
         assertThatThrownBy(() -> Options.parse("--fast")).isInstanceOf(IllegalArgumentException.class)
