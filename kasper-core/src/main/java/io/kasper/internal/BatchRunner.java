@@ -48,6 +48,8 @@ final class BatchRunner implements AutoCloseable {
     private volatile boolean closed;
     private final CommitTracker tracker;
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
+    /** Under exactly-once an attempt that produced output cannot be retried in place (see {@link #transactional()}). */
+    private boolean transactional;
 
     /**
      * Creates a runner.
@@ -85,6 +87,15 @@ final class BatchRunner implements AutoCloseable {
         this.poisonHandler = new PoisonHandler(context, policy, producer, metrics);
     }
 
+    /**
+     * Makes every failed attempt that had handed output to the producer, and that the error policy would retry, throw
+     * {@link TransactionAbortRequired} instead of running again: under exactly-once that output is in the open
+     * transaction and must be aborted, not produced twice.
+     */
+    void transactional() {
+        this.transactional = true;
+    }
+
     ProcessorMetrics metrics() {
         return metrics;
     }
@@ -95,6 +106,8 @@ final class BatchRunner implements AutoCloseable {
      * stop request, the batch is left uncommitted (it is processed again after a restart) and this returns normally.
      *
      * @param batch the closed batch
+     * @throws TransactionAbortRequired under exactly-once ({@link #transactional()}), when an attempt that handed
+     *     output to the producer failed and would be retried
      * @throws BatchFailedException when the processor throws (after any retries), a poison message meets policy
      *     FAIL, or a {@code Sender.flush()} ran out of the outage budget; the batch is then never released for commit
      * @throws VirtualMachineError as thrown by the processor (out of memory, stack overflow, ...), unwrapped; the
@@ -132,6 +145,12 @@ final class BatchRunner implements AutoCloseable {
                     inFlight.abandon(sender.flushFailure());
                     throw failure(batch, "output flushed by MessageProcessor was not acknowledged within the "
                             + "brokerOutageTimeout", sender.flushFailure());
+                }
+                if (transactional && inFlight.hasProduced() && (ErrorPolicy.isTransient(t)
+                        && retries < policy.maxRetries()
+                        || t instanceof PoisonMessageException && poisonHandler.setsAside())) {
+                    inFlight.abandon(t);
+                    throw new TransactionAbortRequired(batch, t);
                 }
                 if (inFlight.failure() != null) {
                     // output flushed by this call failed; the next call produces the batch's output again

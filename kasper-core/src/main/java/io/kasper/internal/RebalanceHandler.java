@@ -54,6 +54,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private final List<String> topics;
     private final boolean incremental;
     private final HeldPartitions held;
+    /** The loop's transactions under exactly-once, else null. */
+    private final Transactions transactions;
     private final Set<TopicPartition> gauged = new HashSet<>();
     private KasperException failure;
     /** The JVM Error behind {@link #failure}, when a callback threw one. */
@@ -64,10 +66,14 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
      * @param protocol the group protocol: under {@link GroupProtocol#CONSUMER} partition numbers held incomplete
      *     for a while are normal; under {@link GroupProtocol#CLASSIC} (and in static mode) they are logged as a
      *     warning
+     * @param transactions the loop's transactions under exactly-once (a revocation commits the open transaction, a
+     *     loss aborts it), or null under at-least-once
      */
     RebalanceHandler(ProcessorLogContext context, Duration timeout, Optional<PartitionListener> listener,
             Assignment assignment, BatchAssembler assembler, BatchRunner runner, Consumer<byte[], byte[]> consumer,
-            ProcessorStatus status, CommitFailures commitFailures, List<String> topics, GroupProtocol protocol) {
+            ProcessorStatus status, CommitFailures commitFailures, List<String> topics, GroupProtocol protocol,
+            Transactions transactions) {
+        this.transactions = transactions;
         this.topics = List.copyOf(topics);
         this.incremental = protocol == GroupProtocol.CONSUMER;
         this.held = new HeldPartitions(topics, System::nanoTime);
@@ -261,7 +267,11 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             return;
         }
         if (!closing && failure == null) {
-            completeAndCommit(numbers);
+            if (transactions != null) {
+                commitTransaction();
+            } else {
+                completeAndCommit(numbers);
+            }
         }
         rewindRemaining(numbers);
         int dropped = forget(numbers);
@@ -277,6 +287,14 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         Set<Integer> numbers = held.remove(partitions);
         if (numbers.isEmpty()) {
             return;
+        }
+        if (transactions != null && !closing && failure == null) {
+            // the group has moved on: the offsets would be refused, and the output must not outlive them
+            try {
+                transactions.abortAndRewind("partitions " + numbers + " lost");
+            } catch (KasperException e) {
+                failure = e;
+            }
         }
         rewindRemaining(numbers);
         int dropped = forget(numbers);
@@ -351,6 +369,21 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             // Nothing is lost: the new owner starts from the last successful commit and processes the rest again.
             log.warn("commit of revoked partitions {} failed, their batches will be processed "
                     + "again by the new owner: {}", toCommit, e.toString());
+        }
+    }
+
+    /**
+     * Commits the open transaction, output and offsets of every batch in it, while this member still owns the
+     * revoked partitions (the group waits for this callback, and the group metadata still carries the generation
+     * that owns them). A commit that fails is aborted and every owned partition rewound by {@link Transactions}.
+     */
+    private void commitTransaction() {
+        try {
+            if (transactions.commit() != null) {
+                log.info("committed the transaction on revocation, offsets {}", assignment.committedView());
+            }
+        } catch (KasperException e) {
+            failure = e;
         }
     }
 
