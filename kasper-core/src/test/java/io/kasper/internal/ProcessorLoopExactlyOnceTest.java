@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kasper.BatchFailedException;
 import io.kasper.ErrorPolicy;
+import io.kasper.KasperMetrics;
 import io.kasper.MessageProcessor;
 import io.kasper.ProcessingGuarantee;
 import io.kasper.ProcessorState;
@@ -204,8 +205,8 @@ class ProcessorLoopExactlyOnceTest {
         assertThat(aborts).hasValue(1);
         assertThat(calls.get()).isGreaterThanOrEqualTo(2);
         assertThat(committedOutput()).containsExactly("v0", "v1", "v2");
+        assertThat(registry.get(KasperMetrics.BATCH_RETRIES).counter().count()).isEqualTo(1.0);
         assertThat(MockClients.stop(loop, running)).isNull();
-        assertThat(registry.get(io.kasper.KasperMetrics.BATCH_RETRIES).counter().count()).isEqualTo(1.0);
     }
 
     @Test
