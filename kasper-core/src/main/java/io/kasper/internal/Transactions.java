@@ -143,6 +143,10 @@ final class Transactions {
         offsets.keySet().removeIf(tp -> !assignment.owns(tp));
         IdlePositions.addTo(offsets, assignment, assembler, position);
         if (!open && offsets.isEmpty()) {
+            if (assignment.byPartition().isEmpty()) {
+                // e.g. the partitions of a failed commit were revoked: nothing is left that could fail for long
+                commitFailures.nothingPending();
+            }
             return Set.of();
         }
         long start = System.nanoTime();
