@@ -17,6 +17,7 @@ import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -240,7 +241,12 @@ final class BatchRunner implements AutoCloseable {
             metrics.outgoing(failed.takeAcks());
         }
         if (failed != null && !(failed.failure() instanceof CancellationException)) {
-            throw failure(failed.batch(), "output could not be produced", failed.failure());
+            throw failure(failed.batch(), Transactions.isFenced(failed.failure())
+                    ? "output could not be produced, the producer is fenced (a newer producer with the same "
+                    + ProducerConfig.TRANSACTIONAL_ID_CONFIG + " started, e.g. a replacement instance, or the "
+                    + "broker aborted a transaction open longer than " + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG
+                    + "); this instance commits nothing more"
+                    : "output could not be produced", failed.failure());
         }
         return released[0];
     }

@@ -249,7 +249,7 @@ final class Transactions {
             return commitFailures.rejected(e);
         }
         return new KasperException(context.message("the transaction " + what + " of "
-                + ProducerConfig.TRANSACTIONAL_ID_CONFIG + " '" + transactionalId + "' was refused, this producer is "
+                + ProducerConfig.TRANSACTIONAL_ID_CONFIG + " '" + transactionalId + "' was refused, the producer is "
                 + "fenced: " + e + "; another producer with the same " + ProducerConfig.TRANSACTIONAL_ID_CONFIG
                 + " started (in static mode: an instance with the same inputPartitions took over), or the broker "
                 + "aborted a transaction that stayed open longer than " + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG

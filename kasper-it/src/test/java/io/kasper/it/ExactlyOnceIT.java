@@ -208,7 +208,7 @@ class ExactlyOnceIT {
         }
         String zombieLog = Files.readString(log);
         assertThat(zombie.exitValue()).as("zombie exit status; its log:%n%s", zombieLog).isEqualTo(1);
-        assertThat(zombieLog).contains("fenced");
+        assertThat(zombieLog).contains("the producer is fenced");
         assertThat(broker.committedOffsets(config.consumerGroupId())).as("offsets after the zombie resumed")
                 .isEqualTo(inputEnd(scenario, 20_000));
 
