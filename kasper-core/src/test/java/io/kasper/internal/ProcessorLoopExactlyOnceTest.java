@@ -228,4 +228,46 @@ class ProcessorLoopExactlyOnceTest {
         assertThat(committedOutput()).containsExactly("v0", "v1", "v2");
         assertThat(MockClients.stop(loop, running)).isNull();
     }
+
+    @Test
+    void aRevocationCommitsTheOpenTransactionWithTheOffsetsWhileThePartitionsAreStillOwned() throws Exception {
+        TopicPartition in1 = new TopicPartition("in", 1);
+        List<String> events = new CopyOnWriteArrayList<>();
+        TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName("revoke")
+                .bootstrapServers("mock:9092").inputTopics("in").groupManaged().meterRegistry(registry)
+                .batchWaitDuration(Duration.ofMillis(10)).closeTimeout(Duration.ofSeconds(5))
+                .processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
+                .transactionCommitInterval(Duration.ofSeconds(30)) // only the revocation commits
+                .partitionListener(new io.kasper.PartitionListener() {
+                    @Override
+                    public void onPartitionsAssigned(java.util.Set<Integer> numbers) {
+                        events.add("assigned " + numbers);
+                    }
+
+                    @Override
+                    public void onPartitionsRevoked(java.util.Set<Integer> numbers) {
+                        events.add("revoked " + numbers + " after " + producer.commitCount() + " commit(s)");
+                    }
+                }).build();
+        consumer.updateBeginningOffsets(Map.of(IN0, 0L, in1, 0L));
+        ProcessorLoop loop = clients.loop(config, Map.of(0, copy(), 1, copy()));
+        CompletableFuture<Throwable> running = MockClients.start(loop);
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(IN0, in1));
+            consumer.append(MockClients.record("in", 0, 0, "p0"));
+            consumer.append(MockClients.record("in", 1, 0, "p1"));
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.uncommittedRecords().size() == 2);
+        assertThat(producer.commitCount()).isZero();
+
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of(in1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 2);
+
+        assertThat(events).containsExactly("assigned [0, 1]", "revoked [0] after 1 commit(s)");
+        assertThat(producer.consumerGroupOffsetsHistory()).containsExactly(
+                Map.of(GROUP, Map.of(IN0, new OffsetAndMetadata(1), in1, new OffsetAndMetadata(1))));
+        assertThat(committedOutput()).containsExactlyInAnyOrder("p0", "p1");
+        assertThat(MockClients.stop(loop, running)).isNull();
+        assertThat(consumer.consumerCommits).hasValue(0);
+    }
 }
