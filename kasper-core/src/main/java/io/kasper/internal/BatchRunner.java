@@ -29,7 +29,9 @@ import org.apache.kafka.common.TopicPartition;
  * DEAD_LETTER) the processor is called again without the poison records, and after a transient failure (see
  * {@link ErrorPolicy#isTransient}) it is called again with the same records after a backoff. The output buffered by a
  * failed call is discarded; what it had already flushed ({@code Sender.flush()}) stays produced, and the next call
- * produces it again: delivery is at-least-once. Each {@code Sender.flush()} waits at most what is left of the
+ * produces it again: delivery is at-least-once. Under exactly-once ({@link #transactional()}) such a call is not
+ * repeated in place: the loop aborts the open transaction and processes the batch again from its committed offset
+ * ({@link TransactionAbortRequired}). Each {@code Sender.flush()} waits at most what is left of the
  * {@link OutageBudget}; a flush that runs out of it fails the batch at once, without retries.
  *
  * <p>Thread-safety: not thread-safe; owned by one loop thread (acks complete on other threads).

@@ -34,6 +34,8 @@ import org.apache.kafka.common.errors.TimeoutException;
  * The single-threaded event loop behind {@code TopicProcessor}: poll, assemble batches per partition number, call the
  * processors, produce their output, and commit each batch's offsets once it and every earlier batch of its partition
  * are acknowledged. Processing continues while acknowledgements are in flight, so the loop never idles on acks.
+ * Under exactly-once the consumer commits nothing: output and offsets of the batches of a commit interval are
+ * committed in one Kafka transaction (see {@link Transactions}).
  *
  * <p>The partitions come from the configuration ({@code consumer.assign}) or, in group-managed mode, from the consumer
  * group ({@code consumer.subscribe}); the {@link RebalanceHandler} keeps the loop's per-partition state

@@ -30,7 +30,9 @@ import org.apache.kafka.common.TopicPartition;
  * to their committed offsets and paused. On loss it drops everything of the lost numbers (nothing can be committed any
  * more). Under the eager classic protocol every rebalance gives or takes p of every topic at once, so this reduces to
  * revoking and assigning whole numbers (except in a group that migrates between protocols). It tells the user's
- * {@link PartitionListener} about numbers as they become whole and as they stop being whole.
+ * {@link PartitionListener} about numbers as they become whole and as they stop being whole. Under exactly-once a
+ * revocation commits the whole open transaction (output and offsets of every batch in it) instead of the revoked
+ * numbers' offsets, and a loss aborts it and rewinds the numbers still owned (see {@link Transactions}).
  *
  * <p>Kafka calls it from inside {@code poll()} (and {@code close()}) on the loop thread. Failures, JVM Errors
  * included, are not thrown through the consumer, which would wrap them or leave the group half-joined; they are kept
