@@ -1,5 +1,6 @@
 package io.kasper;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -47,9 +48,14 @@ final class KafkaPropertyRules {
                         errors.add(field + " must not set '" + key + "' (was '" + value + "'): Kasper sets it from "
                                 + "groupProtocol(...); choose the protocol with "
                                 + "groupManaged().groupProtocol(GroupProtocol.CLASSIC or GroupProtocol.CONSUMER)");
+                case ProducerConfig.TRANSACTIONAL_ID_CONFIG ->
+                        errors.add(field + " must not set '" + key + "' (was '" + value + "'): for exactly-once "
+                                + "output use processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE), which derives "
+                                + "the transactional id from the processor name (see the README, \"Processing "
+                                + "guarantees\")");
                 case ConsumerConfig.GROUP_ID_CONFIG, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
                         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ProducerConfig.TRANSACTIONAL_ID_CONFIG ->
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG ->
                         errors.add(field + " must not set '" + key + "' (was '" + value
                                 + "'): Kasper sets it itself");
                 default -> {
@@ -95,6 +101,56 @@ final class KafkaPropertyRules {
             errors.add(field + " must not set '" + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + "' (was '"
                     + props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
                     + "'): use groupInstanceId(...)");
+        }
+    }
+
+    /**
+     * Rejects, under {@link ProcessingGuarantee#EXACTLY_ONCE}, client settings that break transactions: reading
+     * uncommitted input, a producer without idempotence, and a {@code transaction.timeout.ms} that a transaction
+     * open for the commit interval plus the error policy's retry backoff would exceed.
+     */
+    static void checkExactlyOnce(Map<String, Object> kafkaProps, Map<String, Object> consumerProps,
+            Map<String, Object> producerProps, Duration interval, ErrorPolicy policy, ConfigErrors errors) {
+        for (Map.Entry<String, Map<String, Object>> e : Map.of("kafkaProperties", kafkaProps, "consumerProperties",
+                consumerProps).entrySet()) {
+            Object isolation = e.getValue().get(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
+            if (isolation != null && !"read_committed".equalsIgnoreCase(String.valueOf(isolation).trim())) {
+                errors.add(e.getKey() + " must not set '" + ConsumerConfig.ISOLATION_LEVEL_CONFIG + "' to '"
+                        + isolation + "' under processingGuarantee EXACTLY_ONCE: input from aborted transactions "
+                        + "would be processed; remove it (Kasper reads read_committed)");
+            }
+        }
+        for (Map.Entry<String, Map<String, Object>> e : Map.of("kafkaProperties", kafkaProps, "producerProperties",
+                producerProps).entrySet()) {
+            Object idempotence = e.getValue().get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
+            if (idempotence != null && !"true".equalsIgnoreCase(String.valueOf(idempotence).trim())) {
+                errors.add(e.getKey() + " must not set '" + ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG + "' to '"
+                        + idempotence + "' under processingGuarantee EXACTLY_ONCE: transactions need the "
+                        + "idempotent producer; remove it");
+            }
+        }
+        Object timeout = producerProps.getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                kafkaProps.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+        long timeoutMs;
+        try {
+            timeoutMs = timeout == null ? TopicProcessorConfig.DEFAULT_TRANSACTION_TIMEOUT_MS
+                    : Long.parseLong(String.valueOf(timeout).trim());
+        } catch (NumberFormatException ex) {
+            return; // the Kafka client itself rejects a malformed value with its own message
+        }
+        if (policy == null || interval == null || interval.isNegative() || interval.isZero()) {
+            return; // reported by their own checks
+        }
+        long needed = interval.toMillis() + policy.totalBackoff().toMillis();
+        if (timeoutMs <= needed) {
+            errors.add(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + " must exceed transactionCommitInterval plus the "
+                    + "errorPolicy's total retry backoff under processingGuarantee EXACTLY_ONCE, or the broker aborts "
+                    + "transactions that are still open: it was " + timeoutMs + " ms" + (timeout == null
+                    ? " (Kafka's default)" : "") + ", transactionCommitInterval " + interval + " and the total "
+                    + "backoff of maxRetries " + policy.maxRetries() + " " + policy.totalBackoff() + ", " + needed
+                    + " ms in all (raise producerProperty " + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG
+                    + " well above it, allowing for the longest MessageProcessor.process call, or lower the interval "
+                    + "or the retries)");
         }
     }
 

@@ -85,6 +85,15 @@ public final class TopicProcessorConfig {
      * Kafka 4.0 lack {@link GroupProtocol#CONSUMER}.
      */
     public static final GroupProtocol DEFAULT_GROUP_PROTOCOL = GroupProtocol.CLASSIC;
+    /** Default {@code processingGuarantee}: {@link ProcessingGuarantee#AT_LEAST_ONCE}. */
+    public static final ProcessingGuarantee DEFAULT_PROCESSING_GUARANTEE = ProcessingGuarantee.AT_LEAST_ONCE;
+    /**
+     * Default {@code transactionCommitInterval} under {@link ProcessingGuarantee#EXACTLY_ONCE}: 100 ms, like Kafka
+     * Streams' default commit interval under exactly-once.
+     */
+    public static final Duration DEFAULT_TRANSACTION_COMMIT_INTERVAL = Duration.ofMillis(100);
+    /** The producer's {@code transaction.timeout.ms} when none is set: Kafka's own default, 60 s. */
+    static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -101,6 +110,10 @@ public final class TopicProcessorConfig {
     private final Map<String, Object> producerProperties;
     private final boolean groupManaged;
     private final GroupProtocol groupProtocol;
+    private final ProcessingGuarantee processingGuarantee;
+    private final Duration transactionCommitInterval;
+    /** As given to the builder, null for the default: {@link #toBuilder()} keeps it unset. */
+    private final Duration givenTransactionCommitInterval;
     private final String groupInstanceId;
     private final PartitionListener partitionListener;
     private final ErrorPolicy errorPolicy;
@@ -126,6 +139,10 @@ public final class TopicProcessorConfig {
         this.producerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerProperties));
         this.groupManaged = b.groupManaged;
         this.groupProtocol = b.groupProtocol != null ? b.groupProtocol : DEFAULT_GROUP_PROTOCOL;
+        this.processingGuarantee = b.processingGuarantee;
+        this.givenTransactionCommitInterval = b.transactionCommitInterval;
+        this.transactionCommitInterval = b.transactionCommitInterval != null ? b.transactionCommitInterval
+                : DEFAULT_TRANSACTION_COMMIT_INTERVAL;
         this.groupInstanceId = b.groupInstanceId;
         this.partitionListener = b.partitionListener;
         this.errorPolicy = b.errorPolicy;
@@ -192,6 +209,8 @@ public final class TopicProcessorConfig {
             b.groupProtocol = groupProtocol;
             b.groupProtocolSet = true;
         }
+        b.processingGuarantee = processingGuarantee;
+        b.transactionCommitInterval = givenTransactionCommitInterval;
         b.partitionListener = partitionListener;
         b.errorPolicy = errorPolicy;
         b.maxUncommittedBatches = maxUncommittedBatches;
@@ -305,6 +324,35 @@ public final class TopicProcessorConfig {
     }
 
     /**
+     * Returns what the processor guarantees about its Kafka output.
+     *
+     * @return {@link ProcessingGuarantee#AT_LEAST_ONCE} (the default) or {@link ProcessingGuarantee#EXACTLY_ONCE}
+     */
+    public ProcessingGuarantee processingGuarantee() {
+        return processingGuarantee;
+    }
+
+    /**
+     * Returns whether the processor runs under {@link ProcessingGuarantee#EXACTLY_ONCE}.
+     *
+     * @return whether output and offsets are committed in Kafka transactions
+     */
+    public boolean isExactlyOnce() {
+        return processingGuarantee == ProcessingGuarantee.EXACTLY_ONCE;
+    }
+
+    /**
+     * Returns how long a transaction stays open under {@link ProcessingGuarantee#EXACTLY_ONCE} before it commits
+     * (it commits earlier when a partition reaches {@code maxUncommittedBatches}); meaningless under
+     * {@link ProcessingGuarantee#AT_LEAST_ONCE}.
+     *
+     * @return the transaction commit interval, {@link #DEFAULT_TRANSACTION_COMMIT_INTERVAL} unless set
+     */
+    public Duration transactionCommitInterval() {
+        return transactionCommitInterval;
+    }
+
+    /**
      * Returns how long closing waits for outstanding acknowledgements and the final commit.
      *
      * @return how long closing waits for outstanding acknowledgements and the final commit
@@ -395,6 +443,7 @@ public final class TopicProcessorConfig {
                 + (groupInstanceId == null ? "" : ", groupInstanceId=" + groupInstanceId) : "inputPartitions=" + inputPartitions)
                 + ", batchSize=" + batchSize + ", batchMaxBytes=" + batchMaxBytes + ", maxBufferedBytes="
                 + maxBufferedBytes + ", batchWaitDuration=" + batchWaitDuration + ", maxUncommittedBatches=" + maxUncommittedBatches
+                + (isExactlyOnce() ? ", EXACTLY_ONCE, transactionCommitInterval=" + transactionCommitInterval : "")
                 + ", " + errorPolicy + "}";
     }
 
@@ -417,6 +466,8 @@ public final class TopicProcessorConfig {
         private GroupProtocol groupProtocol;
         private boolean groupProtocolSet;
         private String groupInstanceId;
+        private ProcessingGuarantee processingGuarantee = DEFAULT_PROCESSING_GUARANTEE;
+        private Duration transactionCommitInterval;
         private PartitionListener partitionListener;
         private ErrorPolicy errorPolicy = ErrorPolicy.defaults();
         private int maxUncommittedBatches = DEFAULT_MAX_UNCOMMITTED_BATCHES;
@@ -533,6 +584,40 @@ public final class TopicProcessorConfig {
         public Builder groupProtocol(GroupProtocol protocol) {
             this.groupProtocol = protocol;
             this.groupProtocolSet = true;
+            return this;
+        }
+
+        /**
+         * Sets what the processor guarantees about its Kafka output, in either assignment mode. Default
+         * {@link ProcessingGuarantee#AT_LEAST_ONCE}. Under {@link ProcessingGuarantee#EXACTLY_ONCE} the output of the
+         * batches completed within a {@link #transactionCommitInterval(Duration)} (dead letters included) and their
+         * input offsets are committed in one Kafka transaction; the producer gets a {@code transactional.id} derived
+         * from the processor name and, in static mode, its partitions, or, in group-managed mode, the instance (see
+         * the README, "Processing guarantees"). {@link #build()} then rejects {@code isolation.level=read_uncommitted}
+         * and {@code enable.idempotence=false}, and a {@code transaction.timeout.ms} not above the commit interval
+         * plus the error policy's total retry backoff.
+         *
+         * @param guarantee the guarantee, not null
+         * @return this builder
+         */
+        public Builder processingGuarantee(ProcessingGuarantee guarantee) {
+            this.processingGuarantee = guarantee;
+            return this;
+        }
+
+        /**
+         * Sets how long a transaction stays open before its output and offsets are committed, under
+         * {@link ProcessingGuarantee#EXACTLY_ONCE} only. Output becomes readable to {@code read_committed} consumers
+         * only when its transaction commits, so this adds up to the interval to the end-to-end latency; shorter
+         * intervals commit more often and cost throughput. A transaction also commits as soon as a partition has
+         * {@code maxUncommittedBatches} batches in it. Default
+         * {@link TopicProcessorConfig#DEFAULT_TRANSACTION_COMMIT_INTERVAL} (100 ms).
+         *
+         * @param interval positive
+         * @return this builder
+         */
+        public Builder transactionCommitInterval(Duration interval) {
+            this.transactionCommitInterval = interval;
             return this;
         }
 
@@ -734,7 +819,10 @@ public final class TopicProcessorConfig {
          * default), a non-positive wait or close timeout, a null {@code meterRegistry} or {@code errorPolicy},
          * and Kafka properties that would break at-least-once delivery or Kasper's contract ({@code
          * enable.auto.commit=true}, {@code acks} other than {@code all}, {@code group.id}, serializers,
-         * deserializers).
+         * deserializers, {@code transactional.id}), a null {@code processingGuarantee}, a
+         * {@code transactionCommitInterval} that is not positive or is set without {@code EXACTLY_ONCE}, and under
+         * {@code EXACTLY_ONCE} {@code isolation.level=read_uncommitted}, {@code enable.idempotence=false} or a
+         * {@code transaction.timeout.ms} not above the commit interval plus the error policy's total retry backoff.
          *
          * @return the immutable configuration
          * @throws InvalidConfigException naming every invalid field, its rule and its value
@@ -760,6 +848,7 @@ public final class TopicProcessorConfig {
                 errors.reject("maxUncommittedBatches", "must be at least 1", maxUncommittedBatches);
             }
             validateErrorPolicy(errors);
+            validateGuarantee(errors);
             errors.requireSet("meterRegistry", meterRegistry);
             KafkaPropertyRules.check("kafkaProperties", kafkaProperties, errors);
             KafkaPropertyRules.check("consumerProperties", consumerProperties, errors);
@@ -810,6 +899,29 @@ public final class TopicProcessorConfig {
                             + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + ")");
                 }
             }
+        }
+
+        private void validateGuarantee(ConfigErrors errors) {
+            if (processingGuarantee == null) {
+                errors.add("processingGuarantee must not be null (ProcessingGuarantee.AT_LEAST_ONCE or "
+                        + "ProcessingGuarantee.EXACTLY_ONCE), was null");
+                return;
+            }
+            if (processingGuarantee != ProcessingGuarantee.EXACTLY_ONCE) {
+                if (transactionCommitInterval != null) {
+                    errors.add("transactionCommitInterval requires processingGuarantee(ProcessingGuarantee."
+                            + "EXACTLY_ONCE): under " + processingGuarantee + " there are no transactions, but "
+                            + "transactionCommitInterval was " + transactionCommitInterval);
+                }
+                return;
+            }
+            if (transactionCommitInterval != null) {
+                errors.requirePositive("transactionCommitInterval", transactionCommitInterval);
+            }
+            Duration interval = transactionCommitInterval != null ? transactionCommitInterval
+                    : DEFAULT_TRANSACTION_COMMIT_INTERVAL;
+            KafkaPropertyRules.checkExactlyOnce(kafkaProperties, consumerProperties, producerProperties,
+                    interval, errorPolicy, errors);
         }
 
         private void validateName(ConfigErrors errors) {
@@ -923,6 +1035,8 @@ public final class TopicProcessorConfig {
                 && producerProperties.equals(other.producerProperties) && meterRegistry == other.meterRegistry
                 && groupManaged == other.groupManaged && groupProtocol == other.groupProtocol
                 && Objects.equals(groupInstanceId, other.groupInstanceId)
+                && processingGuarantee == other.processingGuarantee
+                && Objects.equals(givenTransactionCommitInterval, other.givenTransactionCommitInterval)
                 && partitionListener == other.partitionListener && errorPolicy.equals(other.errorPolicy)
                 && maxUncommittedBatches == other.maxUncommittedBatches && batchMaxBytes == other.batchMaxBytes
                 && maxBufferedBytes == other.maxBufferedBytes
@@ -941,6 +1055,7 @@ public final class TopicProcessorConfig {
                 batchWaitDuration, closeTimeout, System.identityHashCode(meterRegistry), kafkaProperties,
                 consumerProperties, producerProperties, groupManaged, groupProtocol, groupInstanceId,
                 System.identityHashCode(partitionListener), errorPolicy, maxUncommittedBatches, batchMaxBytes,
-                maxBufferedBytes, givenBatchMaxBytes, givenMaxBufferedBytes);
+                maxBufferedBytes, givenBatchMaxBytes, givenMaxBufferedBytes, processingGuarantee,
+                givenTransactionCommitInterval);
     }
 }

@@ -43,8 +43,9 @@ class TopicProcessorConfigSecretsTest {
                 .hasMessage("invalid TopicProcessorConfig: kafkaProperties must not set 'acks' to '1': Kasper "
                         + "requires acks=all so that committed input has durable output; consumerProperties must not "
                         + "set 'enable.auto.commit' to 'true': Kasper commits offsets only after the output is "
-                        + "acknowledged; producerProperties must not set 'transactional.id' (was 'tx'): Kasper sets "
-                        + "it itself");
+                        + "acknowledged; producerProperties must not set 'transactional.id' (was 'tx'): for exactly-once "
+                        + "output use processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE), which derives the "
+                        + "transactional id from the processor name (see the README, \"Processing guarantees\")");
         assertThat(SECRETS).noneMatch(thrown.getMessage()::contains);
     }
 

@@ -17,6 +17,7 @@ import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -28,7 +29,9 @@ import org.apache.kafka.common.TopicPartition;
  * DEAD_LETTER) the processor is called again without the poison records, and after a transient failure (see
  * {@link ErrorPolicy#isTransient}) it is called again with the same records after a backoff. The output buffered by a
  * failed call is discarded; what it had already flushed ({@code Sender.flush()}) stays produced, and the next call
- * produces it again: delivery is at-least-once. Each {@code Sender.flush()} waits at most what is left of the
+ * produces it again: delivery is at-least-once. Under exactly-once ({@link #transactional()}) such a call is not
+ * repeated in place: the loop aborts the open transaction and processes the batch again from its committed offset
+ * ({@link TransactionAbortRequired}). Each {@code Sender.flush()} waits at most what is left of the
  * {@link OutageBudget}; a flush that runs out of it fails the batch at once, without retries.
  *
  * <p>Thread-safety: not thread-safe; owned by one loop thread (acks complete on other threads).
@@ -48,6 +51,8 @@ final class BatchRunner implements AutoCloseable {
     private volatile boolean closed;
     private final CommitTracker tracker;
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
+    /** Under exactly-once an attempt that produced output cannot be retried in place (see {@link #transactional()}). */
+    private boolean transactional;
 
     /**
      * Creates a runner.
@@ -85,6 +90,15 @@ final class BatchRunner implements AutoCloseable {
         this.poisonHandler = new PoisonHandler(context, policy, producer, metrics);
     }
 
+    /**
+     * Makes every failed attempt that had handed output to the producer, and that the error policy would retry, throw
+     * {@link TransactionAbortRequired} instead of running again: under exactly-once that output is in the open
+     * transaction and must be aborted, not produced twice.
+     */
+    void transactional() {
+        this.transactional = true;
+    }
+
     ProcessorMetrics metrics() {
         return metrics;
     }
@@ -95,6 +109,8 @@ final class BatchRunner implements AutoCloseable {
      * stop request, the batch is left uncommitted (it is processed again after a restart) and this returns normally.
      *
      * @param batch the closed batch
+     * @throws TransactionAbortRequired under exactly-once ({@link #transactional()}), when an attempt that handed
+     *     output to the producer failed and would be retried
      * @throws BatchFailedException when the processor throws (after any retries), a poison message meets policy
      *     FAIL, or a {@code Sender.flush()} ran out of the outage budget; the batch is then never released for commit
      * @throws VirtualMachineError as thrown by the processor (out of memory, stack overflow, ...), unwrapped; the
@@ -132,6 +148,12 @@ final class BatchRunner implements AutoCloseable {
                     inFlight.abandon(sender.flushFailure());
                     throw failure(batch, "output flushed by MessageProcessor was not acknowledged within the "
                             + "brokerOutageTimeout", sender.flushFailure());
+                }
+                if (transactional && inFlight.hasProduced() && (ErrorPolicy.isTransient(t)
+                        && retries < policy.maxRetries()
+                        || t instanceof PoisonMessageException && poisonHandler.setsAside())) {
+                    inFlight.abandon(t);
+                    throw new TransactionAbortRequired(batch, t);
                 }
                 if (inFlight.failure() != null) {
                     // output flushed by this call failed; the next call produces the batch's output again
@@ -221,7 +243,12 @@ final class BatchRunner implements AutoCloseable {
             metrics.outgoing(failed.takeAcks());
         }
         if (failed != null && !(failed.failure() instanceof CancellationException)) {
-            throw failure(failed.batch(), "output could not be produced", failed.failure());
+            throw failure(failed.batch(), Transactions.isFenced(failed.failure())
+                    ? "output could not be produced, the producer is fenced (a newer producer with the same "
+                    + ProducerConfig.TRANSACTIONAL_ID_CONFIG + " started, e.g. a replacement instance, or the "
+                    + "broker aborted a transaction open longer than " + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG
+                    + "); this instance commits nothing more"
+                    : "output could not be produced", failed.failure());
         }
         return released[0];
     }

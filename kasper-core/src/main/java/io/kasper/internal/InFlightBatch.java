@@ -33,6 +33,8 @@ final class InFlightBatch implements Callback {
     private volatile long producedNanos;
     /** Whether {@link #seal()} ran; written and read by the loop thread only. */
     private boolean sealed;
+    /** Whether any output was handed to the producer for this tracking; loop thread only. */
+    private boolean produced;
     /** Acknowledged messages per output topic, indexed by partition. */
     private final Map<String, long[]> acks = new HashMap<>();
     /**
@@ -65,6 +67,7 @@ final class InFlightBatch implements Callback {
         outputBytes += bytes;
         budget.outputSent(bytes);
         pending.incrementAndGet();
+        produced = true;
     }
 
     /**
@@ -73,6 +76,15 @@ final class InFlightBatch implements Callback {
      */
     void expectAcks(int count) {
         pending.addAndGet(count);
+        produced = true;
+    }
+
+    /**
+     * Returns whether output (or a dead letter) was handed, or was about to be handed, to the producer for this
+     * tracking: under exactly-once it is in the open transaction and only an abort takes it back.
+     */
+    boolean hasProduced() {
+        return produced;
     }
 
     /**

@@ -5,6 +5,9 @@ import io.kasper.TopicProcessorConfig;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -13,18 +16,42 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Derives the Kafka client properties of a topic processor: Kasper's defaults, then the user's pass-through
- * properties, then the settings the at-least-once contract depends on. Every client id starts with the instance id
- * (see {@link ProcessorInstances}). Thread-safe (immutable).
+ * properties, then the settings the delivery guarantee depends on (under exactly-once, the transactional id). Every
+ * client id starts with the instance id (see {@link ProcessorInstances}). Thread-safe (immutable).
  */
 final class KafkaClientProperties {
 
     private final TopicProcessorConfig config;
     private final String clientIdPrefix;
+    private final String transactionalId;
 
     KafkaClientProperties(TopicProcessorConfig config) {
         this.config = config;
         // Distinct client ids keep JMX registrations of several instances in one JVM apart.
         this.clientIdPrefix = ProcessorInstances.next(config.topicProcessorName());
+        this.transactionalId = config.isExactlyOnce() ? transactionalId(config) : null;
+    }
+
+    /**
+     * Returns the producer's {@code transactional.id} under exactly-once. Static mode: stable, from the processor
+     * name and its sorted partitions ({@code kasper-<name>-partitions-0,1,2}), so that an instance restarted with the
+     * same partitions fences its predecessor (two running instances with overlapping partitions are a mistake this
+     * cannot catch when their sets differ). Group-managed mode: from the name and the {@code groupInstanceId}, else a
+     * random UUID ({@code kasper-<name>-member-<id>}): zombies are fenced by the group generation passed to
+     * {@code sendOffsetsToTransaction} (KIP-447), so the id only has to be unique among live instances.
+     */
+    static String transactionalId(TopicProcessorConfig config) {
+        String prefix = "kasper-" + config.topicProcessorName();
+        if (!config.isGroupManaged()) {
+            return prefix + "-partitions-" + new TreeSet<>(config.inputPartitions()).stream().map(String::valueOf)
+                    .collect(Collectors.joining(","));
+        }
+        return prefix + "-member-" + config.groupInstanceId().orElseGet(() -> UUID.randomUUID().toString());
+    }
+
+    /** Returns the producer's {@code transactional.id}, or null unless the processor runs exactly-once. */
+    String transactionalId() {
+        return transactionalId;
     }
 
     /** Returns the instance id: the prefix of the client ids and the {@code instance} tag of the meters. */
@@ -91,6 +118,10 @@ final class KafkaClientProperties {
         props.putAll(config.producerProperties());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        if (config.isExactlyOnce()) {
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        }
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return props;

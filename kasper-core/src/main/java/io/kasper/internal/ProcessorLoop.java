@@ -34,6 +34,8 @@ import org.apache.kafka.common.errors.TimeoutException;
  * The single-threaded event loop behind {@code TopicProcessor}: poll, assemble batches per partition number, call the
  * processors, produce their output, and commit each batch's offsets once it and every earlier batch of its partition
  * are acknowledged. Processing continues while acknowledgements are in flight, so the loop never idles on acks.
+ * Under exactly-once the consumer commits nothing: output and offsets of the batches of a commit interval are
+ * committed in one Kafka transaction (see {@link Transactions}).
  *
  * <p>The partitions come from the configuration ({@code consumer.assign}) or, in group-managed mode, from the consumer
  * group ({@code consumer.subscribe}); the {@link RebalanceHandler} keeps the loop's per-partition state
@@ -78,6 +80,13 @@ final class ProcessorLoop {
     private final KafkaClientFactory factory;
     private Consumer<byte[], byte[]> consumer;
     private Producer<byte[], byte[]> producer;
+    /** The transactions under exactly-once; null under at-least-once. */
+    private Transactions transactions;
+    /**
+     * Under exactly-once, per partition number, the transactions aborted to retry one of its batches since its last
+     * commit: bounded by the error policy's {@code maxRetries} like retries in place.
+     */
+    private final Map<Integer, Integer> abortRetries = new HashMap<>();
 
     /**
      * Creates the loop; nothing connects until {@link #run()}.
@@ -243,9 +252,16 @@ final class ProcessorLoop {
         metrics.memory(budget);
         metrics.readiness(status);
         metrics.produceRetries(producer);
+        if (config.isExactlyOnce()) {
+            runner.transactional();
+            transactions = new Transactions(context, producer, consumer, runner, assignment, assembler,
+                    commitFailures, this::validPosition, config.transactionCommitInterval(),
+                    clients.transactionalId());
+            transactions.init();
+        }
         rebalance = new RebalanceHandler(context, config.closeTimeout(), config.partitionListener(), assignment,
                 assembler, runner, consumer, status, commitFailures, config.inputTopics(),
-                config.isGroupManaged() ? config.groupProtocol() : GroupProtocol.CLASSIC);
+                config.isGroupManaged() ? config.groupProtocol() : GroupProtocol.CLASSIC, transactions);
         if (config.isGroupManaged()) {
             consumer.subscribe(config.inputTopics(), rebalance);
             log.sentences().info("started: joining group '{}' (group-managed assignment, group protocol {}{}), "
@@ -284,7 +300,14 @@ final class ProcessorLoop {
             watch.contact(System.nanoTime());
         }
         long now = System.nanoTime();
-        commitAsync(now);
+        if (transactions == null) {
+            commitAsync(now);
+        } else if (transactions.isDue(now, p -> room(p) <= 0)) {
+            commitTransaction();
+        } else if (!transactions.isOpen() && now - lastIdleCheckNanos >= PROGRESS_INTERVAL_NANOS) {
+            lastIdleCheckNanos = now;
+            commitTransaction(); // commits idle positions (past transaction markers of the input), if any
+        }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(pollMillis(now)));
         rebalance.rethrowFailure();
         if (commitRejection != null) {
@@ -315,13 +338,56 @@ final class ProcessorLoop {
                 break; // a batch not started stays uncommitted and is fetched again after a restart
             }
             running = batch;
-            runner.run(batch);
+            if (transactions != null) {
+                transactions.beforeBatch(now);
+                try {
+                    runner.run(batch);
+                } catch (TransactionAbortRequired e) {
+                    running = null;
+                    abortToRetry(e);
+                    break; // the batches taken with it are dropped too: their partitions are rewound
+                }
+            } else {
+                runner.run(batch);
+            }
             running = null;
         }
         updatePauses();
         if (now - lastProgressNanos >= PROGRESS_INTERVAL_NANOS) {
             lastProgressNanos = now;
             updateProgress();
+        }
+    }
+
+    /** Commits the open transaction; a failure it survives has aborted and rewound it (see {@link Transactions}). */
+    private void commitTransaction() {
+        Set<Integer> committed = transactions.commit();
+        if (committed != null) {
+            abortRetries.keySet().removeAll(committed); // their retried batches are committed
+        }
+        watch.contact(System.nanoTime());
+    }
+
+    /**
+     * Aborts the open transaction because an attempt of a batch that produced output is to be retried, rewinds
+     * every owned partition and waits the error policy's backoff; fails the batch once its partition has used up
+     * {@code maxRetries} since its last commit.
+     */
+    private void abortToRetry(TransactionAbortRequired e) {
+        Batch batch = e.batch();
+        int retry = abortRetries.merge(batch.partition(), 1, Integer::sum);
+        if (retry > config.errorPolicy().maxRetries()) {
+            throw runner.failure(batch, "MessageProcessor threw after " + config.errorPolicy().maxRetries()
+                    + " retries (each aborted the open transaction)", e.getCause());
+        }
+        transactions.abortAndRewind("retry " + retry + " of " + config.errorPolicy().maxRetries() + " of " + batch
+                + " after " + e.getCause());
+        runner.metrics().retry(batch.partition());
+        try {
+            stopSignal.await(config.errorPolicy().backoff(retry).toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(interrupted);
         }
     }
 
@@ -356,6 +422,9 @@ final class ProcessorLoop {
             return BUSY_POLL_MILLIS;
         }
         long waitNanos = assembler.nanosUntilNextDeadline(now, p -> room(p) > 0);
+        if (transactions != null) {
+            waitNanos = Math.min(waitNanos, transactions.nanosUntilDue(now));
+        }
         long untilCommit = commitFailures.nanosUntilNextAttempt(now);
         if (untilCommit > 0) {
             waitNanos = Math.min(waitNanos, untilCommit);
@@ -529,7 +598,9 @@ final class ProcessorLoop {
                 if (!drained) {
                     log.warn("output still unacknowledged after {}; its input stays uncommitted", timeout);
                 }
-                if (commitRejection == null) {
+                if (transactions != null) {
+                    closeTransaction(failure, drained);
+                } else if (commitRejection == null) {
                     commitFinal(timeout);
                 } else {
                     log.warn("no final commit, the broker rejects this processor's commits");
@@ -566,6 +637,17 @@ final class ProcessorLoop {
             log.sentences().info("stopped: committed offsets {}", new TreeMap<>(committedView()));
         }
         return failure;
+    }
+
+    /** Commits the open transaction when the loop stops cleanly with every output acknowledged; else aborts it. */
+    private void closeTransaction(KasperException failure, boolean drained) {
+        if (failure != null || !drained) {
+            transactions.abortQuietly(failure != null ? "the processor failed" : "output still unacknowledged");
+            return;
+        }
+        if (transactions.commit() != null) {
+            updateProgressQuietly();
+        }
     }
 
     private void commitFinal(Duration timeout) {

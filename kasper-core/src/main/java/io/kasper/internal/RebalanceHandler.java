@@ -30,7 +30,9 @@ import org.apache.kafka.common.TopicPartition;
  * to their committed offsets and paused. On loss it drops everything of the lost numbers (nothing can be committed any
  * more). Under the eager classic protocol every rebalance gives or takes p of every topic at once, so this reduces to
  * revoking and assigning whole numbers (except in a group that migrates between protocols). It tells the user's
- * {@link PartitionListener} about numbers as they become whole and as they stop being whole.
+ * {@link PartitionListener} about numbers as they become whole and as they stop being whole. Under exactly-once a
+ * revocation commits the whole open transaction (output and offsets of every batch in it) instead of the revoked
+ * numbers' offsets, and a loss aborts it and rewinds the numbers still owned (see {@link Transactions}).
  *
  * <p>Kafka calls it from inside {@code poll()} (and {@code close()}) on the loop thread. Failures, JVM Errors
  * included, are not thrown through the consumer, which would wrap them or leave the group half-joined; they are kept
@@ -54,6 +56,8 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
     private final List<String> topics;
     private final boolean incremental;
     private final HeldPartitions held;
+    /** The loop's transactions under exactly-once, else null. */
+    private final Transactions transactions;
     private final Set<TopicPartition> gauged = new HashSet<>();
     private KasperException failure;
     /** The JVM Error behind {@link #failure}, when a callback threw one. */
@@ -64,10 +68,14 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
      * @param protocol the group protocol: under {@link GroupProtocol#CONSUMER} partition numbers held incomplete
      *     for a while are normal; under {@link GroupProtocol#CLASSIC} (and in static mode) they are logged as a
      *     warning
+     * @param transactions the loop's transactions under exactly-once (a revocation commits the open transaction, a
+     *     loss aborts it), or null under at-least-once
      */
     RebalanceHandler(ProcessorLogContext context, Duration timeout, Optional<PartitionListener> listener,
             Assignment assignment, BatchAssembler assembler, BatchRunner runner, Consumer<byte[], byte[]> consumer,
-            ProcessorStatus status, CommitFailures commitFailures, List<String> topics, GroupProtocol protocol) {
+            ProcessorStatus status, CommitFailures commitFailures, List<String> topics, GroupProtocol protocol,
+            Transactions transactions) {
+        this.transactions = transactions;
         this.topics = List.copyOf(topics);
         this.incremental = protocol == GroupProtocol.CONSUMER;
         this.held = new HeldPartitions(topics, System::nanoTime);
@@ -261,7 +269,11 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             return;
         }
         if (!closing && failure == null) {
-            completeAndCommit(numbers);
+            if (transactions != null) {
+                commitTransaction();
+            } else {
+                completeAndCommit(numbers);
+            }
         }
         rewindRemaining(numbers);
         int dropped = forget(numbers);
@@ -277,6 +289,14 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         Set<Integer> numbers = held.remove(partitions);
         if (numbers.isEmpty()) {
             return;
+        }
+        if (transactions != null && !closing && failure == null) {
+            // the group has moved on: the offsets would be refused, and the output must not outlive them
+            try {
+                transactions.abortAndRewind("partitions " + numbers + " lost");
+            } catch (KasperException e) {
+                failure = e;
+            }
         }
         rewindRemaining(numbers);
         int dropped = forget(numbers);
@@ -351,6 +371,21 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
             // Nothing is lost: the new owner starts from the last successful commit and processes the rest again.
             log.warn("commit of revoked partitions {} failed, their batches will be processed "
                     + "again by the new owner: {}", toCommit, e.toString());
+        }
+    }
+
+    /**
+     * Commits the open transaction, output and offsets of every batch in it, while this member still owns the
+     * revoked partitions (the group waits for this callback, and the group metadata still carries the generation
+     * that owns them). A commit that fails is aborted and every owned partition rewound by {@link Transactions}.
+     */
+    private void commitTransaction() {
+        try {
+            if (transactions.commit() != null) {
+                log.info("committed the transaction on revocation, offsets {}", assignment.committedView());
+            }
+        } catch (KasperException e) {
+            failure = e;
         }
     }
 

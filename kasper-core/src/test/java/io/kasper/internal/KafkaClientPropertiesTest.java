@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kasper.ErrorPolicy;
 import io.kasper.GroupProtocol;
+import io.kasper.ProcessingGuarantee;
 import io.kasper.TopicProcessorConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -72,5 +73,37 @@ class KafkaClientPropertiesTest {
                         TopicProcessorConfig.CO_PARTITIONING_ASSIGNOR)
                 .doesNotContainKey(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
         assertThat(new ConsumerConfig(consumer).getString(ConsumerConfig.GROUP_PROTOCOL_CONFIG)).isEqualTo("classic");
+    }
+
+    @Test
+    void underExactlyOnceAStaticProducerGetsAStableTransactionalIdOfItsSortedPartitions() {
+        TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName("orders")
+                .bootstrapServers("localhost:9092").inputTopics("in").inputPartitions(3, 0, 1)
+                .processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE).build();
+
+        Map<String, Object> first = new KafkaClientProperties(config).producer();
+        Map<String, Object> restarted = new KafkaClientProperties(config).producer();
+
+        assertThat(first).containsEntry("transactional.id", "kasper-orders-partitions-0,1,3")
+                .containsEntry("enable.idempotence", true);
+        assertThat(restarted).containsEntry("transactional.id", "kasper-orders-partitions-0,1,3");
+        assertThat(new KafkaClientProperties(config.toBuilder()
+                .processingGuarantee(ProcessingGuarantee.AT_LEAST_ONCE).build()).producer())
+                .doesNotContainKey("transactional.id");
+    }
+
+    @Test
+    void underExactlyOnceGroupMembersGetTheirGroupInstanceIdOrAUniqueTransactionalId() {
+        TopicProcessorConfig.Builder group = TopicProcessorConfig.builder().topicProcessorName("orders")
+                .bootstrapServers("localhost:9092").inputTopics("in").groupManaged()
+                .processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE);
+
+        Object one = new KafkaClientProperties(group.build()).producer().get("transactional.id");
+        Object other = new KafkaClientProperties(group.build()).producer().get("transactional.id");
+
+        assertThat(String.valueOf(one)).startsWith("kasper-orders-member-");
+        assertThat(one).isNotEqualTo(other);
+        assertThat(new KafkaClientProperties(group.groupInstanceId("m1").build()).producer())
+                .containsEntry("transactional.id", "kasper-orders-member-m1");
     }
 }

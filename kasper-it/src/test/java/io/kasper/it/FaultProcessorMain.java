@@ -1,6 +1,8 @@
 package io.kasper.it;
 
+import io.kasper.ProcessingGuarantee;
 import io.kasper.TopicProcessor;
+import io.kasper.TopicProcessorConfig;
 
 /**
  * A static-mode {@link FaultCopier} topic processor as a program of its own, for the scenario that SIGKILLs the
@@ -8,7 +10,7 @@ import io.kasper.TopicProcessor;
  *
  * <pre>
  * java -cp &lt;test classpath&gt; io.kasper.it.FaultProcessorMain &lt;bootstrap&gt; &lt;name&gt; &lt;in&gt; &lt;out&gt;
- *     &lt;partitions&gt; &lt;delayMillis&gt;
+ *     &lt;partitions&gt; &lt;delayMillis&gt; [AT_LEAST_ONCE|EXACTLY_ONCE]
  * </pre>
  */
 public final class FaultProcessorMain {
@@ -19,16 +21,22 @@ public final class FaultProcessorMain {
     /**
      * Runs until SIGTERM or a failure.
      *
-     * @param args bootstrap servers, processor name, input topic, output topic, partition count, delay per batch
+     * @param args bootstrap servers, processor name, input topic, output topic, partition count, delay per batch,
+     *     optionally the processing guarantee (default at-least-once, with {@link FaultInjectionIT#config}; under
+     *     exactly-once {@link ExactlyOnceIT#config})
      */
     public static void main(String[] args) {
-        if (args.length != 6) {
-            System.err.println("usage: FaultProcessorMain <bootstrap> <name> <in> <out> <partitions> <delayMillis>");
+        if (args.length != 6 && args.length != 7) {
+            System.err.println("usage: FaultProcessorMain <bootstrap> <name> <in> <out> <partitions> <delayMillis> "
+                    + "[AT_LEAST_ONCE|EXACTLY_ONCE]");
             System.exit(2);
         }
-        TopicProcessor processor = new TopicProcessor(
-                FaultInjectionIT.config(args[0], args[1], args[2], Integer.parseInt(args[4])).build(),
-                p -> new FaultCopier(args[3], Long.parseLong(args[5])));
+        boolean exactlyOnce = args.length == 7 && ProcessingGuarantee.valueOf(args[6])
+                == ProcessingGuarantee.EXACTLY_ONCE;
+        TopicProcessorConfig config = exactlyOnce
+                ? ExactlyOnceIT.config(args[0], args[1], args[2], Integer.parseInt(args[4])).build()
+                : FaultInjectionIT.config(args[0], args[1], args[2], Integer.parseInt(args[4])).build();
+        TopicProcessor processor = new TopicProcessor(config, p -> new FaultCopier(args[3], Long.parseLong(args[5])));
         Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "close-" + args[1]));
         try {
             processor.runLoop();

@@ -7,6 +7,7 @@ import io.kasper.ErrorPolicy;
 import io.kasper.GroupProtocol;
 import io.kasper.PartitionListener;
 import io.kasper.PoisonPolicy;
+import io.kasper.ProcessingGuarantee;
 import io.kasper.TopicProcessorConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -47,6 +48,9 @@ class ConfigSemanticsTest {
                         b -> b.groupInstanceId("member-1"))
                 .vary("groupProtocol", b -> b.inputPartitions(List.of()).groupManaged(),
                         b -> b.groupProtocol(GroupProtocol.CONSUMER))
+                .vary("processingGuarantee", b -> b.processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE))
+                .vary("transactionCommitInterval", b -> b.processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE),
+                        b -> b.transactionCommitInterval(Duration.ofMillis(250)))
                 .vary("partitionListener", b -> b.partitionListener(LISTENER))
                 .vary("batchSize", b -> b.batchSize(7))
                 .vary("batchMaxBytes", b -> b.batchMaxBytes(1024))
