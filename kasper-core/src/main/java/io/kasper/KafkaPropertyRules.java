@@ -146,7 +146,7 @@ final class KafkaPropertyRules {
             errors.add(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + " must exceed transactionCommitInterval plus the "
                     + "errorPolicy's total retry backoff under processingGuarantee EXACTLY_ONCE, or the broker aborts "
                     + "transactions that are still open: it was " + timeoutMs + " ms" + (timeout == null
-                    ? " (Kafka's default)" : "") + ", transactionCommitInterval " + interval + " and the total "
+                    ? " (Kasper's default under exactly-once)" : "") + ", transactionCommitInterval " + interval + " and the total "
                     + "backoff of maxRetries " + policy.maxRetries() + " " + policy.totalBackoff() + ", " + needed
                     + " ms in all (raise producerProperty " + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG
                     + " well above it, allowing for the longest MessageProcessor.process call, or lower the interval "

@@ -92,8 +92,11 @@ public final class TopicProcessorConfig {
      * Streams' default commit interval under exactly-once.
      */
     public static final Duration DEFAULT_TRANSACTION_COMMIT_INTERVAL = Duration.ofMillis(100);
-    /** The producer's {@code transaction.timeout.ms} when none is set: Kafka's own default, 60 s. */
-    static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
+    /**
+     * The producer's {@code transaction.timeout.ms} under {@link ProcessingGuarantee#EXACTLY_ONCE} when none is set:
+     * {@value} ms, like Kafka Streams' under exactly-once (Kafka's own default is 60 s).
+     */
+    public static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 

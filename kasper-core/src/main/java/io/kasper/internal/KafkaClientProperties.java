@@ -114,6 +114,12 @@ final class KafkaClientProperties {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, outageMillis));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, outageMillis / 2));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(60_000, outageMillis));
+        if (config.isExactlyOnce()) {
+            // short, like Kafka Streams': a crashed member's open transaction holds back read_committed readers
+            // until the broker aborts it
+            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    (int) TopicProcessorConfig.DEFAULT_TRANSACTION_TIMEOUT_MS);
+        }
         props.putAll(config.kafkaProperties());
         props.putAll(config.producerProperties());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

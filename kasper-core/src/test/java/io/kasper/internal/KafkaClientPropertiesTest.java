@@ -93,6 +93,20 @@ class KafkaClientPropertiesTest {
     }
 
     @Test
+    void underExactlyOnceTransactionsTimeOutAfterTenSecondsUnlessTheProducerPropertySaysOtherwise() {
+        TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName("orders")
+                .bootstrapServers("localhost:9092").inputTopics("in").inputPartitions(0)
+                .processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE).build();
+
+        assertThat(new KafkaClientProperties(config).producer()).containsEntry("transaction.timeout.ms", 10_000);
+        assertThat(new KafkaClientProperties(config.toBuilder().producerProperty("transaction.timeout.ms", 30_000)
+                .build()).producer()).containsEntry("transaction.timeout.ms", 30_000);
+        assertThat(new KafkaClientProperties(config.toBuilder()
+                .processingGuarantee(ProcessingGuarantee.AT_LEAST_ONCE).build()).producer())
+                .doesNotContainKey("transaction.timeout.ms");
+    }
+
+    @Test
     void underExactlyOnceGroupMembersGetTheirGroupInstanceIdOrAUniqueTransactionalId() {
         TopicProcessorConfig.Builder group = TopicProcessorConfig.builder().topicProcessorName("orders")
                 .bootstrapServers("localhost:9092").inputTopics("in").groupManaged()

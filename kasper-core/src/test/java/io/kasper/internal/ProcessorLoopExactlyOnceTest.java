@@ -238,6 +238,7 @@ class ProcessorLoopExactlyOnceTest {
                 .batchWaitDuration(Duration.ofMillis(10)).closeTimeout(Duration.ofSeconds(5))
                 .processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
                 .transactionCommitInterval(Duration.ofSeconds(30)) // only the revocation commits
+                .producerProperty("transaction.timeout.ms", 60_000)
                 .partitionListener(new io.kasper.PartitionListener() {
                     @Override
                     public void onPartitionsAssigned(java.util.Set<Integer> numbers) {
