@@ -3,17 +3,29 @@ package io.kasper.examples.readme;
 import io.kasper.ErrorPolicy;
 import io.kasper.GroupProtocol;
 import io.kasper.PartitionListener;
+import io.kasper.ProcessingGuarantee;
 import io.kasper.TopicProcessorConfig;
 import java.time.Duration;
 
 /**
- * The README's configuration blocks of "Reliability" and "Scaling out", compiled (the {@code // ...} stands for the
+ * The README's configuration blocks of "Processing guarantees", "Reliability" and "Scaling out", compiled (the {@code // ...} stands for the
  * settings of "Use it in your code", so {@code reliability()} only compiles). {@link ReadmeSnippetsTest} keeps the
  * README equal to them.
  */
 final class ConfigSnippets {
 
     private ConfigSnippets() {
+    }
+
+    static TopicProcessorConfig exactlyOnce() {
+        // tag::exactly-once[]
+        TopicProcessorConfig config = TopicProcessorConfig.builder()
+                .topicProcessorName("enrich").bootstrapServers("kafka:9092").inputTopics("orders").groupManaged()
+                .processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
+                .transactionCommitInterval(Duration.ofMillis(100)) // the default
+                .build();
+        // end::exactly-once[]
+        return config;
     }
 
     static TopicProcessorConfig reliability() {
