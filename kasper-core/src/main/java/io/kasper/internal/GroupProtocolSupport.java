@@ -45,17 +45,19 @@ final class GroupProtocolSupport {
      *
      * @param admin a connected admin client
      * @param config the processor's configuration
+     * @param context the processor's log context, which prefixes the message
      * @param timeout the longest wait for each answer
      * @throws InvalidConfigException naming the brokers, what they lack and the switch, when they lack the protocol
      * @throws InterruptedException when interrupted while waiting
      */
-    static void require(Admin admin, TopicProcessorConfig config, Duration timeout) throws InterruptedException {
+    static void require(Admin admin, TopicProcessorConfig config, ProcessorLogContext context, Duration timeout)
+            throws InterruptedException {
         if (!config.isGroupManaged() || config.groupProtocol() != GroupProtocol.CONSUMER) {
             return;
         }
         Optional<String> lacking = lacking(admin, timeout);
         if (lacking.isPresent()) {
-            throw new InvalidConfigException(unsupported(config, lacking.get()));
+            throw new InvalidConfigException(unsupported(config, context, lacking.get()));
         }
     }
 
@@ -63,23 +65,25 @@ final class GroupProtocolSupport {
      * Returns the failure to stop with when {@code thrown} is the consumer's refusal of the consumer protocol.
      *
      * @param config the processor's configuration
+     * @param context the processor's log context, which prefixes the message
      * @param thrown what the Kafka consumer threw
      */
-    static Optional<KasperException> translate(TopicProcessorConfig config, Throwable thrown) {
+    static Optional<KasperException> translate(TopicProcessorConfig config, ProcessorLogContext context,
+            Throwable thrown) {
         if (!config.isGroupManaged() || config.groupProtocol() != GroupProtocol.CONSUMER) {
             return Optional.empty();
         }
         for (Throwable t : KasperException.causeChain(thrown)) {
             if (t instanceof UnsupportedVersionException) {
-                return Optional.of(new KasperException(unsupported(config, "the group coordinator answered: "
+                return Optional.of(new KasperException(unsupported(config, context, "the group coordinator answered: "
                         + t.getMessage()), thrown));
             }
         }
         return Optional.empty();
     }
 
-    private static String unsupported(TopicProcessorConfig config, String lacking) {
-        return new ProcessorLogContext(config.topicProcessorName()).message("groupProtocol CONSUMER needs brokers of Kafka "
+    private static String unsupported(TopicProcessorConfig config, ProcessorLogContext context, String lacking) {
+        return context.message("groupProtocol CONSUMER needs brokers of Kafka "
                 + "4.0 or newer that serve the consumer group protocol (feature " + GROUP_VERSION_FEATURE
                 + " at 1 or more, 'consumer' in " + REBALANCE_PROTOCOLS_CONFIG + "), but the cluster at "
                 + config.bootstrapServers() + " does not: " + (lacking.endsWith(".") ? lacking.substring(0,

@@ -228,7 +228,7 @@ final class ProcessorLoop {
         if (thrown instanceof Error error && running != null && runner != null) {
             return runner.failure(running, "MessageProcessor threw", error);
         }
-        Optional<KasperException> unsupported = GroupProtocolSupport.translate(config, thrown);
+        Optional<KasperException> unsupported = GroupProtocolSupport.translate(config, context, thrown);
         if (unsupported.isPresent()) {
             return unsupported.get();
         }

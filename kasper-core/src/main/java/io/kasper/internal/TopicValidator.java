@@ -76,7 +76,7 @@ final class TopicValidator {
                 requireFreeGroup(admin, config, context, adminProperties);
             }
             if (missing.isEmpty()) {
-                requireGroupProtocol(admin, config);
+                requireGroupProtocol(admin, config, context);
             }
         }
         if (deadLetterTopic.isPresent() && missing.remove(deadLetterTopic.get())) {
@@ -105,9 +105,10 @@ final class TopicValidator {
     }
 
     /** Checks that the cluster serves the group protocol of the processor; see {@link GroupProtocolSupport}. */
-    private static void requireGroupProtocol(Admin admin, TopicProcessorConfig config) {
+    private static void requireGroupProtocol(Admin admin, TopicProcessorConfig config,
+            ProcessorLogContext context) {
         try {
-            GroupProtocolSupport.require(admin, config, TIMEOUT);
+            GroupProtocolSupport.require(admin, config, context, TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KasperException("interrupted while checking the group protocol of the cluster at '"
