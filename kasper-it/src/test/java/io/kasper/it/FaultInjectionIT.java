@@ -165,8 +165,11 @@ class FaultInjectionIT {
                     new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, ""), AlterConfigOp.OpType.DELETE))))
                     .all().get(10, TimeUnit.SECONDS);
         }
+        // Under exactly-once the refusal may reach the processor through a later send instead of an
+        // acknowledgement: the producer's transaction is then in an error state whose cause is the refusal.
         assertThat(failure).isInstanceOf(BatchFailedException.class)
-                .hasMessageContaining("output could not be produced")
+                .hasMessageContaining(guarantee == ProcessingGuarantee.EXACTLY_ONCE ? "could not be produced"
+                        : "output could not be produced")
                 .hasRootCauseInstanceOf(RecordTooLargeException.class);
         Map<TopicPartition, Long> committedAtFailure = broker.committedOffsets(config.consumerGroupId());
         restartAndFinish(config, new FaultCopier(scenario.out, 0));
