@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /** The driver under exactly-once: output readable and offsets moved only by a transaction commit, aborts undone. */
@@ -45,6 +46,16 @@ class ExactlyOnceDriverTest {
     }
 
     private static final MessageProcessor COPIER = ExactlyOnceDriverTest::copy;
+
+    /** Pipes a full batch of partition 0, then one of partition 1 whose processing must fail. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertThatTheBatchOfPartition1Fails(
+            TopicProcessorTestDriver driver) {
+        driver.pipeInput("in", 0, "k", "a");
+        driver.pipeInput("in", 0, "k", "b");
+        driver.pipeInput("in", 1, "k", "c");
+        return assertThatThrownBy(() -> driver.pipeInput("in", 1, "k", "d")).isInstanceOf(BatchFailedException.class)
+                .hasMessageContaining("on batch of partition 1");
+    }
 
     @Test
     void outputBecomesReadableAndOffsetsMoveOnlyWhenTheCommitIntervalHasPassed() {
@@ -142,13 +153,8 @@ class ExactlyOnceDriverTest {
                 .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(10)).build()).build(),
                 p -> alwaysFailsAfterFlush);
         try (driver) {
-            driver.pipeInput("in", 0, "k", "a");
-            driver.pipeInput("in", 0, "k", "b");
-            driver.pipeInput("in", 1, "k", "c");
-            assertThatThrownBy(() -> driver.pipeInput("in", 1, "k", "d"))
-                    .isInstanceOf(BatchFailedException.class)
-                    .hasMessageContaining("MessageProcessor threw after 2 retries (each aborted the open transaction)"
-                            + " on batch of partition 1")
+            assertThatTheBatchOfPartition1Fails(driver)
+                    .hasMessageContaining("MessageProcessor threw after 2 retries (each aborted the open transaction)")
                     .hasRootCauseInstanceOf(TimeoutException.class);
         }
         assertThat(driver.readOutput("out")).isEmpty();
@@ -166,12 +172,7 @@ class ExactlyOnceDriverTest {
         TopicProcessorTestDriver driver = new TopicProcessorTestDriver(config(ErrorPolicy.defaults()).build(),
                 p -> failsOnPartition1);
         try (driver) {
-            driver.pipeInput("in", 0, "k", "a");
-            driver.pipeInput("in", 0, "k", "b");
-            driver.pipeInput("in", 1, "k", "c");
-            assertThatThrownBy(() -> driver.pipeInput("in", 1, "k", "d"))
-                    .isInstanceOf(BatchFailedException.class)
-                    .hasMessageContaining("on batch of partition 1").hasRootCauseMessage("bug in process");
+            assertThatTheBatchOfPartition1Fails(driver).hasRootCauseMessage("bug in process");
         }
         assertThat(driver.readOutput("out")).as("partition 0's batch was in the aborted transaction").isEmpty();
         assertThat(driver.committedOffsets()).isEmpty();
