@@ -255,7 +255,7 @@ final class ProcessorLoop {
         if (config.isExactlyOnce()) {
             runner.transactional();
             transactions = new Transactions(context, producer, consumer, runner, assignment, assembler,
-                    commitFailures, this::validPosition, config.transactionCommitInterval(),
+                    commitFailures, watch, this::validPosition, config.transactionCommitInterval(),
                     clients.transactionalId());
             transactions.init();
         }

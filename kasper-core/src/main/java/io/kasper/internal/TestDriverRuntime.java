@@ -7,13 +7,16 @@ import io.kasper.MessageProcessor;
 import io.kasper.TopicProcessorConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.IntFunction;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -22,6 +25,12 @@ import org.apache.kafka.common.TopicPartition;
  * error policy and commit bookkeeping of a static {@code TopicProcessor}, with no consumer and on a virtual clock that
  * only {@link #advance} (and the backoff of a retried batch) moves. Batches are formed and run by the same classes as
  * in the event loop, so that a driver test exercises the code a {@code TopicProcessor} runs.
+ *
+ * <p>Under {@link io.kasper.ProcessingGuarantee#EXACTLY_ONCE} the producer must support transactions (the test kit's
+ * {@code MockProducer} does): a transaction begins before the first batch after a commit and commits, with the
+ * offsets, when {@link #commitProcessed()} is called; a batch whose failed attempt had produced output aborts it, and
+ * every piped record since the last commit is batched and processed again, as the loop rewinds to the committed
+ * offsets.
  *
  * <p>Not API: see the package documentation. Thread-safety: not thread-safe; used from the test thread.
  */
@@ -36,6 +45,13 @@ public final class TestDriverRuntime implements AutoCloseable {
     private final Map<TopicPartition, Long> committed = new TreeMap<>(
             (a, b) -> a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition())
                     : a.topic().compareTo(b.topic()));
+    private final Producer<byte[], byte[]> producer;
+    /** Under exactly-once, every record added since its partition's last commit, in the order added. */
+    private final List<ConsumerRecord<byte[], byte[]>> uncommittedInput = new ArrayList<>();
+    /** Under exactly-once, the aborts per partition number since its last commit, as the loop counts them. */
+    private final Map<Integer, Integer> abortRetries = new HashMap<>();
+    private boolean transactionOpen;
+    private long transactionOpenedNanos;
     private long nowNanos;
 
     /**
@@ -65,6 +81,16 @@ public final class TestDriverRuntime implements AutoCloseable {
                 });
         this.listener = new ListenerCalls(context, config.partitionListener());
         this.partitions = new TreeSet<>(config.inputPartitions());
+        this.producer = producer;
+        if (config.isExactlyOnce()) {
+            runner.transactional();
+            producer.initTransactions();
+        }
+    }
+
+    /** Returns whether the configuration is exactly-once, so that output is readable only once committed. */
+    public boolean isExactlyOnce() {
+        return config.isExactlyOnce();
     }
 
     /**
@@ -92,6 +118,9 @@ public final class TestDriverRuntime implements AutoCloseable {
      */
     public void add(ConsumerRecord<byte[], byte[]> record) {
         assembler.add(List.of(record), nowNanos);
+        if (config.isExactlyOnce()) {
+            uncommittedInput.add(record);
+        }
     }
 
     /**
@@ -112,18 +141,77 @@ public final class TestDriverRuntime implements AutoCloseable {
      * @throws BatchFailedException when a batch fails; it is in {@link #processedBatches()}, uncommitted
      */
     public void processDue(boolean commitEach) {
+        commitIfDue(commitEach);
         List<Batch> due = takeDue();
         while (!due.isEmpty()) {
             for (Batch batch : due) {
                 processed.add(batch);
-                runner.run(batch);
-                runner.harvest();
-                if (commitEach) {
-                    commitProcessed();
+                if (!run(batch)) {
+                    break; // the transaction was aborted: the batches taken with this one are batched again
                 }
+                runner.harvest();
+                commitIfDue(commitEach);
             }
             // a commit right after each batch may have made room for more batches of the same partition
             due = takeDue();
+        }
+    }
+
+    /** Runs a batch; under exactly-once returns false when an attempt's output made the transaction abort. */
+    private boolean run(Batch batch) {
+        if (!config.isExactlyOnce()) {
+            runner.run(batch);
+            return true;
+        }
+        if (!transactionOpen) {
+            producer.beginTransaction();
+            transactionOpen = true;
+            transactionOpenedNanos = nowNanos;
+        }
+        try {
+            runner.run(batch);
+            return true;
+        } catch (TransactionAbortRequired e) {
+            int retry = abortRetries.merge(batch.partition(), 1, Integer::sum);
+            if (retry > config.errorPolicy().maxRetries()) {
+                throw runner.failure(batch, "MessageProcessor threw after " + config.errorPolicy().maxRetries()
+                        + " retries (each aborted the open transaction)", e.getCause());
+            }
+            abortAndRewind();
+            nowNanos += config.errorPolicy().backoff(retry).toNanos();
+            return false;
+        }
+    }
+
+    /**
+     * Commits when the loop would: at-least-once after each batch; exactly-once once the transaction has been open
+     * for {@code transactionCommitInterval} on the virtual clock or a partition can take no more batches.
+     */
+    private void commitIfDue(boolean commitEach) {
+        if (!commitEach) {
+            return;
+        }
+        if (!config.isExactlyOnce()) {
+            commitProcessed();
+            return;
+        }
+        if (!transactionOpen) {
+            return;
+        }
+        boolean full = partitions.stream().anyMatch(p -> runner.inFlight(p) >= config.maxUncommittedBatches());
+        if (full || nowNanos - transactionOpenedNanos >= config.transactionCommitInterval().toNanos()) {
+            commitProcessed();
+        }
+    }
+
+    /** Aborts the open transaction and puts every record since the last commit back to be batched again. */
+    private void abortAndRewind() {
+        producer.abortTransaction();
+        transactionOpen = false;
+        runner.forget(partitions);
+        assembler.discard(partitions);
+        for (ConsumerRecord<byte[], byte[]> record : uncommittedInput) {
+            assembler.add(List.of(record), nowNanos);
         }
     }
 
@@ -131,19 +219,46 @@ public final class TestDriverRuntime implements AutoCloseable {
         return assembler.takeDue(nowNanos, p -> config.maxUncommittedBatches() - runner.inFlight(p));
     }
 
-    /** Commits the offsets of every batch processed and acknowledged, in order, since the last commit. */
+    /**
+     * Commits the offsets of every batch processed and acknowledged, in order, since the last commit; under
+     * exactly-once with the open transaction, which makes its output readable.
+     */
     public void commitProcessed() {
-        runner.drainReleasable().forEach((tp, om) -> committed.put(tp, om.offset()));
+        Map<TopicPartition, OffsetAndMetadata> offsets = runner.drainReleasable();
+        if (config.isExactlyOnce()) {
+            if (!transactionOpen) {
+                return;
+            }
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, new ConsumerGroupMetadata(config.consumerGroupId()));
+            }
+            producer.commitTransaction();
+            transactionOpen = false;
+            offsets.keySet().forEach(tp -> abortRetries.remove(tp.partition()));
+        }
+        offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
         runner.committed(tp -> committed.getOrDefault(tp, -1L));
+        uncommittedInput.removeIf(r -> r.offset() < committed.getOrDefault(
+                new TopicPartition(r.topic(), r.partition()), 0L));
     }
 
     /**
-     * Commits the offsets of every batch completed without failure, as the loop's shutdown does: after a failed
-     * batch, the batches before it.
+     * Ends the run as the loop's shutdown does. At-least-once: commits the offsets of every batch completed without
+     * failure (after a failed batch, the batches before it). Exactly-once: commits the open transaction after a clean
+     * run; after a failure aborts it, so that nothing of its batches is committed nor readable.
+     *
+     * @param failed whether a batch failed
      */
-    public void commitCompleted() {
-        runner.completedOffsets().forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
-        runner.committed(tp -> committed.getOrDefault(tp, -1L));
+    public void shutdown(boolean failed) {
+        if (!config.isExactlyOnce()) {
+            runner.completedOffsets().forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
+            runner.committed(tp -> committed.getOrDefault(tp, -1L));
+        } else if (!failed) {
+            commitProcessed();
+        } else if (transactionOpen) {
+            producer.abortTransaction();
+            transactionOpen = false;
+        }
     }
 
     /**

@@ -41,6 +41,7 @@ final class Transactions {
     private final Assignment assignment;
     private final BatchAssembler assembler;
     private final CommitFailures commitFailures;
+    private final OutageBudget budget;
     private final ToLongFunction<TopicPartition> position;
     private final long intervalNanos;
     private final String transactionalId;
@@ -49,7 +50,7 @@ final class Transactions {
 
     Transactions(ProcessorLogContext context, Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer,
             BatchRunner runner, Assignment assignment, BatchAssembler assembler, CommitFailures commitFailures,
-            ToLongFunction<TopicPartition> position, Duration interval, String transactionalId) {
+            OutageBudget budget, ToLongFunction<TopicPartition> position, Duration interval, String transactionalId) {
         this.context = context;
         this.log = context.logger(Transactions.class);
         this.producer = producer;
@@ -58,6 +59,7 @@ final class Transactions {
         this.assignment = assignment;
         this.assembler = assembler;
         this.commitFailures = commitFailures;
+        this.budget = budget;
         this.position = position;
         this.intervalNanos = interval.toNanos();
         this.transactionalId = transactionalId;
@@ -135,6 +137,16 @@ final class Transactions {
      * @throws KasperException when the producer was fenced or the broker refuses for good; nothing was committed
      */
     Set<Integer> commit() {
+        // The flush and the commit wait as long as no broker answers: readiness must tell a loop stuck in them.
+        budget.blocking(System.nanoTime());
+        try {
+            return flushAndCommit();
+        } finally {
+            budget.unblocked();
+        }
+    }
+
+    private Set<Integer> flushAndCommit() {
         if (open) {
             producer.flush(); // every acknowledgement is in: every batch of the transaction is done
         }

@@ -13,8 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Counts, for one fault scenario, every input against the output: inputs lost (never in the output), and duplicates
- * (outputs beyond the first per input) per partition number, then prints one line and checks the at-least-once
- * promise: nothing lost, and at most {@code batchSize} duplicates per partition for each fault that hit it.
+ * (outputs beyond the first per input) per partition number, then prints one line and checks the promise: nothing
+ * lost, and at most {@code batchSize} duplicates per partition for each fault that hit it (at-least-once), or none
+ * (exactly-once: zero faults allowed to duplicate).
  *
  * <p>Inputs and outputs are matched by value: the scenarios give every input a unique value and copy it to the output.
  */

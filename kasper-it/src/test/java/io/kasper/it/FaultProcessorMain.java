@@ -1,6 +1,9 @@
 package io.kasper.it;
 
 import io.kasper.ProcessingGuarantee;
+import io.kasper.test.KafkaBroker;
+import java.io.IOException;
+import java.nio.file.Path;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 
@@ -22,8 +25,7 @@ public final class FaultProcessorMain {
      * Runs until SIGTERM or a failure.
      *
      * @param args bootstrap servers, processor name, input topic, output topic, partition count, delay per batch,
-     *     optionally the processing guarantee (default at-least-once, with {@link FaultInjectionIT#config}; under
-     *     exactly-once {@link ExactlyOnceIT#config})
+     *     optionally the processing guarantee (default at-least-once), configured by {@link FaultInjectionIT#config}
      */
     public static void main(String[] args) {
         if (args.length != 6 && args.length != 7) {
@@ -31,11 +33,10 @@ public final class FaultProcessorMain {
                     + "[AT_LEAST_ONCE|EXACTLY_ONCE]");
             System.exit(2);
         }
-        boolean exactlyOnce = args.length == 7 && ProcessingGuarantee.valueOf(args[6])
-                == ProcessingGuarantee.EXACTLY_ONCE;
-        TopicProcessorConfig config = exactlyOnce
-                ? ExactlyOnceIT.config(args[0], args[1], args[2], Integer.parseInt(args[4])).build()
-                : FaultInjectionIT.config(args[0], args[1], args[2], Integer.parseInt(args[4])).build();
+        ProcessingGuarantee guarantee = args.length == 7 ? ProcessingGuarantee.valueOf(args[6])
+                : ProcessingGuarantee.AT_LEAST_ONCE;
+        TopicProcessorConfig config = FaultInjectionIT.config(args[0], args[1], args[2], Integer.parseInt(args[4]),
+                guarantee).build();
         TopicProcessor processor = new TopicProcessor(config, p -> new FaultCopier(args[3], Long.parseLong(args[5])));
         Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "close-" + args[1]));
         try {
@@ -44,5 +45,15 @@ public final class FaultProcessorMain {
             e.printStackTrace();
             System.exit(1);
         }
+    }
+
+    /** Starts this program in a JVM of its own on the scenario's topics, its output and errors to {@code log}. */
+    static Process fork(KafkaBroker broker, String name, FaultScenario scenario, ProcessingGuarantee guarantee,
+            long delayMillis, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                FaultProcessorMain.class.getName(), broker.bootstrapServers(), name, scenario.in, scenario.out,
+                Integer.toString(scenario.partitions), Long.toString(delayMillis), guarantee.name())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 }

@@ -64,8 +64,20 @@ final class FaultScenario {
         return outputCount();
     }
 
-    /** Returns the ledger of this scenario's inputs against everything in the output topic now. */
+    /** Returns the input's end offsets: where a processor that consumed everything has committed. */
+    Map<TopicPartition, Long> inputEnd() {
+        Map<TopicPartition, Long> end = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> input : inputs) {
+            end.merge(new TopicPartition(in, input.partition()), input.offset() + 1, Math::max);
+        }
+        return end;
+    }
+
+    /**
+     * Returns the ledger of this scenario's inputs against the output topic as a {@code read_committed} consumer
+     * reads it now (the same as every record for output written without transactions).
+     */
     FaultLedger ledger(String scenario) {
-        return FaultLedger.of(scenario, inputs).outputs(broker.readAll(out));
+        return FaultLedger.of(scenario, inputs).outputs(broker.readCommitted(out));
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kasper.MessageProcessor;
+import io.kasper.ProcessingGuarantee;
 import io.kasper.RecordingListener;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
@@ -18,6 +19,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,7 +33,8 @@ import io.kasper.test.RunningTopicProcessor;
 
 /**
  * The test driver forms the same batches as a TopicProcessor on a real broker, for the same input, and tells the
- * PartitionListener and commits alike under {@code maxUncommittedBatches}.
+ * PartitionListener and commits alike under {@code maxUncommittedBatches}; under exactly-once, a retry that aborts a
+ * transaction leaves the same committed output and offsets.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class TestDriverEquivalenceIT {
@@ -136,5 +141,64 @@ class TestDriverEquivalenceIT {
                 "revoked [0, 1]");
         assertThat(byPartition(real)).isEqualTo(expected);
         assertThat(byPartition(driven)).isEqualTo(expected);
+    }
+
+    /** Copies each input to {@code out}, same partition; the second call of partition 1 fails once after a flush. */
+    private static MessageProcessor copierFailingOnceAfterFlush(String out) {
+        AtomicInteger callsOfPartition1 = new AtomicInteger();
+        return (messages, sender) -> {
+            for (ConsumerRecord<byte[], byte[]> m : messages) {
+                sender.send(new ProducerRecord<>(out, m.partition(), m.key(), m.value()));
+            }
+            if (messages.get(0).partition() == 1 && callsOfPartition1.incrementAndGet() == 2) {
+                sender.flush();
+                throw new org.apache.kafka.common.errors.TimeoutException("injected transient failure after a flush");
+            }
+        };
+    }
+
+    private static Map<Integer, List<String>> valuesByPartition(List<ProducerRecord<byte[], byte[]>> records) {
+        Map<Integer, List<String>> result = new TreeMap<>();
+        records.forEach(r -> result.computeIfAbsent(r.partition(), p -> new ArrayList<>())
+                .add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+        return result;
+    }
+
+    @Test
+    void underExactlyOnceARetryAfterAFlushLeavesTheSameCommittedOutputAndOffsetsAsTopicProcessor(KafkaBroker broker)
+            throws Exception {
+        String in = unique("equiv-eos-in");
+        String out = unique("equiv-eos-out");
+        broker.createTopic(in, 4);
+        broker.createTopic(out, 4);
+        List<ProducerRecord<byte[], byte[]>> input = Fixtures.spread(in, 4, 1_000, "v");
+        broker.produce(input);
+        TopicProcessorConfig config = config(broker, unique("equiv-eos"), List.of(in), range(4)).batchSize(100)
+                .batchWaitDuration(Duration.ofMillis(200)).processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
+                .build();
+
+        try (RunningTopicProcessor run = RunningTopicProcessor.start(
+                new TopicProcessor(config, p -> copierFailingOnceAfterFlush(out)))) {
+            run.awaitConsumedAll(Duration.ofSeconds(60));
+        }
+        List<ProducerRecord<byte[], byte[]>> real = new ArrayList<>();
+        broker.readCommitted(out).forEach(r -> real.add(new ProducerRecord<>(out, r.partition(), r.key(), r.value())));
+
+        List<ProducerRecord<byte[], byte[]>> driven;
+        Map<TopicPartition, Long> drivenOffsets;
+        MessageProcessor copier = copierFailingOnceAfterFlush(out);
+        try (TopicProcessorTestDriver driver = new TopicProcessorTestDriver(config, p -> copier)) {
+            for (ProducerRecord<byte[], byte[]> r : input) {
+                driver.pipeInput(r.topic(), r.partition(), r.key(), r.value());
+            }
+            driver.advanceTime(config.batchWaitDuration());
+            driver.advanceTime(config.transactionCommitInterval());
+            driven = driver.readOutput(out);
+            drivenOffsets = driver.committedOffsets();
+        }
+
+        assertThat(real).hasSize(1_000);
+        assertThat(valuesByPartition(driven)).isEqualTo(valuesByPartition(real));
+        assertThat(drivenOffsets).isEqualTo(broker.committedOffsets(config.consumerGroupId()));
     }
 }

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.slf4j.Logger;
@@ -238,7 +239,21 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the records cannot be read within 60 s
      */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        return records.readAll(topic);
+        return records.readAll(topic, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /**
+     * Reads a topic as a consumer with {@code isolation.level=read_committed} does: from the beginning up to the last
+     * stable offsets current when the call starts, all partitions, without the records of aborted transactions and
+     * without those of transactions still open (the read waits for nothing: it stops before the first open one).
+     *
+     * @param topic the topic to read
+     * @return every committed record, grouped by partition in ascending partition order, offset order within a
+     *     partition
+     * @throws IllegalStateException when the records cannot be read within 60 s
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        return records.readAll(topic, IsolationLevel.READ_COMMITTED);
     }
 
     /**

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -60,9 +61,14 @@ final class RecordIo {
         }
     }
 
-    List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    /**
+     * Reads {@code topic} up to the end offsets current when the call starts; under {@code read_committed} those are
+     * the last stable offsets, so no record of an open or aborted transaction is returned.
+     */
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic, IsolationLevel isolation) {
         Properties props = new Properties();
         props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.get());
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         try (KafkaConsumer<byte[], byte[]> consumer =

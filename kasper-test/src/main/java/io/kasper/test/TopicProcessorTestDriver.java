@@ -51,6 +51,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ({@link #uncommittedBatches}), and its further input waits, its batches closing by size or age once a commit makes
  * room.
  *
+ * <p>Exactly-once. Under {@link io.kasper.ProcessingGuarantee#EXACTLY_ONCE} the driver models the transactions of
+ * {@code TopicProcessor}: the output (and dead letters) of processed batches goes into an open transaction, and
+ * {@link #readOutput} shows only committed output, as a {@code read_committed} consumer would. The transaction commits,
+ * with the offsets of its batches, once it has been open for {@code transactionCommitInterval} on the virtual clock
+ * (checked when input is piped or time advances) or a partition has {@code maxUncommittedBatches} batches in it; after
+ * {@link #holdCommits()} only on {@link #commit()}; and on {@link #close()}. Offsets move only with a commit. A retried
+ * attempt that had produced output (a transient failure or a poison message after {@code Sender.flush()}) aborts the
+ * transaction: its output is never readable, and every batch it held is processed again from the committed offsets,
+ * each abort counting against {@code maxRetries} of the partition until its next commit. A batch that fails for good
+ * aborts the transaction, so the batches before it in the same transaction are neither readable nor committed.
+ *
  * <p>Differences from {@code TopicProcessor}: time is virtual; acknowledgements never fail nor lag (a held commit
  * stands for any delay between processing and commit); a partition held back by {@code maxUncommittedBatches} keeps
  * accepting piped input, whereas {@code TopicProcessor} pauses fetching it, so there the messages fetched after the
@@ -232,8 +243,8 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
     }
 
     /**
-     * Returns the records sent to {@code topic} so far, in send order. Records sent without a partition are
-     * acknowledged as partition 0 of their topic.
+     * Returns the records sent to {@code topic} so far, in send order; under exactly-once only those of committed
+     * transactions. Records sent without a partition are acknowledged as partition 0 of their topic.
      *
      * @param topic an output topic
      * @return the records, possibly none
@@ -249,7 +260,8 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
     }
 
     /**
-     * Returns every record sent so far per output topic, in send order.
+     * Returns every record sent so far per output topic, in send order; under exactly-once only those of committed
+     * transactions.
      *
      * @return every record sent so far per output topic, in send order
      */
@@ -286,7 +298,7 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
      */
     private void stop(KasperException cause) {
         stopped = true;
-        runtime.commitCompleted();
+        runtime.shutdown(cause != null);
         try {
             runtime.revoked();
         } catch (KasperException e) {
@@ -314,8 +326,8 @@ public final class TopicProcessorTestDriver implements AutoCloseable {
     }
 
     /**
-     * Commits every processed batch, tells the {@link PartitionListener} the partitions are revoked (unless a failed
-     * batch already stopped the driver) and removes the driver's metrics. The outputs and offsets stay readable.
+     * Commits every processed batch (under exactly-once: the open transaction), tells the {@link PartitionListener}
+     * the partitions are revoked (unless a failed batch already stopped the driver) and removes the driver's metrics. The outputs and offsets stay readable.
      * Idempotent.
      *
      * @throws KasperException when the listener's {@code onPartitionsRevoked} throws; the driver is closed anyway
