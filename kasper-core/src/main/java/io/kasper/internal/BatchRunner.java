@@ -18,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -52,8 +51,6 @@ final class BatchRunner implements AutoCloseable {
     private volatile boolean closed;
     private final CommitTracker tracker;
     private final Map<TopicPartition, OffsetAndMetadata> completed = new HashMap<>();
-    /** The senders' buffer, reused by every batch (they run one at a time, on the loop's thread). */
-    private final List<ProducerRecord<byte[], byte[]>> sendBuffer = new ArrayList<>();
     /** Under exactly-once an attempt that produced output cannot be retried in place (see {@link #transactional()}). */
     private boolean transactional;
 
@@ -127,7 +124,7 @@ final class BatchRunner implements AutoCloseable {
         int retries = 0;
         long start = System.nanoTime();
         while (true) {
-            BatchSender sender = new BatchSender(producer, inFlight, outageBudget, sendBuffer);
+            BatchSender sender = new BatchSender(producer, inFlight, outageBudget, remaining.size());
             try {
                 if (!remaining.isEmpty()) { // a batch of poison only is complete without a call
                     processor.process(remaining, sender);

@@ -27,7 +27,7 @@ final class BatchSender implements Sender {
     private final Producer<byte[], byte[]> producer;
     private final InFlightBatch inFlight;
     private final OutageBudget budget;
-    private final List<ProducerRecord<byte[], byte[]>> buffer;
+    private List<ProducerRecord<byte[], byte[]>> buffer;
     private boolean completed;
     /** What the failed flush threw; the sender refuses everything afterwards. */
     private KasperException flushFailure;
@@ -35,24 +35,18 @@ final class BatchSender implements Sender {
     private boolean outage;
 
     BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight, OutageBudget budget) {
-        this(producer, inFlight, budget, new ArrayList<>());
+        this(producer, inFlight, budget, 10);
     }
 
     /**
-     * Creates a sender that buffers in {@code buffer}, which must be empty: the runner passes the same list to the
-     * sender of every batch, as it runs one at a time, so that the buffer of a batch of thousands is neither
-     * allocated nor grown (and copied) step by step for each. The sender leaves it empty when it completes or is
-     * discarded.
+     * Creates a sender whose buffer starts with room for {@code expected} messages: a processor usually sends about
+     * one message per input message, so the buffer of a batch of thousands need not grow (and copy) step by step.
      */
-    BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight, OutageBudget budget,
-            List<ProducerRecord<byte[], byte[]>> buffer) {
-        if (!buffer.isEmpty()) {
-            throw new IllegalStateException("the buffer of a new sender holds " + buffer.size() + " message(s)");
-        }
+    BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight, OutageBudget budget, int expected) {
         this.producer = producer;
         this.inFlight = inFlight;
         this.budget = budget;
-        this.buffer = buffer;
+        this.buffer = new ArrayList<>(Math.max(10, expected));
     }
 
     @Override
@@ -156,7 +150,7 @@ final class BatchSender implements Sender {
     /** Discards the buffer after the processor threw; the sender accepts nothing afterwards. */
     void discard() {
         completed = true;
-        buffer.clear();
+        buffer = new ArrayList<>();
     }
 
     /**
