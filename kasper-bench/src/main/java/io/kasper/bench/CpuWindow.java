@@ -1,9 +1,13 @@
 package io.kasper.bench;
 
+import java.util.HashSet;
+import java.util.Set;
+
 /**
  * The CPU used over one timed window: by the bench JVM minus its measuring threads (the thread that polls for
- * completion and the admin client's network thread), by the broker and by Redis. Open it right before the pipeline's
- * clients are created and {@link #close(long)} it when the run is complete.
+ * completion and the admin client's network thread), by the broker and by Redis; and the bytes the bench JVM's
+ * threads, measuring ones left out, allocated over it. Open it right before the pipeline's clients are created and
+ * {@link #close(long)} it when the run is complete.
  */
 public final class CpuWindow {
 
@@ -14,6 +18,7 @@ public final class CpuWindow {
     private final long broker0;
     private final long redis0;
     private final JvmThreadsCpu.Sample service0;
+    private final ThreadAllocation alloc0;
 
     private CpuWindow(Env env) {
         this.env = env;
@@ -22,6 +27,7 @@ public final class CpuWindow {
         this.broker0 = ProcessCpu.ofPid(env.brokerPid());
         this.redis0 = ProcessCpu.ofPid(env.redisPid());
         this.service0 = JvmThreadsCpu.read();
+        this.alloc0 = ThreadAllocation.open(measuringThreads());
         this.jvm0 = ProcessCpu.ofThisJvm();
     }
 
@@ -31,7 +37,8 @@ public final class CpuWindow {
     }
 
     /**
-     * Ends the window and returns the CPU time per record, in µs, of each process over it.
+     * Ends the window and returns the CPU time per record, in µs, of each process over it, and the bytes allocated
+     * per record.
      *
      * @param records the records the window processed
      */
@@ -41,9 +48,17 @@ public final class CpuWindow {
         long broker1 = ProcessCpu.ofPid(env.brokerPid());
         long redis1 = ProcessCpu.ofPid(env.redisPid());
         JvmThreadsCpu.Sample service1 = JvmThreadsCpu.read();
+        long allocated = alloc0 == null ? -1 : alloc0.allocatedSince(measuringThreads());
         return new Usage(perRecord(jvm0, jvm1 - poller, records), perRecord(broker0, broker1, records),
                 perRecord(redis0, redis1, records), poller / 1e3 / records,
-                perRecord(service0.jit(), service1.jit(), records), perRecord(service0.gc(), service1.gc(), records));
+                perRecord(service0.jit(), service1.jit(), records), perRecord(service0.gc(), service1.gc(), records),
+                allocated < 0 ? Double.NaN : (double) allocated / records);
+    }
+
+    private Set<Thread> measuringThreads() {
+        Set<Thread> measuring = new HashSet<>(env.adminThreads());
+        measuring.add(Thread.currentThread());
+        return measuring;
     }
 
     private long pollerNanos() {
@@ -63,8 +78,9 @@ public final class CpuWindow {
      * @param poller the measuring threads of the bench JVM, left out of {@code jvm}
      * @param jit the JIT compiler threads of the bench JVM, included in {@code jvm}
      * @param gc the garbage collector's threads of the bench JVM, included in {@code jvm}
+     * @param alloc heap bytes (not µs) per record allocated by the bench JVM's threads, measuring ones left out
      */
-    public record Usage(double jvm, double broker, double redis, double poller, double jit, double gc) {
+    public record Usage(double jvm, double broker, double redis, double poller, double jit, double gc, double alloc) {
 
         /** The bench JVM less its JIT compiler and GC threads: the pipeline's own threads and its clients'. */
         public double threads() {

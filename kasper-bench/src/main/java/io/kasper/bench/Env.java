@@ -4,8 +4,10 @@ import io.kasper.test.KafkaBroker;
 import io.kasper.test.RedisServer;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,12 +92,21 @@ public final class Env implements AutoCloseable {
     /** Returns the CPU time, in ns, used so far by the network thread of the admin client that polls for completion. */
     public long adminThreadCpuNanos() {
         long cpu = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().endsWith("| " + ADMIN_CLIENT_ID)) {
-                cpu += ProcessCpu.ofThread(t.getId());
-            }
+        for (Thread t : adminThreads()) {
+            cpu += ProcessCpu.ofThread(t.getId());
         }
         return cpu;
+    }
+
+    /** Returns the live network thread(s) of the admin client that polls for completion. */
+    public Set<Thread> adminThreads() {
+        Set<Thread> admin = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().endsWith("| " + ADMIN_CLIENT_ID)) {
+                admin.add(t);
+            }
+        }
+        return admin;
     }
 
     /** Returns a name unique in this run: {@code prefix-<n>}. */

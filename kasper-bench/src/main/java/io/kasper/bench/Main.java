@@ -173,12 +173,13 @@ public final class Main {
         TimedRun.Result result = TimedRun.run(env, p, input, expected == null ? null : expected.keySet());
         report.run(p.name(), result);
         CpuWindow.Usage cpu = result.cpu();
-        progress("run %d/%d %-28s %,12.0f msg/s  (%s cpu µs/record: jvm %.2f (jit %.2f, gc %.2f), broker %.2f, redis %.2f%s)", run,
+        progress("run %d/%d %-28s %,12.0f msg/s  (%s cpu µs/record: jvm %.2f (jit %.2f, gc %.2f), broker %.2f, redis %.2f%s; "
+                + "alloc %,.0f B/record)", run,
                 options.repeat(), p.name(), result.rate(), p.phase() == Pipeline.Phase.PASS
                         ? String.format(Locale.ROOT, "output complete at %,.0f msg/s, %,d duplicates;",
                                 result.outputRate(), result.duplicates()) : "", cpu.jvm(), cpu.jit(), cpu.gc(), cpu.broker(),
                 cpu.redis(),
-                String.format(Locale.ROOT, "; poller %.2f, left out", cpu.poller()));
+                String.format(Locale.ROOT, "; poller %.2f, left out", cpu.poller()), cpu.alloc());
         if (expected != null) {
             check(mismatches, p.name(), run, expected, result.aggregates());
         }

@@ -231,7 +231,7 @@ public final class Report {
                 CpuWindow.Usage cpu = new CpuWindow.Usage(medianCpu(n, CpuWindow.Usage::jvm),
                         medianCpu(n, CpuWindow.Usage::broker), medianCpu(n, CpuWindow.Usage::redis),
                         medianCpu(n, CpuWindow.Usage::poller), medianCpu(n, CpuWindow.Usage::jit),
-                        medianCpu(n, CpuWindow.Usage::gc));
+                        medianCpu(n, CpuWindow.Usage::gc), medianCpu(n, CpuWindow.Usage::alloc));
                 rows.add(new Row(n, phase, m, min(n), max(n), medianOutputRate(n), m / kasper, m / hand, m / ceiling,
                         cpu, warmUps.get(n), duplicates.getOrDefault(n, 0L)));
             }
@@ -261,20 +261,21 @@ public final class Report {
         sb.append(String.format(Locale.ROOT, "Kasper benchmark: N=%,d x %d B, %d partitions, median of %d run(s), "
                         + "Kasper maxUncommittedBatches %d%n", options.records(), options.valueSize(),
                 options.partitions(), options.repeat(), options.maxUncommittedBatches()));
-        sb.append(String.format(Locale.ROOT, "%-28s %10s %8s %8s %19s %10s %7s %6s %6s %7s %7s %6s %5s%n", "pipeline",
-                "msg/s", "x kasper", "x hand", "min..max msg/s", "out msg/s", "cpu jvm", "jit", "gc", "broker", "redis",
-                "warmup", "dups"));
+        sb.append(String.format(Locale.ROOT, "%-28s %10s %8s %8s %19s %10s %7s %6s %6s %7s %7s %9s %6s %5s%n",
+                "pipeline", "msg/s", "x kasper", "x hand", "min..max msg/s", "out msg/s", "cpu jvm", "jit", "gc",
+                "broker", "redis", "alloc B/rec", "warmup", "dups"));
         double ceiling = median(CEILING);
         sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8s %8s %19s%n", CEILING, ceiling, "", "",
                 range(min(CEILING), max(CEILING))));
         for (Row r : rows()) {
             sb.append(String.format(Locale.ROOT,
-                    "%-28s %,10.0f %8.2f %8.2f %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %6s %5d%n", r.name(), r.median(),
+                    "%-28s %,10.0f %8.2f %8.2f %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %,9.0f %6s %5d%n", r.name(),
+                    r.median(),
                     r.vsKasper(), r.vsHand(), range(r.min(), r.max()), r.phase() == Pipeline.Phase.PASS
                             ? String.format(Locale.ROOT, "%,10.0f", r.outputRate()) : "",
                     r.cpu().jvm(), r.cpu().jit(), r.cpu().gc(), r.cpu().broker(), r.phase() == Pipeline.Phase.STATEFUL
                             ? String.format(Locale.ROOT, "%7.2f", r.cpu().redis()) : "",
-                    warmUpText(r.warmUp()), r.duplicates()));
+                    r.cpu().alloc(), warmUpText(r.warmUp()), r.duplicates()));
         }
         sb.append("msg/s: median over runs of N / (time from creating the clients until the input is committed and, "
                 + "for pass-throughs, the output holds N);\n"
@@ -283,6 +284,8 @@ public final class Report {
                 + "cpu: median CPU µs per record over the timed window: jvm = bench JVM (pipeline, its clients, GC, "
                 + "JIT) less the completion poller's threads, jit and gc = the part of jvm spent in the JIT compiler's and the "
                 + "garbage collector's threads, broker and redis = those processes;\n"
+                + "alloc B/rec: median heap bytes per record allocated over the timed window by the bench JVM's "
+                + "threads, the measuring ones left out (independent of the machine's load);\n"
                 + "warmup: warm-up rounds until two consecutive rounds were within " + WarmUp.SETTLED_PERCENT
                 + "% (! = round cap reached first)\n");
         if (idleCpu != null) {
@@ -345,6 +348,7 @@ public final class Report {
             num(cpu, "poller", usage.poller());
             num(cpu, "jit", usage.jit());
             num(cpu, "gc", usage.gc());
+            num(node, "allocBytesPerRecord", usage.alloc());
             WarmUp.Outcome w = r.warmUp();
             if (w == null) {
                 node.putNull("warmUp");

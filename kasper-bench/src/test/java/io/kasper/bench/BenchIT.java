@@ -37,6 +37,9 @@ class BenchIT {
             assertThat(figures.path("cpuUsPerRecord").path("jvm").asDouble()).as(pipeline + " jvm CPU").isPositive();
             assertThat(figures.path("cpuUsPerRecord").path("broker").asDouble()).as(pipeline + " broker CPU")
                     .isPositive();
+            // every pipeline's consumer copies each 100 B value into an array of its own, at the least
+            assertThat(figures.path("allocBytesPerRecord").asDouble()).as(pipeline + " heap bytes per record")
+                    .isGreaterThan(100);
             assertThat(figures.path("warmUp").path("rounds").asInt())
                     .as(pipeline + " warm-up rounds, capped at 2 for N = 5,000").isEqualTo(2);
         }

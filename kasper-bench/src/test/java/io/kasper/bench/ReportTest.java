@@ -31,6 +31,7 @@ class ReportTest {
         assertThat(kasper.path("vsCeiling").asDouble()).isEqualTo(0.667);
         assertThat(kasper.path("cpuUsPerRecord").path("jit").asDouble()).isEqualTo(0.25);
         assertThat(kasper.path("cpuUsPerRecord").path("gc").asDouble()).isEqualTo(0.125);
+        assertThat(kasper.path("allocBytesPerRecord").asDouble()).isEqualTo(300.0);
         assertThat(kasper.path("warmUp").path("msgPerSec").get(0).asDouble()).isEqualTo(1900.123);
         assertThat(json.path("pipelines").path("pass-hand-rolled").path("warmUp").isNull()).isTrue();
     }
@@ -49,6 +50,6 @@ class ReportTest {
     }
 
     private static TimedRun.Result run(double rate) {
-        return new TimedRun.Result(rate, rate, 0, new CpuWindow.Usage(1.0, 2.0, Double.NaN, 0.5, 0.25, 0.125), Map.of());
+        return new TimedRun.Result(rate, rate, 0, new CpuWindow.Usage(1.0, 2.0, Double.NaN, 0.5, 0.25, 0.125, 300), Map.of());
     }
 }

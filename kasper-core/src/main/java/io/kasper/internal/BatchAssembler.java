@@ -311,7 +311,7 @@ final class BatchAssembler {
      * computed once when it is added: the byte limit, the budget and the batch's bytes all read it from here.
      */
     private static final class Accumulator {
-        private List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        private ArrayList<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         /** The size of each message of {@code records}, at the same index. */
         private int[] sizes = new int[16];
         /**
@@ -322,6 +322,8 @@ final class BatchAssembler {
         /** Per topic, the offset of the last message added: one update per chunk, none per message. */
         private final Map<String, Long> lastAdded = new HashMap<>();
         private long bytes;
+        /** The size of the last batch that took every waiting message. */
+        private int lastTaken;
 
         /** Adds messages of one topic-partition, in offset order, and returns their bytes. */
         long add(List<ConsumerRecord<byte[], byte[]>> batch, long nowNanos) {
@@ -338,7 +340,12 @@ final class BatchAssembler {
                 added += size;
             }
             chunks.addLast(new long[] {base, nowNanos});
-            records.addAll(batch);
+            // sized for a batch like the last one taken, which the next one usually resembles, so it need not grow
+            // and copy step by step; one by one, as addAll would copy the consumer's list into an array first
+            records.ensureCapacity(Math.max(base + count, lastTaken));
+            for (int i = 0; i < count; i++) {
+                records.add(batch.get(i));
+            }
             ConsumerRecord<byte[], byte[]> last = batch.get(count - 1);
             lastAdded.put(last.topic(), last.offset());
             bytes += added;
@@ -400,7 +407,8 @@ final class BatchAssembler {
             if (n == records.size()) {
                 // the usual case: everything waiting goes; hand the list over instead of copying it
                 List<ConsumerRecord<byte[], byte[]>> all = records;
-                records = new ArrayList<>();
+                lastTaken = n;
+                records = new ArrayList<>(0); // its array is sized by the next add: an idle partition holds none
                 chunks.clear();
                 return all;
             }

@@ -131,6 +131,27 @@ class BatchRunnerFlushTest {
     }
 
     @Test
+    void messagesBufferedByAnAttemptThatThrewAreProducedNeitherByItsRetryNorByTheNextBatch() {
+        ScriptedProducer producer = new ScriptedProducer();
+        AtomicInteger calls = new AtomicInteger();
+        BatchRunner runner = runner(producer, (messages, sender) -> {
+            if (calls.incrementAndGet() == 1) {
+                copy(messages.subList(0, 2), sender); // buffered, never flushed
+                throw new StoreException("store 'counts' (redis) putAll of 2 keys failed", null, true);
+            }
+            copy(messages, sender);
+        }, new TestBudget(1_000));
+
+        runner.run(batch(3));
+        runner.run(new Batch(0, List.of(new ConsumerRecord<>("in", 0, 3, null, new byte[] {9}))));
+        runner.harvest();
+
+        assertThat(calls).as("process calls").hasValue(3);
+        assertThat(producer.history()).extracting(r -> (int) r.value()[0]).containsExactly(0, 1, 2, 9);
+        assertThat(outgoing()).isEqualTo(4);
+    }
+
+    @Test
     void acknowledgedOutputOfAnAttemptWhoseFlushWasRejectedIsCountedOnce() {
         // attempt 1: two records acknowledged, the third rejected (retriable); attempt 2: all four acknowledged
         ScriptedProducer producer = new ScriptedProducer().then(ScriptedProducer.ACK, ScriptedProducer.ACK,
