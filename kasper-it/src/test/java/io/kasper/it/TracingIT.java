@@ -11,6 +11,7 @@ import io.kasper.ErrorPolicy;
 import io.kasper.KasperObservations;
 import io.kasper.PoisonMessageException;
 import io.kasper.PoisonPolicy;
+import io.kasper.ProcessingGuarantee;
 import io.kasper.TopicProcessor;
 import io.kasper.Traceparent;
 import io.kasper.test.KafkaBroker;
@@ -47,10 +48,8 @@ class TracingIT {
 
     @Test
     void batchSpanLinksToTheInputTracesAndItsContextIsInTheOutputHeaders(KafkaBroker broker) throws Exception {
-        String in = unique("tracing-in");
-        String out = unique("tracing-out");
-        broker.createTopic(in, 1);
-        broker.createTopic(out, 1);
+        String in = topic(broker, "tracing-in");
+        String out = topic(broker, "tracing-out");
         try (OtelTracing otel = new OtelTracing()) {
             List<SpanContext> upstream = new ArrayList<>();
             List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
@@ -86,7 +85,6 @@ class TracingIT {
             List<SpanData> batches = spans(otel, KasperObservations.BATCH);
             assertThat(batches).hasSize(1);
             SpanData batch = batches.get(0);
-            System.out.println("batch span: " + batch);
             assertThat(batch.getName()).isEqualTo("kasper.batch " + name);
             assertThat(batch.getParentSpanContext().isValid()).isFalse(); // links, not a parent
             assertThat(batch.getLinks()).extracting(LinkData::getSpanContext)
@@ -111,7 +109,6 @@ class TracingIT {
 
             // the commit span links to the batch and ends once the broker confirmed the offsets
             SpanData commit = spans(otel, KasperObservations.COMMIT).get(0);
-            System.out.println("commit span: " + commit);
             assertThat(commit.getLinks()).extracting(LinkData::getSpanContext)
                     .extracting(SpanContext::getSpanId).containsExactly(batch.getSpanContext().getSpanId());
             assertThat(commit.getAttributes().get(OUTCOME)).isEqualTo(KasperObservations.OUTCOME_SUCCESS);
@@ -124,10 +121,8 @@ class TracingIT {
 
     @Test
     void eachRetryAttemptIsASpanWithItsErrorAndDeadLettersCarryBothContexts(KafkaBroker broker) throws Exception {
-        String in = unique("tracing-retry-in");
-        String dlt = unique("tracing-retry-dlt");
-        broker.createTopic(in, 1);
-        broker.createTopic(dlt, 1);
+        String in = topic(broker, "tracing-retry-in");
+        String dlt = topic(broker, "tracing-retry-dlt");
         try (OtelTracing otel = new OtelTracing()) {
             String original = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
             ProducerRecord<byte[], byte[]> poison = Fixtures.record(in, 0, "k0", "poison");
@@ -176,11 +171,39 @@ class TracingIT {
     }
 
     @Test
+    void underExactlyOnceTheCommitSpanEndsWithTheTransactionsCommit(KafkaBroker broker) throws Exception {
+        String in = topic(broker, "tracing-eos-in");
+        String out = topic(broker, "tracing-eos-out");
+        broker.produce(Fixtures.spread(in, 1, 3, "v"));
+        try (OtelTracing otel = new OtelTracing()) {
+            TopicProcessor processor = new TopicProcessor(config(broker, unique("tracing-eos"), List.of(in),
+                    List.of(0)).processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
+                    .observationRegistry(otel.registry).build(),
+                    p -> (messages, sender) -> messages.forEach(
+                            m -> sender.send(new ProducerRecord<>(out, 0, m.key(), m.value()))));
+            try (RunningTopicProcessor run = RunningTopicProcessor.start(processor)) {
+                await().atMost(Duration.ofSeconds(60)).until(processor::hasConsumedAllMessages);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !spans(otel, KasperObservations.COMMIT).isEmpty());
+            }
+
+            SpanData batch = spans(otel, KasperObservations.BATCH).get(0);
+            SpanData commit = spans(otel, KasperObservations.COMMIT).get(0);
+            assertThat(commit.getAttributes().get(AttributeKey.stringKey(KasperObservations.GUARANTEE)))
+                    .isEqualTo("EXACTLY_ONCE");
+            assertThat(commit.getAttributes().get(AttributeKey.stringKey(KasperObservations.COMMITTED)))
+                    .isEqualTo(in + "-0=3");
+            assertThat(commit.getLinks()).extracting(l -> l.getSpanContext().getSpanId())
+                    .containsExactly(batch.getSpanContext().getSpanId());
+            List<ConsumerRecord<byte[], byte[]>> output = ExactlyOnceIT.readCommitted(broker, out);
+            assertThat(output).hasSize(3).allSatisfy(r -> assertThat(Traceparent.read(r.headers()))
+                    .isEqualTo(traceparent(batch.getSpanContext())));
+        }
+    }
+
+    @Test
     void withoutAnObservationRegistryOutputGetsNoContext(KafkaBroker broker) throws Exception {
-        String in = unique("tracing-off-in");
-        String out = unique("tracing-off-out");
-        broker.createTopic(in, 1);
-        broker.createTopic(out, 1);
+        String in = topic(broker, "tracing-off-in");
+        String out = topic(broker, "tracing-off-out");
         ProducerRecord<byte[], byte[]> traced = Fixtures.record(in, 0, "k0", "v0");
         traced.headers().add(Traceparent.HEADER,
                 "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes(UTF_8));
@@ -197,6 +220,13 @@ class TracingIT {
         List<ConsumerRecord<byte[], byte[]>> output = broker.readAll(out);
         assertThat(output).hasSize(2);
         assertThat(output).allSatisfy(r -> assertThat(r.headers().lastHeader(Traceparent.HEADER)).isNull());
+    }
+
+    /** Creates a topic of one partition under a unique name and returns the name. */
+    private static String topic(KafkaBroker broker, String prefix) {
+        String name = unique(prefix);
+        broker.createTopic(name, 1);
+        return name;
     }
 
     private static List<SpanData> spans(OtelTracing otel, String observation) {
