@@ -665,9 +665,12 @@ final class ProcessorLoop {
         IdlePositions.addTo(toCommit, assignment, assembler, this::validPosition);
         if (!toCommit.isEmpty()) {
             long start = System.nanoTime();
+            Observation observation = runner.observations().startCommit(toCommit);
             try {
                 consumer.commitSync(toCommit, timeout);
+                BatchObservations.stopCommit(observation, null);
             } catch (RuntimeException e) {
+                BatchObservations.stopCommit(observation, e);
                 if (commitFailures.stops(CommitFailures.classify(e))) {
                     throw commitFailures.rejected(e);
                 }
