@@ -144,7 +144,7 @@ final class BatchRunner implements AutoCloseable {
             Throwable error = null;
             try {
                 if (!remaining.isEmpty()) { // a batch of poison only is complete without a call
-                    processor.process(remaining, sender);
+                    process(processor, remaining, sender, observation);
                 }
                 if (sender.flushFailure() != null) {
                     throw sender.flushFailure(); // the processor went on after a failed flush: the call fails
@@ -204,6 +204,24 @@ final class BatchRunner implements AutoCloseable {
             } finally {
                 BatchObservations.stop(observation, outcome, error);
             }
+        }
+    }
+
+    /**
+     * Calls the processor; with an observation, in its scope, so that the batch span is the parent of what the
+     * processor's own clients trace (a store's calls, say).
+     */
+    private static void process(MessageProcessor processor, List<ConsumerRecord<byte[], byte[]>> records,
+            BatchSender sender, Observation observation) throws Exception {
+        if (observation == null) {
+            processor.process(records, sender);
+            return;
+        }
+        Observation.Scope scope = observation.openScope();
+        try {
+            processor.process(records, sender);
+        } finally {
+            scope.close();
         }
     }
 

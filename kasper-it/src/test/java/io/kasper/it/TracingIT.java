@@ -27,6 +27,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,9 +67,11 @@ class TracingIT {
             broker.produce(input);
             String name = unique("tracing");
             String own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+            List<String> inProcess = new CopyOnWriteArrayList<>();
             TopicProcessor processor = new TopicProcessor(config(broker, name, List.of(in), List.of(0))
                     .batchSize(100).observationRegistry(otel.registry).build(),
                     p -> (messages, sender) -> {
+                        inProcess.add(Span.current().getSpanContext().getSpanId());
                         for (ConsumerRecord<byte[], byte[]> m : messages) {
                             ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(out, 0, m.key(), m.value());
                             if ("v5".equals(Fixtures.value(m))) { // a context the processor sets is kept
@@ -87,6 +90,8 @@ class TracingIT {
             SpanData batch = batches.get(0);
             assertThat(batch.getName()).isEqualTo("kasper.batch " + name);
             assertThat(batch.getParentSpanContext().isValid()).isFalse(); // links, not a parent
+            // during process the batch span is the current one: the processor's own client spans are its children
+            assertThat(inProcess).containsExactly(batch.getSpanId());
             assertThat(batch.getLinks()).extracting(LinkData::getSpanContext)
                     .extracting(SpanContext::getTraceId, SpanContext::getSpanId)
                     .containsExactlyElementsOf(upstream.stream()
