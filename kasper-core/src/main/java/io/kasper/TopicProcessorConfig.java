@@ -1,6 +1,7 @@
 package io.kasper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,9 +37,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  *
  * <p>Metrics go to {@link Metrics#globalRegistry} unless {@link Builder#meterRegistry} names another registry, as for
  * the stores' configs; the global registry records nothing until the application adds a registry to it.
+ * Observations (for tracing, see {@link KasperObservations}) go to {@link Builder#observationRegistry}, none by
+ * default.
  *
  * <p>{@link #toBuilder()} gives a builder holding every setting, to derive a config that differs in a few.
- * {@link #equals(Object)} compares every setting; the meter registry and the partition listener by identity.
+ * {@link #equals(Object)} compares every setting; the meter and observation registries and the partition listener by
+ * identity.
  *
  * <p>Thread-safety: immutable, so thread-safe.
  */
@@ -108,6 +112,7 @@ public final class TopicProcessorConfig {
     private final Duration batchWaitDuration;
     private final Duration closeTimeout;
     private final MeterRegistry meterRegistry;
+    private final ObservationRegistry observationRegistry;
     private final Map<String, Object> kafkaProperties;
     private final Map<String, Object> consumerProperties;
     private final Map<String, Object> producerProperties;
@@ -137,6 +142,7 @@ public final class TopicProcessorConfig {
         this.batchWaitDuration = b.batchWaitDuration;
         this.closeTimeout = b.closeTimeout;
         this.meterRegistry = b.meterRegistry;
+        this.observationRegistry = b.observationRegistry;
         this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
         this.consumerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.consumerProperties));
         this.producerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.producerProperties));
@@ -206,6 +212,7 @@ public final class TopicProcessorConfig {
         b.batchWaitDuration = batchWaitDuration;
         b.closeTimeout = closeTimeout;
         b.meterRegistry = meterRegistry;
+        b.observationRegistry = observationRegistry;
         b.groupManaged = groupManaged;
         b.groupInstanceId = groupInstanceId;
         if (groupProtocol != DEFAULT_GROUP_PROTOCOL) { // only a group-managed config can hold another protocol
@@ -413,6 +420,16 @@ public final class TopicProcessorConfig {
     }
 
     /**
+     * Returns the registry that receives the batch and commit observations ({@link ObservationRegistry#NOOP} when
+     * none was given).
+     *
+     * @return the registry that receives Kasper's observations
+     */
+    public ObservationRegistry observationRegistry() {
+        return observationRegistry;
+    }
+
+    /**
      * Returns the properties given to every Kafka client.
      *
      * @return the properties given to every Kafka client
@@ -465,6 +482,7 @@ public final class TopicProcessorConfig {
         private Duration batchWaitDuration = DEFAULT_BATCH_WAIT_DURATION;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
+        private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
         private boolean groupManaged;
         private GroupProtocol groupProtocol;
         private boolean groupProtocolSet;
@@ -760,6 +778,20 @@ public final class TopicProcessorConfig {
         }
 
         /**
+         * Sets the Micrometer registry that receives an observation per batch attempt and per commit (see
+         * {@link KasperObservations}); with a tracing handler on it (Micrometer Tracing, e.g. the OpenTelemetry
+         * bridge, and {@code kasper-tracing}'s handler for span links) each becomes a span. Default
+         * {@link ObservationRegistry#NOOP}: nothing is observed, and no record is looked at for trace headers.
+         *
+         * @param registry the registry, not null
+         * @return this builder
+         */
+        public Builder observationRegistry(ObservationRegistry registry) {
+            this.observationRegistry = registry;
+            return this;
+        }
+
+        /**
          * Sets a property of every Kafka client (consumer, producer, admin).
          *
          * @param key a Kafka client property name
@@ -819,7 +851,8 @@ public final class TopicProcessorConfig {
          * policy waits (brokerOutageTimeout plus the total
          * retry backoff) of half of {@code max.poll.interval.ms} or more, {@code batchSize < 1}, {@code batchMaxBytes}
          * or {@code maxBufferedBytes} below 1, a {@code batchMaxBytes} above {@code maxBufferedBytes} (set or
-         * default), a non-positive wait or close timeout, a null {@code meterRegistry} or {@code errorPolicy},
+         * default), a non-positive wait or close timeout, a null {@code meterRegistry}, {@code observationRegistry} or
+         * {@code errorPolicy},
          * and Kafka properties that would break at-least-once delivery or Kasper's contract ({@code
          * enable.auto.commit=true}, {@code acks} other than {@code all}, {@code group.id}, serializers,
          * deserializers, {@code transactional.id}), a null {@code processingGuarantee}, a
@@ -853,6 +886,7 @@ public final class TopicProcessorConfig {
             validateErrorPolicy(errors);
             validateGuarantee(errors);
             errors.requireSet("meterRegistry", meterRegistry);
+            errors.requireSet("observationRegistry", observationRegistry);
             KafkaPropertyRules.check("kafkaProperties", kafkaProperties, errors);
             KafkaPropertyRules.check("consumerProperties", consumerProperties, errors);
             KafkaPropertyRules.check("producerProperties", producerProperties, errors);
@@ -1036,6 +1070,7 @@ public final class TopicProcessorConfig {
                 && closeTimeout.equals(other.closeTimeout) && kafkaProperties.equals(other.kafkaProperties)
                 && consumerProperties.equals(other.consumerProperties)
                 && producerProperties.equals(other.producerProperties) && meterRegistry == other.meterRegistry
+                && observationRegistry == other.observationRegistry
                 && groupManaged == other.groupManaged && groupProtocol == other.groupProtocol
                 && Objects.equals(groupInstanceId, other.groupInstanceId)
                 && processingGuarantee == other.processingGuarantee
@@ -1056,6 +1091,7 @@ public final class TopicProcessorConfig {
     public int hashCode() {
         return Objects.hash(topicProcessorName, bootstrapServers, inputTopics, inputPartitions, batchSize,
                 batchWaitDuration, closeTimeout, System.identityHashCode(meterRegistry), kafkaProperties,
+                System.identityHashCode(observationRegistry),
                 consumerProperties, producerProperties, groupManaged, groupProtocol, groupInstanceId,
                 System.identityHashCode(partitionListener), errorPolicy, maxUncommittedBatches, batchMaxBytes,
                 maxBufferedBytes, givenBatchMaxBytes, givenMaxBufferedBytes, processingGuarantee,

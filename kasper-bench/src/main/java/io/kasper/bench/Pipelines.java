@@ -34,6 +34,8 @@ public final class Pipelines {
                 Started.pass(HandRolledPipe.start(env, name, in, out, LoopCommit.ASYNC)), same));
         all.add(new Pipeline("pass-kasper", Phase.PASS, Role.KASPER, (env, name, in, out) ->
                 Started.pass(KasperPipe.start(env, name, in, out)), KasperPipe::group));
+        all.add(new Pipeline("pass-kasper-traced", Phase.PASS, Role.PEER, (env, name, in, out) ->
+                Started.pass(KasperTracedPipe.start(env, name, in, out)), KasperPipe::group));
         for (Commit c : STREAMS_COMMITS) {
             all.add(new Pipeline("pass-streams-" + c.suffix(), Phase.PASS, Role.PEER, (env, name, in, out) ->
                     Started.pass(StreamsPipe.start(env, name, in, out, c.millis())), same));

@@ -3,9 +3,12 @@ package io.kasper.internal;
 import io.kasper.BatchFailedException;
 import io.kasper.ErrorPolicy;
 import io.kasper.KasperException;
+import io.kasper.KasperObservations;
 import io.kasper.MessageProcessor;
 import io.kasper.PoisonMessageException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +50,7 @@ final class BatchRunner implements AutoCloseable {
     private final RetryPause pause;
     private final PoisonHandler poisonHandler;
     private final OutageBudget outageBudget;
+    private final BatchObservations observations;
     /** Set by {@link #close()}; read by acknowledgement callbacks on the producer's thread. */
     private volatile boolean closed;
     private final CommitTracker tracker;
@@ -68,17 +72,20 @@ final class BatchRunner implements AutoCloseable {
     public BatchRunner(ProcessorLogContext context, String instance, Map<Integer, MessageProcessor> processors,
             Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause) {
         this(context, instance, processors, producer, registry, policy, pause,
-                OutageBudget.perWait(context, policy.brokerOutageTimeout()), MemoryBudget.unlimited());
+                OutageBudget.perWait(context, policy.brokerOutageTimeout()), MemoryBudget.unlimited(),
+                new BatchObservations(ObservationRegistry.NOOP, context.processorName(), ""));
     }
 
     /**
      * Creates a runner whose flushes wait at most what is left of {@code outageBudget} (the loop's broker watch), and
-     * that counts the bytes of its batches in flight and of their output in {@code memory}.
+     * that counts the bytes of its batches in flight and of their output in {@code memory}, and that observes each
+     * attempt in {@code observations}.
      */
     BatchRunner(ProcessorLogContext context, String instance, Map<Integer, MessageProcessor> processors,
             Producer<byte[], byte[]> producer, MeterRegistry registry, ErrorPolicy policy, RetryPause pause,
-            OutageBudget outageBudget, MemoryBudget memory) {
+            OutageBudget outageBudget, MemoryBudget memory, BatchObservations observations) {
         this.outageBudget = outageBudget;
+        this.observations = observations;
         this.tracker = new CommitTracker(memory);
         this.context = context;
         this.log = context.logger(BatchRunner.class);
@@ -103,6 +110,10 @@ final class BatchRunner implements AutoCloseable {
         return metrics;
     }
 
+    BatchObservations observations() {
+        return observations;
+    }
+
     /**
      * Processes a batch and hands its output to the producer without waiting for acknowledgements. Poison messages
      * and transient failures are handled by the {@link ErrorPolicy}; when the pause between retries is cut short by a
@@ -122,22 +133,31 @@ final class BatchRunner implements AutoCloseable {
         List<ConsumerRecord<byte[], byte[]>> remaining = batch.records();
         List<PoisonHandler.Poisoned> poisoned = new ArrayList<>();
         int retries = 0;
+        int attempt = 0;
         long start = System.nanoTime();
         while (true) {
-            BatchSender sender = new BatchSender(producer, inFlight, outageBudget, remaining.size());
+            Observation observation = observations.startAttempt(batch, remaining, ++attempt);
+            String traceparent = BatchObservations.traceparent(observation);
+            BatchSender sender = new BatchSender(producer, inFlight, outageBudget, remaining.size(), traceparent);
+            // the outcome of an attempt that leaves by an exception no branch below names: the batch failed
+            String outcome = KasperObservations.OUTCOME_FAILED;
+            Throwable error = null;
             try {
                 if (!remaining.isEmpty()) { // a batch of poison only is complete without a call
-                    processor.process(remaining, sender);
+                    process(processor, remaining, sender, observation);
                 }
                 if (sender.flushFailure() != null) {
                     throw sender.flushFailure(); // the processor went on after a failed flush: the call fails
                 }
-                poisonHandler.dispose(poisoned, inFlight);
+                poisonHandler.dispose(poisoned, inFlight, traceparent);
                 sender.complete();
+                inFlight.traceparent(traceparent);
+                outcome = KasperObservations.OUTCOME_SUCCESS;
                 metrics.batch(batch.partition(), batch.size(), System.nanoTime() - start);
                 batch.counts().forEach(metrics::incoming);
                 return;
             } catch (Throwable t) { // an AssertionError in user code must fail the batch too
+                error = t;
                 sender.discard();
                 if (t instanceof VirtualMachineError vmError) {
                     inFlight.abandon(vmError);
@@ -153,6 +173,7 @@ final class BatchRunner implements AutoCloseable {
                         && retries < policy.maxRetries()
                         || t instanceof PoisonMessageException && poisonHandler.setsAside())) {
                     inFlight.abandon(t);
+                    outcome = KasperObservations.OUTCOME_ABORTED;
                     throw new TransactionAbortRequired(batch, t);
                 }
                 if (inFlight.failure() != null) {
@@ -163,10 +184,14 @@ final class BatchRunner implements AutoCloseable {
                 }
                 if (t instanceof PoisonMessageException poison) {
                     remaining = setAside(poison, remaining, poisoned, inFlight);
+                    outcome = KasperObservations.OUTCOME_POISON;
                     continue;
                 }
                 if (ErrorPolicy.isTransient(t) && retries < policy.maxRetries()) {
                     retries++;
+                    // the attempt's span ends before the pause: the next attempt's start shows the backoff
+                    BatchObservations.stop(observation, KasperObservations.OUTCOME_RETRY, t);
+                    observation = null;
                     if (retryAfterPause(batch, retries, t)) {
                         continue;
                     }
@@ -176,7 +201,27 @@ final class BatchRunner implements AutoCloseable {
                 inFlight.abandon(t);
                 throw failure(batch, retries == 0 ? "MessageProcessor threw"
                         : "MessageProcessor threw after " + retries + " retries", t);
+            } finally {
+                BatchObservations.stop(observation, outcome, error);
             }
+        }
+    }
+
+    /**
+     * Calls the processor; with an observation, in its scope, so that the batch span is the parent of what the
+     * processor's own clients trace (a store's calls, say).
+     */
+    private static void process(MessageProcessor processor, List<ConsumerRecord<byte[], byte[]>> records,
+            BatchSender sender, Observation observation) throws Exception {
+        if (observation == null) {
+            processor.process(records, sender);
+            return;
+        }
+        Observation.Scope scope = observation.openScope();
+        try {
+            processor.process(records, sender);
+        } finally {
+            scope.close();
         }
     }
 
@@ -236,6 +281,7 @@ final class BatchRunner implements AutoCloseable {
             metrics.produced(done.batch().partition(), System.nanoTime() - done.producedNanos());
             metrics.outgoing(done.takeAcks());
             completed.putAll(done.batch().commitOffsets());
+            observations.released(done.traceparent());
             released[0]++;
         });
         if (failed != null) {

@@ -2,6 +2,8 @@ package io.kasper.internal;
 
 import io.kasper.KasperException;
 import io.kasper.Sender;
+import io.kasper.Traceparent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +29,8 @@ final class BatchSender implements Sender {
     private final Producer<byte[], byte[]> producer;
     private final InFlightBatch inFlight;
     private final OutageBudget budget;
+    /** The batch span's context for the output's {@code traceparent} header, or null when nothing is traced. */
+    private final byte[] traceparent;
     private List<ProducerRecord<byte[], byte[]>> buffer;
     private boolean completed;
     /** What the failed flush threw; the sender refuses everything afterwards. */
@@ -35,15 +39,19 @@ final class BatchSender implements Sender {
     private boolean outage;
 
     BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight, OutageBudget budget) {
-        this(producer, inFlight, budget, 10);
+        this(producer, inFlight, budget, 10, null);
     }
 
     /**
      * Creates a sender whose buffer starts with room for {@code expected} messages: a processor usually sends about
      * one message per input message, so the buffer of a batch of thousands need not grow (and copy) step by step.
+     * Every message that carries no {@code traceparent} header gets {@code traceparent} (the batch span's context)
+     * when it is not null.
      */
-    BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight, OutageBudget budget, int expected) {
+    BatchSender(Producer<byte[], byte[]> producer, InFlightBatch inFlight, OutageBudget budget, int expected,
+            String traceparent) {
         this.producer = producer;
+        this.traceparent = traceparent == null ? null : traceparent.getBytes(StandardCharsets.US_ASCII);
         this.inFlight = inFlight;
         this.budget = budget;
         this.buffer = new ArrayList<>(Math.max(10, expected));
@@ -183,6 +191,9 @@ final class BatchSender implements Sender {
                     break;
                 }
                 ProducerRecord<byte[], byte[]> record = toSend.get(sent);
+                if (traceparent != null && record.headers().lastHeader(Traceparent.HEADER) == null) {
+                    record.headers().add(Traceparent.HEADER, traceparent);
+                }
                 bytes += RecordSizes.of(record);
                 Future<RecordMetadata> ack;
                 try {

@@ -24,6 +24,8 @@ final class InFlightBatch implements Callback {
     /** The batch; without its messages once sealed (see {@link Batch#withoutRecords()}). Loop thread only. */
     private Batch batch;
     private final MemoryBudget budget;
+    /** The context of the span of the attempt that completed the batch, or null (see {@link BatchObservations}). */
+    private String traceparent;
     /** Bytes of output handed to the producer; written on the loop thread before the matching pending count. */
     private long outputBytes;
     /** One for the processor still running, plus one per output message not yet acknowledged. */
@@ -190,5 +192,15 @@ final class InFlightBatch implements Callback {
 
     long producedNanos() {
         return producedNanos;
+    }
+
+    /** Records the context of the span of the attempt that completed the batch; loop thread only. */
+    void traceparent(String value) {
+        this.traceparent = value;
+    }
+
+    /** Returns the context of the span of the attempt that completed the batch, or null; loop thread only. */
+    String traceparent() {
+        return traceparent;
     }
 }

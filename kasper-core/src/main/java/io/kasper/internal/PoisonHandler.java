@@ -2,6 +2,7 @@ package io.kasper.internal;
 
 import io.kasper.ErrorPolicy;
 import io.kasper.KasperException;
+import io.kasper.KasperObservations;
 import io.kasper.PoisonMessageException;
 import io.kasper.PoisonPolicy;
 import java.nio.charset.StandardCharsets;
@@ -89,9 +90,11 @@ final class PoisonHandler {
      *
      * @param poisoned the records, in the order they were named
      * @param inFlight the batch's acknowledgement tracking; dead-letter sends are added to it
+     * @param batchTraceparent the batch span's context, written as {@link KasperObservations#BATCH_TRACEPARENT_HEADER}
+     *     of each dead-letter copy (which keeps the original's {@code traceparent}); null when nothing is traced
      * @throws KasperException when a dead-letter record cannot be handed to the producer
      */
-    void dispose(List<Poisoned> poisoned, InFlightBatch inFlight) {
+    void dispose(List<Poisoned> poisoned, InFlightBatch inFlight, String batchTraceparent) {
         if (poisoned.isEmpty()) {
             return;
         }
@@ -99,7 +102,7 @@ final class PoisonHandler {
         for (Poisoned p : poisoned) {
             ConsumerRecord<byte[], byte[]> record = p.record();
             if (deadLetter) {
-                ProducerRecord<byte[], byte[]> copy = deadLetterRecord(record, p.reason());
+                ProducerRecord<byte[], byte[]> copy = deadLetterRecord(record, p.reason(), batchTraceparent);
                 inFlight.expectAck(RecordSizes.of(copy));
                 try {
                     producer.send(copy, inFlight);
@@ -132,7 +135,7 @@ final class PoisonHandler {
     }
 
     private ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<byte[], byte[]> record,
-            PoisonMessageException reason) {
+            PoisonMessageException reason, String batchTraceparent) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         Throwable failure = reason.failureOf(PoisonMessageException.RecordId.of(record));
         header(headers, ErrorPolicy.HEADER_TOPIC, record.topic());
@@ -143,6 +146,9 @@ final class PoisonHandler {
         header(headers, ErrorPolicy.HEADER_EXCEPTION_MESSAGE, failure.getMessage() == null ? ""
                 : failure.getMessage());
         header(headers, ErrorPolicy.HEADER_PROCESSOR, context.processorName());
+        if (batchTraceparent != null) {
+            header(headers, KasperObservations.BATCH_TRACEPARENT_HEADER, batchTraceparent);
+        }
         return new ProducerRecord<>(policy.deadLetterTopic().orElseThrow(), null, null, record.key(), record.value(),
                 headers);
     }

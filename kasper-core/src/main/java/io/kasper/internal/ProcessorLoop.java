@@ -6,6 +6,7 @@ import io.kasper.KasperException;
 import io.kasper.MessageProcessor;
 import io.kasper.ProcessorState;
 import io.kasper.TopicProcessorConfig;
+import io.micrometer.observation.Observation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -247,7 +248,9 @@ final class ProcessorLoop {
                 System.nanoTime());
         // Flushes wait on the watch's budget: a flush that waits in vain is silence like any unanswered request.
         runner = new BatchRunner(context, clients.instanceId(), processors, producer, config.meterRegistry(),
-                config.errorPolicy(), wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS), watch, budget);
+                config.errorPolicy(), wait -> !stopSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS), watch, budget,
+                new BatchObservations(config.observationRegistry(), config.topicProcessorName(),
+                        config.processingGuarantee().name()));
         metrics = runner.metrics();
         metrics.memory(budget);
         metrics.readiness(status);
@@ -479,9 +482,11 @@ final class ProcessorLoop {
         }
         commitInFlight = true;
         long start = System.nanoTime();
+        Observation observation = runner.observations().startCommit(offsets);
         consumer.commitAsync(offsets, (result, exception) -> {
             commitInFlight = false;
             long end = System.nanoTime();
+            BatchObservations.stopCommit(observation, exception);
             metrics.commit(end - start);
             if (exception == null) {
                 offsets.forEach((tp, om) -> assignment.committed(tp, om.offset()));
@@ -660,9 +665,12 @@ final class ProcessorLoop {
         IdlePositions.addTo(toCommit, assignment, assembler, this::validPosition);
         if (!toCommit.isEmpty()) {
             long start = System.nanoTime();
+            Observation observation = runner.observations().startCommit(toCommit);
             try {
                 consumer.commitSync(toCommit, timeout);
+                BatchObservations.stopCommit(observation, null);
             } catch (RuntimeException e) {
+                BatchObservations.stopCommit(observation, e);
                 if (commitFailures.stops(CommitFailures.classify(e))) {
                     throw commitFailures.rejected(e);
                 }

@@ -1,6 +1,7 @@
 package io.kasper.internal;
 
 import io.kasper.KasperException;
+import io.micrometer.observation.Observation;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -162,6 +163,7 @@ final class Transactions {
             return Set.of();
         }
         long start = System.nanoTime();
+        Observation observation = runner.observations().startCommit(offsets);
         try {
             if (!open) {
                 beforeBatch(start);
@@ -172,9 +174,11 @@ final class Transactions {
             producer.commitTransaction();
         } catch (RuntimeException e) {
             open = false; // a failed commit leaves the transaction to abort (or the producer dead)
+            BatchObservations.stopCommit(observation, e);
             failed("commit", e);
             return null;
         }
+        BatchObservations.stopCommit(observation, null);
         open = false;
         runner.metrics().commit(System.nanoTime() - start);
         offsets.forEach((tp, om) -> assignment.committed(tp, om.offset()));

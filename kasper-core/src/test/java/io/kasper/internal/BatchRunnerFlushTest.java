@@ -11,6 +11,7 @@ import io.kasper.MessageProcessor;
 import io.kasper.store.StoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,8 @@ class BatchRunnerFlushTest {
                 wait -> {
                     pauses.add(wait);
                     return true;
-                }, budget, MemoryBudget.unlimited());
+                }, budget, MemoryBudget.unlimited(),
+                new BatchObservations(ObservationRegistry.NOOP, "flushing", "AT_LEAST_ONCE"));
     }
 
     private static Batch batch(int size) {

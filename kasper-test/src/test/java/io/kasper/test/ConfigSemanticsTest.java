@@ -10,6 +10,7 @@ import io.kasper.PoisonPolicy;
 import io.kasper.ProcessingGuarantee;
 import io.kasper.TopicProcessorConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class ConfigSemanticsTest {
 
     private static final SimpleMeterRegistry REGISTRY = new SimpleMeterRegistry();
+    private static final ObservationRegistry OBSERVATIONS = ObservationRegistry.create();
     private static final PartitionListener LISTENER = new PartitionListener() {
         @Override
         public void onPartitionsAssigned(Set<Integer> partitionNumbers) {
@@ -60,6 +62,7 @@ class ConfigSemanticsTest {
                 .vary("maxUncommittedBatches", b -> b.maxUncommittedBatches(1))
                 .vary("closeTimeout", b -> b.closeTimeout(Duration.ofSeconds(10)))
                 .vary("meterRegistry", b -> b.meterRegistry(REGISTRY))
+                .vary("observationRegistry", b -> b.observationRegistry(OBSERVATIONS))
                 .vary("kafkaProperty", b -> b.kafkaProperty("client.rack", "r1"))
                 .vary("kafkaProperties", b -> b.kafkaProperties(Map.of("security.protocol", "SSL")))
                 .vary("consumerProperty", b -> b.consumerProperty("max.poll.records", 42))

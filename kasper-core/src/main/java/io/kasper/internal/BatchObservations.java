@@ -1,0 +1,146 @@
+package io.kasper.internal;
+
+import io.kasper.KasperObservations;
+import io.kasper.Traceparent;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Makes the {@value KasperObservations#BATCH} and {@value KasperObservations#COMMIT} observations of one processor
+ * (see {@link KasperObservations}). With a no-op registry ({@link ObservationRegistry#isNoop()}, checked once) every
+ * method returns at once and nothing is allocated, so a processor without tracing pays nothing per record.
+ *
+ * <p>Thread-safety: not thread-safe; used by the loop thread only.
+ */
+final class BatchObservations {
+
+    private final ObservationRegistry registry;
+    private final boolean off;
+    private final String processor;
+    private final String guarantee;
+    /** The span contexts of batches released for commit since the last commit observation started. */
+    private final Set<String> released = new LinkedHashSet<>();
+
+    BatchObservations(ObservationRegistry registry, String processor, String guarantee) {
+        this.registry = registry;
+        this.off = registry.isNoop();
+        this.processor = processor;
+        this.guarantee = guarantee;
+    }
+
+    /** Returns whether nothing is observed. */
+    boolean isOff() {
+        return off;
+    }
+
+    /**
+     * Starts the observation of one attempt at a batch, linked to the trace contexts of its records.
+     *
+     * @param records the records of this attempt (without the ones set aside as poison)
+     * @param attempt 1 for the first
+     * @return the started observation, or null when off
+     */
+    Observation startAttempt(Batch batch, List<ConsumerRecord<byte[], byte[]>> records, int attempt) {
+        if (off) {
+            return null;
+        }
+        Set<String> links = new LinkedHashSet<>();
+        int dropped = 0;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            String traceparent = Traceparent.read(record.headers());
+            if (traceparent != null && !links.contains(traceparent)) {
+                if (links.size() < KasperObservations.MAX_LINKS) {
+                    links.add(traceparent);
+                } else {
+                    dropped++;
+                }
+            }
+        }
+        KasperObservations.Context context = new KasperObservations.Context(new ArrayList<>(links));
+        return Observation.createNotStarted(KasperObservations.BATCH, () -> context, registry)
+                .contextualName("kasper.batch " + processor)
+                .lowCardinalityKeyValue(KasperObservations.PROCESSOR, processor)
+                .lowCardinalityKeyValue(KasperObservations.PARTITION, Integer.toString(batch.partition()))
+                .highCardinalityKeyValue(KasperObservations.ATTEMPT, Integer.toString(attempt))
+                .highCardinalityKeyValue(KasperObservations.SIZE, Integer.toString(records.size()))
+                .highCardinalityKeyValue(KasperObservations.OFFSETS, String.valueOf(batch.offsetRanges()))
+                .highCardinalityKeyValue(KasperObservations.LINKS_DROPPED, Integer.toString(dropped))
+                .start();
+    }
+
+    /**
+     * Returns the context of the observation's span, to write into output headers.
+     *
+     * @return a valid {@code traceparent}, or null when off or when no tracing handler set one
+     */
+    static String traceparent(Observation observation) {
+        return observation == null ? null
+                : ((KasperObservations.Context) observation.getContext()).traceparent();
+    }
+
+    /**
+     * Stops an attempt's observation.
+     *
+     * @param observation what {@link #startAttempt} returned; nothing happens when null
+     * @param outcome one of the {@code OUTCOME_*} values of {@link KasperObservations}
+     * @param error what the attempt threw, or null
+     */
+    static void stop(Observation observation, String outcome, Throwable error) {
+        if (observation == null) {
+            return;
+        }
+        if (error != null) {
+            observation.error(error);
+        }
+        observation.lowCardinalityKeyValue(KasperObservations.OUTCOME, outcome).stop();
+    }
+
+    /** Remembers the span of a batch whose offsets were released, for the link of the next commit. */
+    void released(String batchTraceparent) {
+        if (batchTraceparent != null && released.size() < KasperObservations.MAX_LINKS) {
+            released.add(batchTraceparent);
+        }
+    }
+
+    /**
+     * Starts the observation of a commit, linked to the batches released since the last one.
+     *
+     * @param offsets the offsets committed
+     * @return the started observation, or null when off
+     */
+    Observation startCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (off) {
+            return null;
+        }
+        KasperObservations.Context context = new KasperObservations.Context(new ArrayList<>(released));
+        released.clear();
+        StringBuilder committed = new StringBuilder();
+        offsets.forEach((tp, om) -> committed.append(committed.length() == 0 ? "" : ", ").append(tp).append('=')
+                .append(om.offset()));
+        return Observation.createNotStarted(KasperObservations.COMMIT, () -> context, registry)
+                .contextualName("kasper.commit " + processor)
+                .lowCardinalityKeyValue(KasperObservations.PROCESSOR, processor)
+                .lowCardinalityKeyValue(KasperObservations.GUARANTEE, guarantee)
+                .highCardinalityKeyValue(KasperObservations.COMMITTED, committed.toString())
+                .start();
+    }
+
+    /**
+     * Stops a commit's observation.
+     *
+     * @param observation what {@link #startCommit} returned; nothing happens when null
+     * @param error why the commit failed, or null when the broker confirmed it
+     */
+    static void stopCommit(Observation observation, Throwable error) {
+        stop(observation, error == null ? KasperObservations.OUTCOME_SUCCESS : KasperObservations.OUTCOME_FAILED,
+                error);
+    }
+}
