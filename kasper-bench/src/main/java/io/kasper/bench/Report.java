@@ -300,6 +300,7 @@ public final class Report {
             sb.append(String.format(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f%n", l.name(), l.p50(), l.p99(),
                     l.max()));
         }
+        sb.append(eosLatencyText());
         sb.append(String.format(Locale.ROOT, "%nmemory of pass-kasper: peak heap %.1f MiB, peak RSS %.1f MiB (%s)%n",
                 peakHeapBytes / 1048576.0, peakRssBytes / 1048576.0, memoryHow));
         if (largeMemory != null) {
@@ -311,7 +312,6 @@ public final class Report {
                     mib(m.budget()), mib(m.batchMaxBytes()), mib(m.peakAfterGc()), mib(m.peakAfterGc() - m.budget()),
                     mib(m.peakUsed()), mib(m.vmHwm()), mib(m.maxHeld()), m.pauses(), m.seconds(), m.copied()));
         }
-        sb.append(eosLatencyText());
         sb.append(RebalanceTable.text(options, rebalances));
         sb.append("stateful aggregates identical: ").append(aggregatesMatch == null ? "not checked"
                 : aggregatesMatch ? "yes" : "NO").append(' ').append(aggregatesDetail).append('\n');
