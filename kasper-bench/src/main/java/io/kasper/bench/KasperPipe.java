@@ -1,6 +1,7 @@
 package io.kasper.bench;
 
 import io.kasper.MessageProcessor;
+import io.kasper.ProcessingGuarantee;
 import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,9 @@ public final class KasperPipe {
     private KasperPipe() {
     }
 
+    /** transactionCommitInterval of the exactly-once Kasper pipelines: Kafka Streams' exactly-once commit.interval.ms. */
+    public static final Duration EOS_COMMIT_INTERVAL = Duration.ofMillis(100);
+
     /** Returns the consumer group of a Kasper processor name. */
     public static String group(String name) {
         return TopicProcessorConfig.CONSUMER_GROUP_PREFIX + name;
@@ -32,6 +36,12 @@ public final class KasperPipe {
                 .inputTopics(input).inputPartitions(IntStream.range(0, partitions).toArray())
                 .batchSize(BATCH_SIZE).batchWaitDuration(BATCH_WAIT).maxUncommittedBatches(maxUncommittedBatches)
                 .closeTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** Returns {@code config} under EXACTLY_ONCE with a transactionCommitInterval of {@link #EOS_COMMIT_INTERVAL}. */
+    public static TopicProcessorConfig exactlyOnce(TopicProcessorConfig config) {
+        return config.toBuilder().processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
+                .transactionCommitInterval(EOS_COMMIT_INTERVAL).build();
     }
 
     /** Creates the pass-through processor. */
@@ -70,5 +80,12 @@ public final class KasperPipe {
     public static RunningPipeline start(Env env, String name, String input, String output) {
         return run(create(env.bootstrap(), name, input, output, env.options().partitions(),
                 env.options().maxUncommittedBatches()));
+    }
+
+    /** Starts the exactly-once pass-through (see {@link #exactlyOnce}) for a processor name. */
+    public static RunningPipeline startExactlyOnce(Env env, String name, String input, String output) {
+        MessageProcessor copy = copyTo(output);
+        return run(new TopicProcessor(exactlyOnce(config(env.bootstrap(), name, input, env.options().partitions(),
+                env.options().maxUncommittedBatches())), p -> copy));
     }
 }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.kasper.MessageProcessor;
 import io.kasper.TopicProcessor;
+import io.kasper.TopicProcessorConfig;
 import io.kasper.redis.RedisStore;
 import io.kasper.redis.RedisStoreConfig;
 import java.util.HashMap;
@@ -11,14 +12,22 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Kasper + RedisStore: per batch one getAll of the distinct words, update, one putAll, send each new aggregate. */
+/**
+ * Kasper + RedisStore: per batch one getAll of the distinct words, update, one putAll, send each new aggregate. Under
+ * exactly-once only the output and the input offsets are in the Kafka transaction; the Redis writes are not.
+ */
 public final class KasperRedisAgg {
 
     private KasperRedisAgg() {
     }
 
-    /** Starts the processor; the store's keys are {@code <prefix>/<word>}. */
-    public static RunningPipeline start(Env env, String name, String input, String output, String prefix) {
+    /**
+     * Starts the processor; the store's keys are {@code <prefix>/<word>}.
+     *
+     * @param exactlyOnce EXACTLY_ONCE with the bench's transactionCommitInterval instead of AT_LEAST_ONCE
+     */
+    public static RunningPipeline start(Env env, String name, String input, String output, String prefix,
+            boolean exactlyOnce) {
         RedisStore store = RedisStore.create(RedisStoreConfig.builder().name("aggregates").uri(env.redisUri())
                 .prefix(prefix).processor(name).build());
         MessageProcessor aggregate = (messages, sender) -> {
@@ -36,9 +45,10 @@ public final class KasperRedisAgg {
             });
             store.putAll(updated);
         };
-        TopicProcessor processor = new TopicProcessor(
-                KasperPipe.config(env.bootstrap(), name, input, env.options().partitions(),
-                        env.options().maxUncommittedBatches()), p -> aggregate);
+        TopicProcessorConfig config = KasperPipe.config(env.bootstrap(), name, input, env.options().partitions(),
+                env.options().maxUncommittedBatches());
+        TopicProcessor processor = new TopicProcessor(exactlyOnce ? KasperPipe.exactlyOnce(config) : config,
+                p -> aggregate);
         return new RunningPipeline("kasper-redis-" + name, stop -> processor.runLoop(), () -> {
             processor.close();
             store.close();

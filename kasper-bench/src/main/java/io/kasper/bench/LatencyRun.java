@@ -14,7 +14,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * End-to-end latency at a fixed input rate: each value carries {@code System.nanoTime()} taken just before
- * {@code send}; a consumer of the output topic (same JVM, fetch.max.wait.ms 5) records arrival minus that time.
+ * {@code send}; a read_committed consumer of the output topic (same JVM, fetch.max.wait.ms 5) records arrival minus
+ * that time, so that a transactional pipeline's output counts when its transaction commits, as its readers see it.
  *
  * <p>The first {@value #WARM_UP_SECONDS} s at the target rate warm the pipeline, the pacer and the measuring consumer
  * up (JIT compilation in this one JVM otherwise builds a backlog of several hundred ms that drains over about a
@@ -55,6 +56,7 @@ public final class LatencyRun {
         int total = o.latencyRate() * (WARM_UP_SECONDS + o.latencySeconds());
         Properties cp = env.consumerProps(null);
         cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (RunningPipeline pipeline = starter.apply(input, output);
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp);
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(env.producerProps())) {

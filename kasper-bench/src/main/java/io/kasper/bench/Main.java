@@ -211,12 +211,28 @@ public final class Main {
         }
     }
 
+    /**
+     * Measures the latency of Kasper and Streams at-least-once and, when their throughput pipelines are selected, of
+     * Kasper and Streams exactly-once (transactions every 100 ms); every output is read read_committed.
+     */
     private void latencyPhase() {
         for (int run = 1; run <= options.repeat(); run++) {
             latency(run, "latency-kasper", (in, out) -> KasperPipe.start(env, env.fresh("bench-lat"), in, out));
             latency(run, "latency-streams", (in, out) -> StreamsPipe.start(env, env.fresh("bench-lat"), in, out,
-                    STREAMS_LATENCY_COMMIT_MS));
+                    STREAMS_LATENCY_COMMIT_MS, false));
+            if (selected("pass-kasper-eos")) {
+                latency(run, "latency-kasper-eos", (in, out) -> KasperPipe.startExactlyOnce(env,
+                        env.fresh("bench-lat"), in, out));
+            }
+            if (selected("pass-streams-eos")) {
+                latency(run, "latency-streams-eos", (in, out) -> StreamsPipe.start(env, env.fresh("bench-lat"), in,
+                        out, Pipelines.EOS_COMMIT_MS, true));
+            }
         }
+    }
+
+    private boolean selected(String pipeline) {
+        return options.peers() == null || options.peers().contains(pipeline);
     }
 
     private void latency(int run, String label, java.util.function.BiFunction<String, String, RunningPipeline> s) {

@@ -2,6 +2,7 @@ package io.kasper.bench;
 
 import io.kasper.TopicProcessorConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -123,7 +124,8 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                 description = "comma-separated subset of pass,stateful,latency,memory,large,rebalance (default all)")
         List<String> phases;
         @Option(names = "--peers", paramLabel = "LIST", split = ",",
-                description = "comma-separated pipelines to run besides Kasper's (default all registered)")
+                description = "comma-separated pipelines to run besides Kasper's at-least-once ones; eos stands for "
+                        + "every exactly-once pipeline and its latency rows (default all registered)")
         List<String> peers;
         @Option(names = "--warmup-rounds", paramLabel = "MAX", converter = Positive.class,
                 description = "most warm-up rounds per pipeline (default N/25000 clamped to 2..8)")
@@ -145,12 +147,25 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                         + USAGE);
             }
             Set<String> phaseSet = phases == null ? Set.copyOf(ALL_PHASES) : names("--phases", phases, ALL_PHASES);
-            Set<String> peerSet = peers == null ? null : names("--peers", peers, Pipelines.names());
+            Set<String> peerSet = peers == null ? null : names("--peers", expandEos(peers), Pipelines.names());
             return new Options(records != null ? records : quick ? 200_000 : 1_000_000, valueSize, partitions,
                     repeat != null ? repeat : quick ? 1 : 3, latencyRate,
                     latencySeconds != null ? latencySeconds : quick ? 10 : 30, json, !noForkMemory, maxUncommitted,
                     largeRecords, largeHeapMb, phaseSet, peerSet, warmUpRounds, rebalanceRate,
                     rebalanceSeconds != null ? rebalanceSeconds : quick ? 6 : 10);
+        }
+
+        /** Replaces {@value Pipelines#EOS_ALIAS} by the names of the exactly-once pipelines. */
+        private static List<String> expandEos(List<String> given) {
+            List<String> expanded = new ArrayList<>();
+            for (String name : given) {
+                if (name.trim().equals(Pipelines.EOS_ALIAS)) {
+                    expanded.addAll(Pipelines.exactlyOnceNames());
+                } else {
+                    expanded.add(name);
+                }
+            }
+            return expanded;
         }
 
         private static Set<String> names(String flag, List<String> given, List<String> known) {

@@ -14,8 +14,16 @@ import java.util.function.UnaryOperator;
  * @param role what its figures are compared with
  * @param starter starts it under a fresh name
  * @param groupOf maps that name to the consumer group whose committed offsets end a run
+ * @param exactlyOnce whether it writes its output in Kafka transactions: its run ends when its input offsets are
+ *     committed (in the same transactions as the output) and its output is counted with a read_committed read
  */
-public record Pipeline(String name, Phase phase, Role role, Starter starter, UnaryOperator<String> groupOf) {
+public record Pipeline(String name, Phase phase, Role role, Starter starter, UnaryOperator<String> groupOf,
+        boolean exactlyOnce) {
+
+    /** An at-least-once pipeline. */
+    public Pipeline(String name, Phase phase, Role role, Starter starter, UnaryOperator<String> groupOf) {
+        this(name, phase, role, starter, groupOf, false);
+    }
 
     /** The phase a pipeline belongs to. */
     public enum Phase {

@@ -21,6 +21,12 @@ public final class Pipelines {
     private static final List<Commit> STREAMS_COMMITS = List.of(new Commit("c100", 100), new Commit("c1000", 1000),
             new Commit("default", null));
 
+    /** commit.interval.ms of the exactly_once_v2 Streams pipelines: Streams' default under exactly-once. */
+    static final int EOS_COMMIT_MS = 100;
+
+    /** What {@code --peers eos} stands for: every exactly-once pipeline (the at-least-once Kasper ones always run). */
+    public static final String EOS_ALIAS = "eos";
+
     private Pipelines() {
     }
 
@@ -38,8 +44,12 @@ public final class Pipelines {
                 Started.pass(KasperTracedPipe.start(env, name, in, out)), KasperPipe::group));
         for (Commit c : STREAMS_COMMITS) {
             all.add(new Pipeline("pass-streams-" + c.suffix(), Phase.PASS, Role.PEER, (env, name, in, out) ->
-                    Started.pass(StreamsPipe.start(env, name, in, out, c.millis())), same));
+                    Started.pass(StreamsPipe.start(env, name, in, out, c.millis(), false)), same));
         }
+        all.add(new Pipeline("pass-kasper-eos", Phase.PASS, Role.PEER, (env, name, in, out) ->
+                Started.pass(KasperPipe.startExactlyOnce(env, name, in, out)), KasperPipe::group, true));
+        all.add(new Pipeline("pass-streams-eos", Phase.PASS, Role.PEER, (env, name, in, out) ->
+                Started.pass(StreamsPipe.start(env, name, in, out, EOS_COMMIT_MS, true)), same, true));
         all.add(new Pipeline("pass-spring-batch", Phase.PASS, Role.PEER, (env, name, in, out) ->
                 Started.pass(SpringBatchPipe.start(env, name, in, out)), same));
         all.add(new Pipeline("agg-hand-rolled-redis", Phase.STATEFUL, Role.HAND_ROLLED, (env, name, in, out) ->
@@ -47,13 +57,19 @@ public final class Pipelines {
         all.add(new Pipeline("agg-hand-rolled-redis-async", Phase.STATEFUL, Role.HAND_ROLLED, (env, name, in, out) ->
                 redis(env, name, HandRolledRedisAgg.start(env, name, in, out, name, LoopCommit.ASYNC)), same));
         all.add(new Pipeline("agg-kasper-redis", Phase.STATEFUL, Role.KASPER, (env, name, in, out) ->
-                redis(env, name, KasperRedisAgg.start(env, name, in, out, name)), KasperPipe::group));
+                redis(env, name, KasperRedisAgg.start(env, name, in, out, name, false)), KasperPipe::group));
         for (Commit c : STREAMS_COMMITS) {
             all.add(new Pipeline("agg-streams-" + c.suffix(), Phase.STATEFUL, Role.PEER, (env, name, in, out) -> {
-                StreamsPipe.Started s = StreamsAgg.start(env, name, in, out, c.millis());
+                StreamsPipe.Started s = StreamsAgg.start(env, name, in, out, c.millis(), false);
                 return new Started(s, words -> StreamsAgg.read(s));
             }, same));
         }
+        all.add(new Pipeline("agg-kasper-redis-eos", Phase.STATEFUL, Role.PEER, (env, name, in, out) ->
+                redis(env, name, KasperRedisAgg.start(env, name, in, out, name, true)), KasperPipe::group, true));
+        all.add(new Pipeline("agg-streams-eos", Phase.STATEFUL, Role.PEER, (env, name, in, out) -> {
+            StreamsPipe.Started s = StreamsAgg.start(env, name, in, out, EOS_COMMIT_MS, true);
+            return new Started(s, words -> StreamsAgg.read(s));
+        }, same, true));
         all.add(new Pipeline("agg-spring-redis", Phase.STATEFUL, Role.PEER, (env, name, in, out) ->
                 redis(env, name, SpringRedisAgg.start(env, name, in, out, name)), same));
         return all;
@@ -73,6 +89,11 @@ public final class Pipelines {
     /** Returns the names of every registered pipeline. */
     public static List<String> names() {
         return all().stream().map(Pipeline::name).toList();
+    }
+
+    /** Returns the names of the exactly-once pipelines, in table order. */
+    public static List<String> exactlyOnceNames() {
+        return all().stream().filter(Pipeline::exactlyOnce).map(Pipeline::name).toList();
     }
 
     /** A Redis-backed pipeline: its aggregates are read back under its key prefix (its name). */

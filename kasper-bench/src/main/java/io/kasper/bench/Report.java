@@ -288,6 +288,7 @@ public final class Report {
                 + "threads, the measuring ones left out (independent of the machine's load);\n"
                 + "warmup: warm-up rounds until two consecutive rounds were within " + WarmUp.SETTLED_PERCENT
                 + "% (! = round cap reached first)\n");
+        sb.append(eosText());
         if (idleCpu != null) {
             sb.append(String.format(Locale.ROOT, "idle baseline over %.1f s (poller running, no pipeline): poller "
                     + "%.1f ms CPU/s (left out of jvm), rest of the JVM %.1f ms/s, broker %.1f ms/s (%.1f with "
@@ -302,6 +303,7 @@ public final class Report {
             sb.append(String.format(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f%n", l.name(), l.p50(), l.p99(),
                     l.max()));
         }
+        sb.append(eosLatencyText());
         sb.append(String.format(Locale.ROOT, "%nmemory of pass-kasper: peak heap %.1f MiB, peak RSS %.1f MiB (%s)%n",
                 peakHeapBytes / 1048576.0, peakRssBytes / 1048576.0, memoryHow));
         if (largeMemory != null) {
@@ -317,6 +319,61 @@ public final class Report {
         sb.append("stateful aggregates identical: ").append(aggregatesMatch == null ? "not checked"
                 : aggregatesMatch ? "yes" : "NO").append(' ').append(aggregatesDetail).append('\n');
         return sb.toString();
+    }
+
+    /** The Kasper and Streams exactly-once pipelines of each phase, and Kasper's at-least-once one. */
+    private record EosTrio(String kasper, String streams, String atLeastOnce) {
+    }
+
+    private static final List<EosTrio> EOS_TRIOS = List.of(new EosTrio("pass-kasper-eos", "pass-streams-eos",
+            "pass-kasper"), new EosTrio("agg-kasper-redis-eos", "agg-streams-eos", "agg-kasper-redis"));
+
+    /** The latency goal for Kasper exactly-once: transactionCommitInterval + batchWaitDuration + 50 ms. */
+    static final double EOS_P99_GOAL_MS = KasperPipe.EOS_COMMIT_INTERVAL.toMillis() + KasperPipe.BATCH_WAIT.toMillis()
+            + 50;
+    /** The throughput goal: Kasper exactly-once over Streams exactly_once_v2. */
+    static final double EOS_RATE_GOAL = 1.3;
+
+    /** Returns the exactly-once ratios of the measured phases, or nothing when no Kasper exactly-once row ran. */
+    private String eosText() {
+        StringBuilder sb = new StringBuilder();
+        for (EosTrio t : EOS_TRIOS) {
+            double kasper = median(t.kasper());
+            if (!Double.isNaN(kasper)) {
+                sb.append(String.format(Locale.ROOT, "%s: x%.2f %s (goal >= %.1f), x%.2f %s (the cost of the "
+                        + "guarantee)%n", t.kasper(), kasper / median(t.streams()), t.streams(), EOS_RATE_GOAL,
+                        kasper / median(t.atLeastOnce()), t.atLeastOnce()));
+            }
+        }
+        if (sb.length() > 0) {
+            sb.insert(0, "exactly-once (-eos): Kasper transactionCommitInterval " + KasperPipe.EOS_COMMIT_INTERVAL
+                    .toMillis() + " ms, Streams exactly_once_v2 commit.interval.ms " + Pipelines.EOS_COMMIT_MS
+                    + " ms; a run ends when the input is committed, in the same transaction as the output; dups from "
+                    + "a read_committed read of the output; agg-kasper-redis-eos's Redis writes are not in the "
+                    + "transaction\n");
+        }
+        return sb.toString();
+    }
+
+    /** Returns Kasper exactly-once's latency p99 against the goal, or nothing when it was not measured. */
+    private String eosLatencyText() {
+        double p99 = medianLatency("latency-kasper-eos", LatencyRun.Result::p99);
+        return Double.isNaN(p99) ? "" : String.format(Locale.ROOT, "latency-kasper-eos p99 %.1f ms (goal <= "
+                + "transactionCommitInterval + batchWaitDuration + 50 ms = %.0f ms); every output read "
+                + "read_committed%n", p99, EOS_P99_GOAL_MS);
+    }
+
+    private void eosJson(ObjectNode root) {
+        ObjectNode eos = root.putObject("exactlyOnce").put("rateGoal", EOS_RATE_GOAL).put("p99GoalMs",
+                EOS_P99_GOAL_MS);
+        for (EosTrio t : EOS_TRIOS) {
+            double kasper = median(t.kasper());
+            if (!Double.isNaN(kasper)) {
+                ObjectNode node = eos.putObject(t.kasper());
+                num(node, "vsStreamsExactlyOnce", kasper / median(t.streams()));
+                num(node, "vsAtLeastOnce", kasper / median(t.atLeastOnce()));
+            }
+        }
     }
 
     /** Returns the JSON document (keys in the order the README lists them). */
@@ -375,6 +432,7 @@ public final class Report {
             num(node, "p99Ms", l.p99());
             num(node, "maxMs", l.max());
         }
+        eosJson(root);
         root.putObject("memory").putObject("pass-kasper").put("peakHeapBytes", peakHeapBytes)
                 .put("peakRssBytes", peakRssBytes).put("how", memoryHow);
         if (largeMemory != null) {

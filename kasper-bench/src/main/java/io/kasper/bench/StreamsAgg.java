@@ -26,8 +26,10 @@ public final class StreamsAgg {
      * Starts the aggregation; its consumer group is the application id.
      *
      * @param commitMs commit.interval.ms, or null for Streams' default
+     * @param exactlyOnce exactly_once_v2 instead of at_least_once
      */
-    public static StreamsPipe.Started start(Env env, String appId, String input, String output, Integer commitMs) {
+    public static StreamsPipe.Started start(Env env, String appId, String input, String output, Integer commitMs,
+            boolean exactlyOnce) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .groupByKey()
@@ -38,7 +40,7 @@ public final class StreamsAgg {
                                 .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()))
                 .toStream()
                 .to(output, Produced.with(Serdes.String(), Serdes.String()));
-        return StreamsPipe.Started.of(env, appId, builder.build(), commitMs);
+        return StreamsPipe.Started.of(env, appId, builder.build(), commitMs, exactlyOnce);
     }
 
     /** Reads every aggregate of the running application with an interactive query. */

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
  * Kafka Streams pipelines: the pass-through ({@code stream(input).to(output)}) and the helpers shared with
- * {@link StreamsAgg}: at_least_once, one thread, max.poll.records 10,000, the producer batching like Kasper's
+ * {@link StreamsAgg}: at_least_once or exactly_once_v2, one thread, max.poll.records 10,000, the producer batching like Kasper's
  * (linger.ms 5, batch.size 256 KiB, acks=all, idempotent), a given commit.interval.ms, state in a temp dir.
  */
 public final class StreamsPipe {
@@ -36,12 +36,15 @@ public final class StreamsPipe {
      *
      * @param commitMs commit.interval.ms, or null for Streams' own default ({@value #AT_LEAST_ONCE_DEFAULT_COMMIT_MS}
      *     ms under at_least_once)
+     * @param exactlyOnce exactly_once_v2 (read_committed input, one transaction per commit interval) instead of
+     *     at_least_once
      */
-    public static Properties props(Env env, String appId, Path stateDir, Integer commitMs) {
+    public static Properties props(Env env, String appId, Path stateDir, Integer commitMs, boolean exactlyOnce) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrap());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2
+                : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         if (commitMs != null) {
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
@@ -63,11 +66,13 @@ public final class StreamsPipe {
      * Starts the pass-through; its consumer group is the application id.
      *
      * @param commitMs commit.interval.ms, or null for Streams' default
+     * @param exactlyOnce exactly_once_v2 instead of at_least_once
      */
-    public static Started start(Env env, String appId, String input, String output, Integer commitMs) {
+    public static Started start(Env env, String appId, String input, String output, Integer commitMs,
+            boolean exactlyOnce) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.<byte[], byte[]>stream(input).to(output);
-        return Started.of(env, appId, builder.build(), commitMs);
+        return Started.of(env, appId, builder.build(), commitMs, exactlyOnce);
     }
 
     /** A started KafkaStreams with its temp state dir; closing stops it and deletes the dir. */
@@ -92,14 +97,14 @@ public final class StreamsPipe {
         }
 
         /** Builds and starts a KafkaStreams for a topology. */
-        static Started of(Env env, String appId, Topology topology, Integer commitMs) {
+        static Started of(Env env, String appId, Topology topology, Integer commitMs, boolean exactlyOnce) {
             Path stateDir;
             try {
                 stateDir = Files.createTempDirectory("kasper-bench-streams-");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            KafkaStreams streams = new KafkaStreams(topology, props(env, appId, stateDir, commitMs));
+            KafkaStreams streams = new KafkaStreams(topology, props(env, appId, stateDir, commitMs, exactlyOnce));
             AtomicBoolean died = new AtomicBoolean();
             streams.setUncaughtExceptionHandler(e -> {
                 died.set(true);

@@ -9,6 +9,11 @@ import java.util.Set;
  * clock and the CPU window opened right before the pipeline's clients are created, closed once the input is fully
  * committed (and, for a pass-through, the output holds N records). Nothing else runs in the bench JVM meanwhile but
  * the completion poller, whose own CPU is left out.
+ *
+ * <p>An exactly-once pipeline commits its input offsets in the same transaction as its output, so its run ends when
+ * the input is committed: its output is readable at that moment, and its output rate is its rate. Its output's end
+ * offsets also count transaction markers; after the run a read_committed read counts its records and duplicates
+ * exactly (see {@link CommittedOutput}), and a record missing from it fails the run.
  */
 public final class TimedRun {
 
@@ -22,7 +27,7 @@ public final class TimedRun {
      *
      * @param rate N / time until the input was committed (and the output complete), msg/s
      * @param outputRate N / time until the output held N records, msg/s (pass-throughs; NaN otherwise)
-     * @param duplicates output records beyond N (pass-throughs; 0 otherwise)
+     * @param duplicates output records beyond the first copy of each input (pass-throughs; 0 otherwise)
      * @param cpu CPU µs per record over the timed window
      * @param aggregates the aggregates read back before the pipeline stopped (stateful pipelines; null otherwise)
      */
@@ -38,6 +43,7 @@ public final class TimedRun {
     public static Result run(Env env, Pipeline pipeline, String input, Set<String> words) {
         long records = env.options().records();
         boolean pass = pipeline.phase() == Pipeline.Phase.PASS;
+        boolean watchOutput = pass && !pipeline.exactlyOnce();
         String output = env.createTopic(env.fresh("out-" + pipeline.name()));
         String name = env.fresh("bench-" + pipeline.name());
         CpuWindow window = CpuWindow.open(env);
@@ -47,7 +53,7 @@ public final class TimedRun {
         Map<String, Aggregate> aggregates = null;
         Pipeline.Started started = pipeline.starter().start(env, name, input, output);
         try (RunningPipeline running = started.running()) {
-            done = env.awaitCompletion(pipeline.groupOf().apply(name), input, records, pass ? output : null,
+            done = env.awaitCompletion(pipeline.groupOf().apply(name), input, records, watchOutput ? output : null,
                     running::failed, RUN_TIMEOUT);
             cpu = window.close(records);
             if (running.failed()) {
@@ -58,8 +64,19 @@ public final class TimedRun {
             }
         }
         double rate = records / ((done.committed() - t0) / 1e9);
-        double outputRate = pass ? records / ((done.output() - t0) / 1e9) : Double.NaN;
-        long duplicates = pass ? env.endOffsetSum(output) - records : 0;
+        double outputRate = watchOutput ? records / ((done.output() - t0) / 1e9) : pass ? rate : Double.NaN;
+        long duplicates = watchOutput ? env.endOffsetSum(output) - records : pass ? exactDuplicates(env, pipeline,
+                output, records) : 0;
         return new Result(rate, outputRate, duplicates, cpu, aggregates);
+    }
+
+    /** Reads a transactional pass-through's output read_committed; fails if an input record is missing from it. */
+    private static long exactDuplicates(Env env, Pipeline pipeline, String output, long records) {
+        CommittedOutput.Count count = CommittedOutput.count(env, output);
+        if (count.distinct() < records) {
+            throw new IllegalStateException(pipeline.name() + ": a read_committed read of " + output + " holds "
+                    + count.distinct() + " of the " + records + " input records (" + count.records() + " read)");
+        }
+        return count.duplicates();
     }
 }

@@ -49,6 +49,12 @@ class BenchIT {
         assertThat(report.path("statefulAggregatesMatch").booleanValue()).isTrue();
         assertThat(report.path("latency").path("latency-kasper").path("p50Ms").asDouble()).isPositive();
         assertThat(report.path("latency").path("latency-streams").path("p50Ms").asDouble()).isPositive();
+        assertThat(report.path("latency").path("latency-kasper-eos").path("p50Ms").asDouble()).isPositive();
+        assertThat(report.path("latency").path("latency-streams-eos").path("p50Ms").asDouble()).isPositive();
+        for (String eos : List.of("pass-kasper-eos", "pass-streams-eos")) {
+            assertThat(pipelines.path(eos).path("duplicates").asLong()).as(eos + ": read_committed duplicates")
+                    .isZero();
+        }
         assertThat(report.path("memory").path("pass-kasper").path("peakHeapBytes").asLong()).isPositive();
         for (String protocol : List.of("CLASSIC", "CONSUMER")) {
             JsonNode rebalance = report.path("rebalance").path(protocol);

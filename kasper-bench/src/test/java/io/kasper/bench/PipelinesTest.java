@@ -14,10 +14,23 @@ class PipelinesTest {
         assertThat(Pipelines.names()).doesNotHaveDuplicates().contains("pass-hand-rolled", "pass-hand-rolled-async",
                 "pass-kasper", "pass-kasper-traced", "pass-streams-c100", "pass-streams-c1000", "pass-streams-default",
                 "agg-hand-rolled-redis", "agg-hand-rolled-redis-async", "agg-kasper-redis", "agg-streams-c100",
-                "agg-streams-c1000", "agg-streams-default");
+                "agg-streams-c1000", "agg-streams-default", "pass-kasper-eos", "pass-streams-eos",
+                "agg-kasper-redis-eos", "agg-streams-eos");
         for (Pipeline.Phase phase : Pipeline.Phase.values()) {
             assertThat(Pipelines.of(phase, null)).filteredOn(p -> p.role() == Pipeline.Role.KASPER).hasSize(1);
         }
+    }
+
+    @Test
+    void eosPeersSelectEveryExactlyOncePipelineAndKasperAtLeastOnceStillRuns() {
+        Options options = Options.parse("--peers", "eos,pass-hand-rolled");
+
+        assertThat(Pipelines.exactlyOnceNames()).containsExactly("pass-kasper-eos", "pass-streams-eos",
+                "agg-kasper-redis-eos", "agg-streams-eos");
+        assertThat(Pipelines.of(Pipeline.Phase.PASS, options.peers())).extracting(Pipeline::name)
+                .containsExactly("pass-hand-rolled", "pass-kasper", "pass-kasper-eos", "pass-streams-eos");
+        assertThat(Pipelines.of(Pipeline.Phase.STATEFUL, options.peers())).extracting(Pipeline::name)
+                .containsExactly("agg-kasper-redis", "agg-kasper-redis-eos", "agg-streams-eos");
     }
 
     @Test

@@ -49,6 +49,26 @@ class ReportTest {
         assertThat(json.has("largeValues")).isFalse();
     }
 
+    @Test
+    void exactlyOnceRowsAreComparedWithStreamsExactlyOnceAndKasperAtLeastOnceAndTheLatencyGoal() throws Exception {
+        Report report = new Report(Options.parse("--records", "5000"));
+        report.run("pass-kasper", run(4000.0));
+        report.run("pass-kasper-eos", run(3000.0));
+        report.run("pass-streams-eos", run(2000.0));
+        report.latency("latency-kasper-eos", new LatencyRun.Result(120.0, 180.0, 250.0, 1000, 300.0));
+
+        JsonNode eos = JSON.readTree(report.json()).path("exactlyOnce");
+
+        assertThat(eos.path("pass-kasper-eos").path("vsStreamsExactlyOnce").asDouble()).isEqualTo(1.5);
+        assertThat(eos.path("pass-kasper-eos").path("vsAtLeastOnce").asDouble()).isEqualTo(0.75);
+        assertThat(eos.has("agg-kasper-redis-eos")).as("the aggregate phase did not run").isFalse();
+        assertThat(eos.path("p99GoalMs").asDouble()).as("100 ms commit interval + 50 ms batch wait + 50 ms")
+                .isEqualTo(200.0);
+        assertThat(report.table()).contains("pass-kasper-eos: x1.50 pass-streams-eos (goal >= 1.3), x0.75 pass-kasper")
+                .contains("latency-kasper-eos p99 180.0 ms (goal <= transactionCommitInterval + batchWaitDuration + "
+                        + "50 ms = 200 ms)");
+    }
+
     private static TimedRun.Result run(double rate) {
         return new TimedRun.Result(rate, rate, 0, new CpuWindow.Usage(1.0, 2.0, Double.NaN, 0.5, 0.25, 0.125, 300), Map.of());
     }
