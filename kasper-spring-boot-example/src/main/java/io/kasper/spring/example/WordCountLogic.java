@@ -6,8 +6,10 @@ import io.kasper.spring.boot.KasperProcessor;
 import io.kasper.store.Codec;
 import io.kasper.store.Store;
 import io.kasper.store.TypedStore;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -34,13 +36,19 @@ public class WordCountLogic implements TypedMessageProcessor<String, String> {
     public void process(List<ConsumerRecord<String, String>> lines, Sender sender) {
         Map<String, Long> inBatch = new HashMap<>();
         for (ConsumerRecord<String, String> line : lines) {
-            for (String word : Words.of(line.value())) {
+            for (String word : words(line.value())) {
                 inBatch.merge(word, 1L, Long::sum);
             }
         }
         Map<String, Long> updated = new HashMap<>(counts.getAll(inBatch.keySet()));   // one bulk read
         inBatch.forEach((word, n) -> updated.merge(word, n, Long::sum));
         counts.putAll(updated);                                                       // one bulk write
+    }
+
+    static List<String> words(String line) {        // lower-case runs of letters and digits; a tombstone has none
+        return line == null ? List.of() : Arrays.stream(line.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+                .filter(word -> !word.isEmpty())
+                .toList();
     }
 }
 // end::logic-bean[]

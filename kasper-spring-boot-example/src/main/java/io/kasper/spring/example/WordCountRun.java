@@ -92,7 +92,7 @@ final class WordCountRun {
 
     private static int check(ConfigurableApplicationContext context, List<String> lines) {
         Map<String, Long> expected = new HashMap<>();
-        lines.forEach(line -> Words.of(line).forEach(w -> expected.merge(w, 1L, Long::sum)));
+        lines.forEach(line -> WordCountLogic.words(line).forEach(w -> expected.merge(w, 1L, Long::sum)));
         TypedStore<Long> counts = new TypedStore<>(context.getBean("word-counts", Store.class), Codec.int64());
         KasperProcessorLifecycle processor = context.getBean(KasperProcessorLifecycle.class);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
