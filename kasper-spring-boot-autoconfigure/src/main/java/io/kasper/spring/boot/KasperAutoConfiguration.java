@@ -2,6 +2,7 @@ package io.kasper.spring.boot;
 
 import io.kasper.TopicProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,12 +17,14 @@ import org.springframework.core.env.Environment;
  * Kasper's auto-configuration: a {@link KasperProcessorLifecycle} bean per {@code kasper.processors.<key>} running
  * the logic bean annotated {@code @KasperProcessor("<key>")}, and a store bean per {@code kasper.stores.<name>}.
  * Processors record their meters in the application's {@link MeterRegistry} when there is one (Boot's, with
- * Actuator), else in Micrometer's global registry.
+ * Actuator), else in Micrometer's global registry, and their batch and commit observations in the application's
+ * {@link ObservationRegistry} when there is one (Boot's), else none.
  *
  * <p>Thread-safety: configuration, used by Spring at start-up.
  */
 @AutoConfiguration(afterName = {
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"})
 @ConditionalOnClass(TopicProcessor.class)
 @EnableConfigurationProperties(KasperProperties.class)
 public class KasperAutoConfiguration {
@@ -44,12 +47,13 @@ public class KasperAutoConfiguration {
 
     @Bean
     ProcessorConfigFactory kasperProcessorConfigFactory(ObjectProvider<MeterRegistry> meterRegistry,
-            Environment environment) {
+            ObjectProvider<ObservationRegistry> observationRegistry, Environment environment) {
         String springKafkaServers = Binder.get(environment)
                 .bind("spring.kafka.bootstrap-servers", Bindable.listOf(String.class))
                 .map(servers -> String.join(",", servers))
                 .orElse(null);
-        return new ProcessorConfigFactory(meterRegistry.getIfAvailable(), springKafkaServers);
+        return new ProcessorConfigFactory(meterRegistry.getIfAvailable(), observationRegistry.getIfAvailable(),
+                springKafkaServers);
     }
 
     @Bean

@@ -3,28 +3,34 @@ package io.kasper.spring.boot;
 import io.kasper.ErrorPolicy;
 import io.kasper.TopicProcessorConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.function.Consumer;
 
 /**
  * Turns a processor's properties into a {@link TopicProcessorConfig} with the Kasper builders, so that every value
- * is checked by Kasper's own rules. The one place where application beans (the meter registry) enter a processor's
- * configuration.
+ * is checked by Kasper's own rules. The one place where application beans (the meter and observation registries)
+ * enter a processor's configuration.
  *
  * <p>Thread-safety: immutable, so thread-safe.
  */
 final class ProcessorConfigFactory {
 
     private final MeterRegistry meterRegistry;
+    private final ObservationRegistry observationRegistry;
     private final String springKafkaBootstrapServers;
 
     /**
      * Creates the factory.
      *
      * @param meterRegistry the application's registry, or null for Kasper's default (the global registry)
+     * @param observationRegistry the application's observation registry, or null for Kasper's default (no
+     *     observations)
      * @param springKafkaBootstrapServers {@code spring.kafka.bootstrap-servers} joined by commas, or null when unset
      */
-    ProcessorConfigFactory(MeterRegistry meterRegistry, String springKafkaBootstrapServers) {
+    ProcessorConfigFactory(MeterRegistry meterRegistry, ObservationRegistry observationRegistry,
+            String springKafkaBootstrapServers) {
         this.meterRegistry = meterRegistry;
+        this.observationRegistry = observationRegistry;
         this.springKafkaBootstrapServers = springKafkaBootstrapServers;
     }
 
@@ -62,6 +68,7 @@ final class ProcessorConfigFactory {
         set(p.transactionCommitInterval(), b::transactionCommitInterval);
         set(p.closeTimeout(), b::closeTimeout);
         set(meterRegistry, b::meterRegistry);
+        set(observationRegistry, b::observationRegistry);
         b.kafkaProperties(p.kafka());
         p.consumer().forEach(b::consumerProperty);
         p.producer().forEach(b::producerProperty);

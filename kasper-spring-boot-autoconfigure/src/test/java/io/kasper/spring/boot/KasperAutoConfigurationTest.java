@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kasper.InvalidConfigException;
 import io.kasper.MessageProcessor;
 import io.kasper.TypedMessageProcessor;
+import io.kasper.tracing.KasperTracingObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +25,7 @@ class KasperAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(KasperAutoConfiguration.class,
-                    KasperHealthAutoConfiguration.class));
+                    KasperHealthAutoConfiguration.class, KasperTracingAutoConfiguration.class));
 
     @Configuration(proxyBeanMethods = false)
     static class WordsLogic {
@@ -100,6 +103,41 @@ class KasperAutoConfigurationTest {
                     assertThat(config.kafkaProperties()).containsEntry("client.id", "app");
                     assertThat(config.errorPolicy().maxRetries()).isEqualTo(2);
                 });
+    }
+
+    @Test
+    void processorsObserveThroughTheApplicationsObservationRegistry() {
+        ObservationRegistry applications = ObservationRegistry.create();
+        runner.withUserConfiguration(WordsLogic.class)
+                .withBean(ObservationRegistry.class, () -> applications)
+                .withPropertyValues("kasper.processors.words.topics=lines",
+                        "kasper.processors.words.bootstrap-servers=a:1", "kasper.processors.words.group-managed=true",
+                        "kasper.processors.words.auto-startup=false")
+                .run(context -> {
+                    var config = context.getBean(ProcessorConfigFactory.class)
+                            .build("words", context.getBean(KasperProperties.class).processors().get("words"));
+                    assertThat(config.observationRegistry()).isSameAs(applications);
+                });
+    }
+
+    @Test
+    void withoutAnObservationRegistryBeanProcessorsObserveNothing() {
+        runner.withUserConfiguration(WordsLogic.class)
+                .withPropertyValues("kasper.processors.words.topics=lines",
+                        "kasper.processors.words.bootstrap-servers=a:1", "kasper.processors.words.group-managed=true",
+                        "kasper.processors.words.auto-startup=false")
+                .run(context -> {
+                    var config = context.getBean(ProcessorConfigFactory.class)
+                            .build("words", context.getBean(KasperProperties.class).processors().get("words"));
+                    assertThat(config.observationRegistry().isNoop()).isTrue();
+                });
+    }
+
+    @Test
+    void aTracerBeanBringsKaspersTracingHandlerAndNoTracerNone() {
+        runner.withBean(Tracer.class, () -> Tracer.NOOP).run(context ->
+                assertThat(context).hasSingleBean(KasperTracingObservationHandler.class));
+        runner.run(context -> assertThat(context).doesNotHaveBean(KasperTracingObservationHandler.class));
     }
 
     @Test
