@@ -146,10 +146,12 @@ class KasperStarterIT {
 
         broker.produce(List.of(new ProducerRecord<>("starter-it-in", 0, null,
                 "meter".getBytes(StandardCharsets.UTF_8))));
-        await().atMost(Duration.ofSeconds(30)).until(() -> lineCounts.get("meter") != null);
+        // The store write happens inside process(); the incoming counter is recorded by the loop around it, so the
+        // scrape is awaited rather than taken once the count is in Redis.
+        String incoming = KasperMetrics.MESSAGES_INCOMING.replace('.', '_') + "_total{";
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/actuator/prometheus").body().contains(incoming));
         HttpResponse<String> prometheus = get("/actuator/prometheus");
         assertThat(prometheus.statusCode()).isEqualTo(200);
-        String incoming = KasperMetrics.MESSAGES_INCOMING.replace('.', '_') + "_total{";
         assertThat(prometheus.body()).contains(incoming)
                 .contains("processor=\"starter-it-lines\"")
                 .contains(KasperMetrics.PROCESSOR_READY.replace('.', '_'))
