@@ -72,7 +72,7 @@ public final class TimedRun {
 
     /** Reads a transactional pass-through's output read_committed; fails if an input record is missing from it. */
     private static long exactDuplicates(Env env, Pipeline pipeline, String output, long records) {
-        CommittedOutput.Count count = CommittedOutput.count(env, output);
+        CommittedOutput.Count count = CommittedOutput.count(env, output, records);
         if (count.distinct() < records) {
             throw new IllegalStateException(pipeline.name() + ": a read_committed read of " + output + " holds "
                     + count.distinct() + " of the " + records + " input records (" + count.records() + " read)");
