@@ -34,10 +34,16 @@ public final class Env implements AutoCloseable {
     private final Admin admin;
     private final AtomicInteger seq;
 
+    /**
+     * How long the broker keeps the files of a deleted topic: short, so that what a finished run wrote leaves the
+     * disk and the page cache before the next run instead of being written back while it is timed.
+     */
+    static final String FILE_DELETE_DELAY_MS = "1000";
+
     /** Starts a forked broker and a Redis server. */
     public Env(Options options) {
         this.options = options;
-        this.broker = KafkaBroker.start();
+        this.broker = KafkaBroker.builder().serverProperty("file.delete.delay.ms", FILE_DELETE_DELAY_MS).start();
         RedisServer started;
         try {
             started = RedisServer.start();
@@ -150,6 +156,27 @@ public final class Env implements AutoCloseable {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return p;
+    }
+
+    /**
+     * Deletes a topic a finished run no longer needs, and the topics named after it (a pipeline's internal topics
+     * are named after its name), so that the broker does not carry the logs of every earlier run: the rounds of
+     * a long bench then run on the same broker state.
+     */
+    public void deleteTopics(String prefix) {
+        try {
+            Set<String> doomed = new HashSet<>();
+            for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
+                if (topic.equals(prefix) || topic.startsWith(prefix + "-")) {
+                    doomed.add(topic);
+                }
+            }
+            if (!doomed.isEmpty()) {
+                admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot delete the topics of " + prefix, e);
+        }
     }
 
     /** Returns the sum of the end offsets of a topic's partitions: the records it holds. */

@@ -153,6 +153,8 @@ public final class Main {
             progress("run %d/%d %-28s %,12.0f msg/s", run, options.repeat(), Report.CEILING, rate);
             if (input == null) {
                 input = topic;
+            } else {
+                env.deleteTopics(topic); // only the first run's input is processed: the others measure the ceiling
             }
             String in = input;
             int r = run;

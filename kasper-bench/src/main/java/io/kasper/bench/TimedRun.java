@@ -67,6 +67,8 @@ public final class TimedRun {
         double outputRate = watchOutput ? records / ((done.output() - t0) / 1e9) : pass ? rate : Double.NaN;
         long duplicates = watchOutput ? env.endOffsetSum(output) - records : pass ? exactDuplicates(env, pipeline,
                 output, records) : 0;
+        env.deleteTopics(output);
+        env.deleteTopics(name); // a Streams pipeline's changelog and repartition topics
         return new Result(rate, outputRate, duplicates, cpu, aggregates);
     }
 

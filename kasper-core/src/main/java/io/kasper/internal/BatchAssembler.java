@@ -332,19 +332,19 @@ final class BatchAssembler {
             if (base + count > sizes.length) {
                 sizes = Arrays.copyOf(sizes, Math.max(base + count, sizes.length * 2));
             }
-            long added = 0;
-            for (int i = 0; i < count; i++) {
-                // one message is at most one fetch response, whose size is an int
-                int size = (int) RecordSizes.of(batch.get(i));
-                sizes[base + i] = size;
-                added += size;
-            }
             chunks.addLast(new long[] {base, nowNanos});
             // sized for a batch like the last one taken, which the next one usually resembles, so it need not grow
-            // and copy step by step; one by one, as addAll would copy the consumer's list into an array first
+            // and copy step by step
             records.ensureCapacity(Math.max(base + count, lastTaken));
+            long added = 0;
+            // one pass: each message is touched once, while the poll that returned it is still in the CPU's caches
             for (int i = 0; i < count; i++) {
-                records.add(batch.get(i));
+                ConsumerRecord<byte[], byte[]> record = batch.get(i);
+                // one message is at most one fetch response, whose size is an int
+                int size = (int) RecordSizes.of(record);
+                sizes[base + i] = size;
+                added += size;
+                records.add(record);
             }
             ConsumerRecord<byte[], byte[]> last = batch.get(count - 1);
             lastAdded.put(last.topic(), last.offset());

@@ -21,6 +21,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class KafkaClientProperties {
 
+    /** A socket buffer size of -1: the operating system's default, which Linux grows with the traffic. */
+    static final int OS_DEFAULT_SOCKET_BUFFER = -1;
+
     private final TopicProcessorConfig config;
     private final String clientIdPrefix;
     private final String transactionalId;
@@ -80,6 +83,9 @@ final class KafkaClientProperties {
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, fetchMax);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
                 Math.min(ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES, fetchMax));
+        // The consumer reads its socket only inside poll(): with Kafka's fixed 64 KiB buffer a fetch response stalls
+        // while the loop processes and produces; the OS's self-tuning buffer lets it arrive meanwhile.
+        props.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, KafkaClientProperties.OS_DEFAULT_SOCKET_BUFFER);
         props.putAll(config.kafkaProperties());
         props.putAll(config.consumerProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

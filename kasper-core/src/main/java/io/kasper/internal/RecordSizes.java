@@ -16,7 +16,12 @@ final class RecordSizes {
     }
 
     static long of(ConsumerRecord<byte[], byte[]> record) {
-        return length(record.key()) + length(record.value()) + of(record.headers());
+        // The consumer records the serialized sizes in the record itself: reading them spares a load of the key's
+        // and the value's arrays. A record built by hand may carry -1 (unknown) for a key or value it holds.
+        int key = record.serializedKeySize();
+        int value = record.serializedValueSize();
+        return (key >= 0 ? key : length(record.key())) + (value >= 0 ? value : length(record.value()))
+                + of(record.headers());
     }
 
     static long of(ProducerRecord<byte[], byte[]> record) {

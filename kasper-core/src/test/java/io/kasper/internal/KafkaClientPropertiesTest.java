@@ -47,6 +47,19 @@ class KafkaClientPropertiesTest {
     }
 
     @Test
+    void theConsumerLetsTheOperatingSystemSizeItsReceiveBufferUnlessTheUserSetsIt() {
+        Map<String, Object> byDefault = new KafkaClientProperties(config().build()).consumer();
+        Map<String, Object> consumerProperty = new KafkaClientProperties(config()
+                .consumerProperty(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 65_536).build()).consumer();
+        Map<String, Object> kafkaProperty = new KafkaClientProperties(config()
+                .kafkaProperty(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 131_072).build()).consumer();
+
+        assertThat(byDefault).containsEntry(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
+        assertThat(consumerProperty).containsEntry(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 65_536);
+        assertThat(kafkaProperty).containsEntry(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 131_072);
+    }
+
+    @Test
     void underTheConsumerProtocolTheBrokersRangeAssignorReplacesTheClientSideOne() {
         Map<String, Object> consumer = new KafkaClientProperties(TopicProcessorConfig.builder()
                 .topicProcessorName("props").bootstrapServers("localhost:9092").inputTopics("a", "b").groupManaged()
