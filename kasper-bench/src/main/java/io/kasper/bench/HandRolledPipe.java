@@ -2,6 +2,8 @@ package io.kasper.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,8 +21,22 @@ public final class HandRolledPipe {
 
     /** Starts the loop on every partition of {@code input} (static assignment), copying to the same partition. */
     public static RunningPipeline start(Env env, String group, String input, String output, LoopCommit commit) {
+        return start(env, group, input, output, commit, false);
+    }
+
+    /**
+     * Starts the loop as {@link #start(Env, String, String, String, LoopCommit)}; with {@code osReceiveBuffer} its
+     * consumer has Kasper's {@code receive.buffer.bytes} of -1 (the OS's self-tuning buffer) instead of Kafka's 64 KiB,
+     * which shows what that one setting is worth to the loop.
+     */
+    public static RunningPipeline start(Env env, String group, String input, String output, LoopCommit commit,
+            boolean osReceiveBuffer) {
+        Properties consumerProps = env.consumerProps(group);
+        if (osReceiveBuffer) {
+            consumerProps.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
+        }
         return new RunningPipeline("hand-rolled-pipe", stop -> {
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(env.consumerProps(group));
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps);
                     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(env.producerProps())) {
                 consumer.assign(partitions(input, env.options().partitions()));
                 HandRolledLoop.run(stop, consumer, producer, commit, (records, onSent) -> {

@@ -38,6 +38,8 @@ public final class Pipelines {
                 Started.pass(HandRolledPipe.start(env, name, in, out, LoopCommit.SYNC)), same));
         all.add(new Pipeline("pass-hand-rolled-async", Phase.PASS, Role.HAND_ROLLED, (env, name, in, out) ->
                 Started.pass(HandRolledPipe.start(env, name, in, out, LoopCommit.ASYNC)), same));
+        all.add(new Pipeline("pass-hand-rolled-async-os-buffer", Phase.PASS, Role.HAND_ROLLED, (env, name, in, out) ->
+                Started.pass(HandRolledPipe.start(env, name, in, out, LoopCommit.ASYNC, true)), same));
         all.add(new Pipeline("pass-kasper", Phase.PASS, Role.KASPER, (env, name, in, out) ->
                 Started.pass(KasperPipe.start(env, name, in, out)), KasperPipe::group));
         all.add(new Pipeline("pass-kasper-traced", Phase.PASS, Role.PEER, (env, name, in, out) ->
