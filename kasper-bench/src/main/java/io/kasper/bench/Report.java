@@ -117,6 +117,26 @@ public final class Report {
                 .mapToDouble(p -> median(p.name())).max().orElse(Double.NaN);
     }
 
+    /**
+     * Returns the round-by-round ratios of the phase's Kasper pipeline over the best hand-rolled loop and over the
+     * best pipeline that is not one of Kasper's (none when its Kasper pipeline was not measured).
+     */
+    private List<RoundRatios> roundRatios(Pipeline.Phase phase) {
+        List<Pipeline> measured = measured(phase);
+        Pipeline kasper = measured.stream().filter(p -> p.role() == Pipeline.Role.KASPER).findFirst().orElse(null);
+        if (kasper == null) {
+            return List.of();
+        }
+        List<Double> kasperRates = rates.get(kasper.name());
+        List<List<Double>> hand = measured.stream().filter(p -> p.role() == Pipeline.Role.HAND_ROLLED)
+                .map(p -> rates.get(p.name())).toList();
+        // Kasper's other pipelines (exactly-once, traced) share its name as a prefix
+        List<List<Double>> others = measured.stream().filter(p -> !p.name().startsWith(kasper.name()))
+                .map(p -> rates.get(p.name())).toList();
+        return List.of(RoundRatios.of(kasper.name(), kasperRates, "best hand-rolled", hand),
+                RoundRatios.of(kasper.name(), kasperRates, "best other pipeline", others));
+    }
+
     private double min(String pipeline) {
         return rates.getOrDefault(pipeline, List.of()).stream().mapToDouble(Double::doubleValue).min()
                 .orElse(Double.NaN);
@@ -125,6 +145,11 @@ public final class Report {
     private double max(String pipeline) {
         return rates.getOrDefault(pipeline, List.of()).stream().mapToDouble(Double::doubleValue).max()
                 .orElse(Double.NaN);
+    }
+
+    /** Formats a ratio, blank when there is nothing to compare with (no hand-rolled loop ran, say). */
+    private static String ratio(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String warmUpText(WarmUp.Outcome w) {
@@ -269,9 +294,9 @@ public final class Report {
                 range(min(CEILING), max(CEILING))));
         for (Row r : rows()) {
             sb.append(String.format(Locale.ROOT,
-                    "%-28s %,10.0f %8.2f %8.2f %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %,9.0f %6s %5d%n", r.name(),
+                    "%-28s %,10.0f %8s %8s %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %,9.0f %6s %5d%n", r.name(),
                     r.median(),
-                    r.vsKasper(), r.vsHand(), range(r.min(), r.max()), r.phase() == Pipeline.Phase.PASS
+                    ratio(r.vsKasper()), ratio(r.vsHand()), range(r.min(), r.max()), r.phase() == Pipeline.Phase.PASS
                             ? String.format(Locale.ROOT, "%,10.0f", r.outputRate()) : "",
                     r.cpu().jvm(), r.cpu().jit(), r.cpu().gc(), r.cpu().broker(), r.phase() == Pipeline.Phase.STATEFUL
                             ? String.format(Locale.ROOT, "%7.2f", r.cpu().redis()) : "",
@@ -288,6 +313,9 @@ public final class Report {
                 + "threads, the measuring ones left out (independent of the machine's load);\n"
                 + "warmup: warm-up rounds until two consecutive rounds were within " + WarmUp.SETTLED_PERCENT
                 + "% (! = round cap reached first)\n");
+        for (Pipeline.Phase phase : Pipeline.Phase.values()) {
+            roundRatios(phase).forEach(r -> sb.append(r.text()));
+        }
         sb.append(eosText());
         if (idleCpu != null) {
             sb.append(String.format(Locale.ROOT, "idle baseline over %.1f s (poller running, no pipeline): poller "
@@ -382,6 +410,18 @@ public final class Report {
         root.put("records", options.records()).put("valueSize", options.valueSize())
                 .put("partitions", options.partitions()).put("repeat", options.repeat());
         ObjectNode pipelines = root.putObject("pipelines");
+        ObjectNode byRound = root.putObject("kasperByRound");
+        for (Pipeline.Phase phase : Pipeline.Phase.values()) {
+            for (RoundRatios r : roundRatios(phase)) {
+                ObjectNode node = byRound.has(r.kasper()) ? (ObjectNode) byRound.get(r.kasper())
+                        : byRound.putObject(r.kasper());
+                ArrayNode values = node.putArray(r.rivals().equals("best hand-rolled") ? "vsBestHandRolled"
+                        : "vsBestOther");
+                for (double v : r.ratios()) {
+                    values.add(Math.round(v * 1000) / 1000.0);
+                }
+            }
+        }
         double ceiling = median(CEILING);
         ObjectNode ceilingNode = pipelines.putObject(CEILING);
         num(ceilingNode, "msgPerSec", ceiling);

@@ -37,6 +37,35 @@ class ReportTest {
     }
 
     @Test
+    void kasperIsComparedRoundByRoundWithTheBestHandRolledLoopAndTheBestOtherPipeline() throws Exception {
+        Report report = new Report(Options.parse("--records", "5000"));
+        for (double[] round : new double[][] {{500, 650, 600, 400}, {900, 600, 750, 1000}}) {
+            report.run("pass-kasper", run(round[0]));
+            report.run("pass-hand-rolled", run(round[1]));
+            report.run("pass-spring-batch", run(round[2]));
+            report.run("pass-kasper-eos", run(round[3])); // one of Kasper's own: no rival
+        }
+
+        JsonNode byRound = JSON.readTree(report.json()).path("kasperByRound").path("pass-kasper");
+
+        assertThat(byRound.path("vsBestHandRolled").get(0).asDouble()).isEqualTo(0.769);
+        assertThat(byRound.path("vsBestHandRolled").get(1).asDouble()).isEqualTo(1.5);
+        assertThat(byRound.path("vsBestOther").get(0).asDouble()).isEqualTo(0.769);
+        assertThat(byRound.path("vsBestOther").get(1).asDouble()).isEqualTo(1.2);
+        assertThat(report.table()).contains("pass-kasper by round: x best hand-rolled 0.77 1.50 (lowest 0.77)",
+                "pass-kasper by round: x best other pipeline 0.77 1.20 (lowest 0.77)");
+    }
+
+    @Test
+    void withoutAHandRolledLoopItsRatioColumnIsBlank() {
+        Report report = new Report(Options.parse("--records", "5000"));
+        report.run("pass-kasper", run(500.0));
+
+        assertThat(report.table().lines().filter(l -> l.startsWith("pass-kasper "))).singleElement()
+                .satisfies(row -> assertThat(row).doesNotContain("NaN").contains(" 1.00 "));
+    }
+
+    @Test
     void jsonWritesUnmeasuredFiguresAsNullAndEscapesText() throws Exception {
         Report report = new Report(Options.parse("--records", "5000"));
         report.memory(10, 20, "in \"this\" JVM\\");
