@@ -319,6 +319,9 @@ final class ProcessorLoop {
         now = System.nanoTime();
         if (!records.isEmpty()) {
             watch.contact(now);
+            // Fetched input is not committed input: said now, not at the next progress update, which a long
+            // process() call of these very records could hold back for as long as it runs.
+            status.consumedAll(false);
         } else {
             watch.check(consumer, this::probePartitions, now);
         }
