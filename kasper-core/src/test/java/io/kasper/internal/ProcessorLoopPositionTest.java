@@ -233,6 +233,25 @@ class ProcessorLoopPositionTest {
         assertThat(output).containsExactly("v0", "v1", "v2", "v0", "v1");
     }
 
+    @Test
+    void inputFetchedAfterAllWasConsumedIsNotReportedConsumedWhileItsBatchIsProcessed() throws Exception {
+        consumer.updateBeginningOffsets(Map.of(IN0, 0L));
+        consumer.updateEndOffsets(Map.of(IN0, 2L));
+        List<Boolean> consumedAllInProcess = new CopyOnWriteArrayList<>();
+        MessageProcessor observing = (messages, sender) -> consumedAllInProcess.add(loop.hasConsumedAllMessages());
+        // a full batch is processed in the loop step of the poll that fetched it
+        start(MockClients.config("fetched", "in").batchSize(2).build(), Map.of(0, observing));
+
+        addRecords(IN0, 0, 2);
+        await().atMost(WAIT).until(loop::hasConsumedAllMessages);
+        consumer.updateEndOffsets(Map.of(IN0, 4L));
+        addRecords(IN0, 2, 2);
+        await().atMost(WAIT).until(() -> consumedAllInProcess.size() == 2);
+
+        assertThat(consumedAllInProcess).containsExactly(false, false);
+        await().atMost(WAIT).until(loop::hasConsumedAllMessages);
+    }
+
     private void start(TopicProcessorConfig config, Map<Integer, MessageProcessor> processors) {
         loop = clients.loop(config, processors);
         running = MockClients.start(loop);
