@@ -183,10 +183,11 @@ public final class TopicProcessor implements AutoCloseable {
      * offsets removed by compaction count as consumed: once everything before them is processed and the consumer has
      * moved past them, the committed offset moves past them too.
      *
-     * <p>False until the assignment and every owned partition's lag are known (the loop has fetched from it). In
-     * group-managed mode it is false from the moment a rebalance reaches this instance ({@link #state()}
-     * {@code REBALANCING}) until the new assignment is in place and its lag is known; a rebalance the group has
-     * started reaches this instance at its next poll (between batches), not before. It covers only the
+     * <p>False from the poll that fetches new input until that input is committed, even while its batch's
+     * {@code process} call runs. False until the assignment and every owned partition's lag are known (the loop has
+     * fetched from it). In group-managed mode it is false from the moment a rebalance reaches this instance
+     * ({@link #state()} {@code REBALANCING}) until the new assignment is in place and its lag is known; a rebalance
+     * the group has started reaches this instance at its next poll (between batches), not before. It covers only the
      * partitions this instance owns (true for an instance that was assigned none), so check the group's committed
      * offsets to know whether all instances are done.
      *
