@@ -98,7 +98,13 @@ final class InFlightBatch implements Callback {
         outputBytes += bytes;
         budget.outputSent(bytes);
         if (unsent > 0 && pending.addAndGet(-unsent) <= 0) {
-            throw new IllegalStateException("more acknowledgements taken back than expected for " + batch);
+            if (failure.get() == null) {
+                throw new IllegalStateException("more acknowledgements taken back than expected for " + batch);
+            }
+            // A send that threw may also have been failed by the producer's callback (a fenced transactional
+            // producer fails the record it had appended): released twice. The batch has failed either way; keep the
+            // processor's own count so that seal() completes it.
+            pending.set(1);
         }
     }
 
