@@ -133,8 +133,8 @@ public final class Report {
         // Kasper's other pipelines (exactly-once, traced) share its name as a prefix
         List<List<Double>> others = measured.stream().filter(p -> !p.name().startsWith(kasper.name()))
                 .map(p -> rates.get(p.name())).toList();
-        return List.of(RoundRatios.of(kasper.name(), kasperRates, "best hand-rolled", hand),
-                RoundRatios.of(kasper.name(), kasperRates, "best other pipeline", others));
+        return List.of(RoundRatios.of(kasper.name(), kasperRates, RoundRatios.Rivals.BEST_HAND_ROLLED, hand),
+                RoundRatios.of(kasper.name(), kasperRates, RoundRatios.Rivals.BEST_OTHER, others));
     }
 
     private double min(String pipeline) {
@@ -415,11 +415,7 @@ public final class Report {
             for (RoundRatios r : roundRatios(phase)) {
                 ObjectNode node = byRound.has(r.kasper()) ? (ObjectNode) byRound.get(r.kasper())
                         : byRound.putObject(r.kasper());
-                ArrayNode values = node.putArray(r.rivals().equals("best hand-rolled") ? "vsBestHandRolled"
-                        : "vsBestOther");
-                for (double v : r.ratios()) {
-                    values.add(Math.round(v * 1000) / 1000.0);
-                }
+                node.set(r.rivals().jsonField(), list(r.ratios()));
             }
         }
         double ceiling = median(CEILING);

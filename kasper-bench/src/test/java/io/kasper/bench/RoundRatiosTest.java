@@ -10,7 +10,8 @@ class RoundRatiosTest {
 
     @Test
     void eachRoundComparesKasperWithTheFastestRivalOfThatRound() {
-        RoundRatios r = RoundRatios.of("pass-kasper", List.of(500.0, 900.0, 800.0), "best hand-rolled",
+        RoundRatios r = RoundRatios.of("pass-kasper", List.of(500.0, 900.0, 800.0),
+                RoundRatios.Rivals.BEST_HAND_ROLLED,
                 List.of(List.of(650.0, 600.0, 400.0), List.of(300.0, 750.0, 800.0)));
 
         assertThat(r.ratios()).containsExactly(500.0 / 650, 900.0 / 750, 1.0);
@@ -20,7 +21,7 @@ class RoundRatiosTest {
 
     @Test
     void onlyRoundsEveryPipelineCompletedCount() {
-        RoundRatios r = RoundRatios.of("agg-kasper-redis", List.of(100.0, 200.0), "best other pipeline",
+        RoundRatios r = RoundRatios.of("agg-kasper-redis", List.of(100.0, 200.0), RoundRatios.Rivals.BEST_OTHER,
                 List.of(List.of(50.0)));
 
         assertThat(r.ratios()).containsExactly(2.0);
@@ -28,7 +29,8 @@ class RoundRatiosTest {
 
     @Test
     void withoutRivalsThereIsNoRatioAndNoLine() {
-        RoundRatios r = RoundRatios.of("pass-kasper", List.of(100.0), "best hand-rolled", List.of());
+        RoundRatios r = RoundRatios.of("pass-kasper", List.of(100.0), RoundRatios.Rivals.BEST_HAND_ROLLED,
+                List.of());
 
         assertThat(r.ratios()).isEmpty();
         assertThat(r.lowest()).isNaN();
