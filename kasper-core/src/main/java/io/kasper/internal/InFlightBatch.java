@@ -101,9 +101,10 @@ final class InFlightBatch implements Callback {
             if (failure.get() == null) {
                 throw new IllegalStateException("more acknowledgements taken back than expected for " + batch);
             }
-            // A send that threw may also have been failed by the producer's callback (a fenced transactional
-            // producer fails the record it had appended): released twice. The batch has failed either way; keep the
-            // processor's own count so that seal() completes it.
+            // KafkaProducer.send appends a record to its batch before it adds the partition to the transaction; when
+            // that throws (a fenced producer), send throws and the batch's abort later fails the record through the
+            // callback too: released twice. Which sends did so cannot be told apart, and the batch has failed
+            // either way: keep the processor's own count so that seal() completes it.
             pending.set(1);
         }
     }

@@ -85,7 +85,7 @@ final class KafkaClientProperties {
                 Math.min(ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES, fetchMax));
         // The consumer reads its socket only inside poll(): with Kafka's fixed 64 KiB buffer a fetch response stalls
         // while the loop processes and produces; the OS's self-tuning buffer lets it arrive meanwhile.
-        props.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, KafkaClientProperties.OS_DEFAULT_SOCKET_BUFFER);
+        props.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, OS_DEFAULT_SOCKET_BUFFER);
         props.putAll(config.kafkaProperties());
         props.putAll(config.consumerProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
