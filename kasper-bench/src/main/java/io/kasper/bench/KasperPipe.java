@@ -15,6 +15,13 @@ public final class KasperPipe {
 
     /** Messages per batch. */
     public static final int BATCH_SIZE = 10_000;
+    /**
+     * batchSize of {@code pass-kasper-batch-5000}: one fetched chunk of a partition (Kafka's 1 MiB
+     * {@code max.partition.fetch.bytes}, about 7,600 records at the default value size) fills such a batch, so its
+     * records need not wait for the consumer's round of every other partition (see the README's "Memory bounded in
+     * bytes").
+     */
+    public static final int CHUNK_BATCH_SIZE = 5_000;
     /** batchWaitDuration of every Kasper pipeline in the bench. */
     public static final Duration BATCH_WAIT = Duration.ofMillis(50);
 
@@ -80,6 +87,13 @@ public final class KasperPipe {
     public static RunningPipeline start(Env env, String name, String input, String output) {
         return run(create(env.bootstrap(), name, input, output, env.options().partitions(),
                 env.options().maxUncommittedBatches()));
+    }
+
+    /** Starts the pass-through for a processor name with another batchSize than {@link #BATCH_SIZE}. */
+    public static RunningPipeline start(Env env, String name, String input, String output, int batchSize) {
+        MessageProcessor copy = copyTo(output);
+        return run(new TopicProcessor(config(env.bootstrap(), name, input, env.options().partitions(),
+                env.options().maxUncommittedBatches()).toBuilder().batchSize(batchSize).build(), p -> copy));
     }
 
     /** Starts the exactly-once pass-through (see {@link #exactlyOnce}) for a processor name. */

@@ -42,6 +42,8 @@ public final class Pipelines {
                 Started.pass(HandRolledPipe.start(env, name, in, out, LoopCommit.ASYNC, true)), same));
         all.add(new Pipeline("pass-kasper", Phase.PASS, Role.KASPER, (env, name, in, out) ->
                 Started.pass(KasperPipe.start(env, name, in, out)), KasperPipe::group));
+        all.add(new Pipeline("pass-kasper-batch-5000", Phase.PASS, Role.PEER, (env, name, in, out) ->
+                Started.pass(KasperPipe.start(env, name, in, out, KasperPipe.CHUNK_BATCH_SIZE)), KasperPipe::group));
         all.add(new Pipeline("pass-kasper-traced", Phase.PASS, Role.PEER, (env, name, in, out) ->
                 Started.pass(KasperTracedPipe.start(env, name, in, out)), KasperPipe::group));
         for (Commit c : STREAMS_COMMITS) {
