@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -26,8 +27,13 @@ final class BatchObservations {
     private final boolean off;
     private final String processor;
     private final String guarantee;
-    /** The span contexts of batches released for commit since the last commit observation started. */
-    private final Set<String> released = new LinkedHashSet<>();
+    /**
+     * Per partition number, the span contexts of batches released for commit and not yet linked to a commit: a commit
+     * takes only those of the partition numbers it commits (a revocation commits some of them on its own).
+     */
+    private final Map<Integer, Set<String>> released = new TreeMap<>();
+    /** How many span contexts {@link #released} holds, at most {@link KasperObservations#MAX_LINKS}. */
+    private int releasedCount;
 
     BatchObservations(ObservationRegistry registry, String processor, String guarantee) {
         this.registry = registry;
@@ -103,15 +109,33 @@ final class BatchObservations {
         observation.lowCardinalityKeyValue(KasperObservations.OUTCOME, outcome).stop();
     }
 
-    /** Remembers the span of a batch whose offsets were released, for the link of the next commit. */
-    void released(String batchTraceparent) {
-        if (batchTraceparent != null && released.size() < KasperObservations.MAX_LINKS) {
-            released.add(batchTraceparent);
+    /**
+     * Remembers the span of a batch whose offsets were released, for the link of the next commit of its partition
+     * number.
+     */
+    void released(int partition, String batchTraceparent) {
+        if (batchTraceparent != null && releasedCount < KasperObservations.MAX_LINKS
+                && released.computeIfAbsent(partition, p -> new LinkedHashSet<>()).add(batchTraceparent)) {
+            releasedCount++;
         }
     }
 
     /**
-     * Starts the observation of a commit, linked to the batches released since the last one.
+     * Forgets the released batches of partition numbers this processor no longer owns: no commit of this processor
+     * will carry their offsets, and their links would keep others' out once the cap is reached.
+     */
+    void forget(Set<Integer> partitions) {
+        for (int p : partitions) {
+            Set<String> forgotten = released.remove(p);
+            if (forgotten != null) {
+                releasedCount -= forgotten.size();
+            }
+        }
+    }
+
+    /**
+     * Starts the observation of a commit, linked to the batches of the committed partition numbers released since
+     * their last commit.
      *
      * @param offsets the offsets committed
      * @return the started observation, or null when off
@@ -120,8 +144,15 @@ final class BatchObservations {
         if (off) {
             return null;
         }
-        KasperObservations.Context context = new KasperObservations.Context(new ArrayList<>(released));
-        released.clear();
+        List<String> links = new ArrayList<>();
+        for (TopicPartition tp : offsets.keySet()) {
+            Set<String> batches = released.remove(tp.partition());
+            if (batches != null) {
+                links.addAll(batches);
+                releasedCount -= batches.size();
+            }
+        }
+        KasperObservations.Context context = new KasperObservations.Context(links);
         StringBuilder committed = new StringBuilder();
         offsets.forEach((tp, om) -> committed.append(committed.length() == 0 ? "" : ", ").append(tp).append('=')
                 .append(om.offset()));

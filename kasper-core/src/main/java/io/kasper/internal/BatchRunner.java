@@ -281,7 +281,7 @@ final class BatchRunner implements AutoCloseable {
             metrics.produced(done.batch().partition(), System.nanoTime() - done.producedNanos());
             metrics.outgoing(done.takeAcks());
             completed.putAll(done.batch().commitOffsets());
-            observations.released(done.traceparent());
+            observations.released(done.batch().partition(), done.traceparent());
             released[0]++;
         });
         if (failed != null) {
@@ -368,6 +368,7 @@ final class BatchRunner implements AutoCloseable {
     public void forget(Set<Integer> partitions) {
         tracker.forget(partitions);
         completed.keySet().removeIf(tp -> partitions.contains(tp.partition()));
+        observations.forget(partitions);
     }
 
     /** Describes the failure of {@code batch}: what happened, its partition and offsets, and the cause. */

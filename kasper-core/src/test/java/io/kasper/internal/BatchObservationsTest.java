@@ -17,10 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -122,6 +125,42 @@ class BatchObservationsTest {
                 .startsWith(upstream(0)).endsWith(upstream(KasperObservations.MAX_LINKS - 1));
         assertThat(started.get(0).getHighCardinalityKeyValue(KasperObservations.LINKS_DROPPED).getValue())
                 .isEqualTo("72");
+    }
+
+    @Test
+    void aCommitLinksOnlyTheReleasedBatchesOfThePartitionNumbersItCommits() {
+        BatchObservations observations = new BatchObservations(registry, "traced", "AT_LEAST_ONCE");
+        observations.released(0, upstream(0));
+        observations.released(1, upstream(1));
+        observations.released(0, upstream(2));
+        observations.released(2, upstream(3));
+
+        // a revocation of number 0 commits its topic-partitions alone
+        observations.startCommit(Map.of(new TopicPartition("a", 0), new OffsetAndMetadata(5),
+                new TopicPartition("b", 0), new OffsetAndMetadata(3))).stop();
+        observations.forget(Set.of(2)); // number 2 was revoked without a commit of its own
+        observations.startCommit(Map.of(new TopicPartition("a", 1), new OffsetAndMetadata(7),
+                new TopicPartition("a", 2), new OffsetAndMetadata(9))).stop();
+        observations.startCommit(Map.of(new TopicPartition("a", 0), new OffsetAndMetadata(6))).stop();
+
+        assertThat(started).extracting(KasperObservations.Context::links).containsExactly(
+                List.of(upstream(0), upstream(2)), List.of(upstream(1)), List.of());
+    }
+
+    @Test
+    void forgottenPartitionNumbersFreeTheirPlaceUnderTheLinkCap() {
+        BatchObservations observations = new BatchObservations(registry, "traced", "AT_LEAST_ONCE");
+        for (int i = 0; i < KasperObservations.MAX_LINKS; i++) {
+            observations.released(0, upstream(i));
+        }
+        observations.released(1, upstream(KasperObservations.MAX_LINKS)); // over the cap: not kept
+        observations.forget(Set.of(0));
+        observations.released(1, upstream(KasperObservations.MAX_LINKS + 1));
+
+        observations.startCommit(Map.of(new TopicPartition("a", 1), new OffsetAndMetadata(1))).stop();
+
+        assertThat(started).singleElement().extracting(KasperObservations.Context::links)
+                .isEqualTo(List.of(upstream(KasperObservations.MAX_LINKS + 1)));
     }
 
     @Test

@@ -6,11 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.kasper.GroupProtocol;
 import io.kasper.KasperException;
 import io.kasper.KasperMetrics;
+import io.kasper.KasperObservations;
 import io.kasper.MessageProcessor;
 import io.kasper.PartitionListener;
 import io.kasper.TopicProcessorConfig;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -96,6 +100,9 @@ class ProcessorLoopIncrementalTest {
     /** Every processed batch as "partition: values". */
     private final List<String> batches = new CopyOnWriteArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
+    /** The commit observations as they stopped: what they committed and their outcome. */
+    private final List<String> commits = new CopyOnWriteArrayList<>();
+    private ObservationRegistry observations = ObservationRegistry.NOOP;
     private ProcessorLoop loop;
     private CompletableFuture<Throwable> running;
 
@@ -127,6 +134,7 @@ class ProcessorLoopIncrementalTest {
         TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName(name)
                 .bootstrapServers("mock:9092").inputTopics("a", "b").groupManaged()
                 .groupProtocol(GroupProtocol.CONSUMER).partitionListener(listener).meterRegistry(registry)
+                .observationRegistry(observations)
                 .batchWaitDuration(Duration.ofMillis(10)).closeTimeout(Duration.ofSeconds(5)).build();
         MessageProcessor record = (messages, sender) -> {
             // sorted: records of several topics come in the order the consumer returned them
@@ -203,6 +211,41 @@ class ProcessorLoopIncrementalTest {
         assertThat(events).containsExactly("assigned [0, 1]", "revoked [0]");
         assertThat(consumer.paused()).as("a-0 is still held, and waits for b-0").containsExactly(A0);
         assertThat(consumer.position(A0)).as("rewound to its committed offset").isEqualTo(2L);
+    }
+
+    @Test
+    void theCommitOfARevocationIsObservedAndTimedLikeTheLoopsOwnCommits() throws Exception {
+        observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new ObservationHandler<KasperObservations.Context>() {
+            @Override
+            public void onStop(KasperObservations.Context context) {
+                if (KasperObservations.COMMIT.equals(context.getName())) {
+                    commits.add(context.getHighCardinalityKeyValue(KasperObservations.COMMITTED).getValue() + " "
+                            + context.getLowCardinalityKeyValue(KasperObservations.OUTCOME).getValue());
+                }
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return context instanceof KasperObservations.Context;
+            }
+        });
+        // asynchronous commits fail, so the only successful commit is the synchronous one of the revocation
+        consumer.failAsync = true;
+        start("revoke-observed");
+        rebalanceThenAdd(List.of(A0, A1, B0, B1), Map.of(A0, 2, B0, 1));
+        await().atMost(WAIT).until(() -> batches.size() == 1);
+        Timer commitTime = registry.find(KasperMetrics.COMMIT_TIME).timer(); // removed from the registry on stop
+
+        rebalanceThenAdd(List.of(A1, B1), Map.of());
+        await().atMost(WAIT).until(() -> events.contains("revoked [0]"));
+        MockClients.stop(loop, running);
+
+        assertThat(commits).filteredOn(c -> c.endsWith(" " + KasperObservations.OUTCOME_SUCCESS)).singleElement()
+                .satisfies(c -> assertThat(c).contains("a-0=2", "b-0=1").doesNotContain("-1="));
+        assertThat(commitTime.count())
+                .as("every observed commit is timed, the failed asynchronous ones and the revocation's: %s", commits)
+                .isEqualTo(commits.size());
     }
 
     @Test
