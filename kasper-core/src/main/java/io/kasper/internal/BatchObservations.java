@@ -32,8 +32,6 @@ final class BatchObservations {
      * takes only those of the partition numbers it commits (a revocation commits some of them on its own).
      */
     private final Map<Integer, Set<String>> released = new TreeMap<>();
-    /** How many span contexts {@link #released} holds, at most {@link KasperObservations#MAX_LINKS}. */
-    private int releasedCount;
 
     BatchObservations(ObservationRegistry registry, String processor, String guarantee) {
         this.registry = registry;
@@ -114,9 +112,9 @@ final class BatchObservations {
      * number.
      */
     void released(int partition, String batchTraceparent) {
-        if (batchTraceparent != null && releasedCount < KasperObservations.MAX_LINKS
-                && released.computeIfAbsent(partition, p -> new LinkedHashSet<>()).add(batchTraceparent)) {
-            releasedCount++;
+        if (batchTraceparent != null
+                && released.values().stream().mapToInt(Set::size).sum() < KasperObservations.MAX_LINKS) {
+            released.computeIfAbsent(partition, p -> new LinkedHashSet<>()).add(batchTraceparent);
         }
     }
 
@@ -125,12 +123,7 @@ final class BatchObservations {
      * will carry their offsets, and their links would keep others' out once the cap is reached.
      */
     void forget(Set<Integer> partitions) {
-        for (int p : partitions) {
-            Set<String> forgotten = released.remove(p);
-            if (forgotten != null) {
-                releasedCount -= forgotten.size();
-            }
-        }
+        released.keySet().removeAll(partitions);
     }
 
     /**
@@ -149,7 +142,6 @@ final class BatchObservations {
             Set<String> batches = released.remove(tp.partition());
             if (batches != null) {
                 links.addAll(batches);
-                releasedCount -= batches.size();
             }
         }
         KasperObservations.Context context = new KasperObservations.Context(links);

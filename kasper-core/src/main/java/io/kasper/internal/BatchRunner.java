@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.ToLongFunction;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -306,6 +307,27 @@ final class BatchRunner implements AutoCloseable {
      */
     public void committed(ToLongFunction<TopicPartition> committedOffset) {
         tracker.committed(committedOffset);
+    }
+
+    /**
+     * Commits offsets synchronously, observed as a {@value KasperObservations#COMMIT} (linked to the released batches
+     * of their partition numbers) and, once the broker confirmed them, timed in the commit timer: the one way the
+     * loop's final commit and a revocation's commit are made.
+     *
+     * @throws RuntimeException what {@code commitSync} threw, after the observation recorded it
+     */
+    void commitSync(Consumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> offsets,
+            Duration timeout) {
+        long start = System.nanoTime();
+        Observation observation = observations.startCommit(offsets);
+        try {
+            consumer.commitSync(offsets, timeout);
+        } catch (RuntimeException e) {
+            BatchObservations.stopCommit(observation, e);
+            throw e;
+        }
+        BatchObservations.stopCommit(observation, null);
+        metrics.commit(System.nanoTime() - start);
     }
 
     /** Returns and forgets the offsets released by {@link #harvest()} since the last call. */

@@ -667,19 +667,14 @@ final class ProcessorLoop {
         });
         IdlePositions.addTo(toCommit, assignment, assembler, this::validPosition);
         if (!toCommit.isEmpty()) {
-            long start = System.nanoTime();
-            Observation observation = runner.observations().startCommit(toCommit);
             try {
-                consumer.commitSync(toCommit, timeout);
-                BatchObservations.stopCommit(observation, null);
+                runner.commitSync(consumer, toCommit, timeout);
             } catch (RuntimeException e) {
-                BatchObservations.stopCommit(observation, e);
                 if (commitFailures.stops(CommitFailures.classify(e))) {
                     throw commitFailures.rejected(e);
                 }
                 throw e;
             }
-            metrics.commit(System.nanoTime() - start);
             toCommit.forEach((tp, om) -> assignment.committed(tp, om.offset()));
             updateProgressQuietly();
         }

@@ -4,7 +4,6 @@ import io.kasper.GroupProtocol;
 import io.kasper.KasperException;
 import io.kasper.PartitionListener;
 import io.kasper.ProcessorState;
-import io.micrometer.observation.Observation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -360,16 +359,11 @@ final class RebalanceHandler implements ConsumerRebalanceListener {
         if (toCommit.isEmpty()) {
             return;
         }
-        long start = System.nanoTime();
-        Observation observation = runner.observations().startCommit(toCommit);
         try {
-            consumer.commitSync(toCommit, timeout);
-            BatchObservations.stopCommit(observation, null);
-            runner.metrics().commit(System.nanoTime() - start);
+            runner.commitSync(consumer, toCommit, timeout);
             toCommit.forEach((tp, om) -> assignment.committed(tp, om.offset()));
             log.info("committed revoked partitions at {}", toCommit);
         } catch (RuntimeException e) {
-            BatchObservations.stopCommit(observation, e);
             if (commitFailures.stops(CommitFailures.classify(e))) {
                 failure = commitFailures.rejected(e);
                 return;
