@@ -5,6 +5,7 @@ import io.kasper.Traceparent;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,9 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Thread-safety: not thread-safe; used by the loop thread only.
  */
 final class BatchObservations {
+
+    /** Key in a commit observation's context of the links it took, per partition number, for {@link #putBack}. */
+    private static final String TAKEN_LINKS = "kasper.takenLinks";
 
     private final ObservationRegistry registry;
     private final boolean off;
@@ -138,13 +142,16 @@ final class BatchObservations {
             return null;
         }
         List<String> links = new ArrayList<>();
+        Map<Integer, Set<String>> taken = new HashMap<>();
         for (TopicPartition tp : offsets.keySet()) {
             Set<String> batches = released.remove(tp.partition());
             if (batches != null) {
                 links.addAll(batches);
+                taken.put(tp.partition(), batches);
             }
         }
         KasperObservations.Context context = new KasperObservations.Context(links);
+        context.put(TAKEN_LINKS, taken);
         StringBuilder committed = new StringBuilder();
         offsets.forEach((tp, om) -> committed.append(committed.length() == 0 ? "" : ", ").append(tp).append('=')
                 .append(om.offset()));
@@ -154,6 +161,25 @@ final class BatchObservations {
                 .lowCardinalityKeyValue(KasperObservations.GUARANTEE, guarantee)
                 .highCardinalityKeyValue(KasperObservations.COMMITTED, committed.toString())
                 .start();
+    }
+
+    /**
+     * Gives the links a failed commit took back to the partition numbers whose offsets are to be committed again, so
+     * that the commit that carries those offsets in the end links their batches.
+     *
+     * @param observation what {@link #startCommit} returned for the failed commit; nothing happens when null
+     * @param partitions the partition numbers whose offsets the next commit retries
+     */
+    void putBack(Observation observation, Set<Integer> partitions) {
+        if (observation == null) {
+            return;
+        }
+        Map<Integer, Set<String>> taken = observation.getContext().get(TAKEN_LINKS);
+        taken.forEach((partition, batches) -> {
+            if (partitions.contains(partition)) {
+                batches.forEach(batch -> released(partition, batch));
+            }
+        });
     }
 
     /**

@@ -501,6 +501,10 @@ final class ProcessorLoop {
                 }
             } else {
                 commitFailed(offsets, exception, end);
+                // the retry carries these offsets: it links their batches
+                Set<Integer> retried = new TreeSet<>();
+                offsets.keySet().forEach(tp -> retried.add(tp.partition()));
+                runner.observations().putBack(observation, retried);
             }
         });
     }

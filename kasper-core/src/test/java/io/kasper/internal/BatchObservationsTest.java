@@ -148,6 +148,24 @@ class BatchObservationsTest {
     }
 
     @Test
+    void aFailedCommitGivesBackTheLinksOfThePartitionNumbersItsRetryCarries() {
+        BatchObservations observations = new BatchObservations(registry, "traced", "AT_LEAST_ONCE");
+        observations.released(0, upstream(0));
+        observations.released(1, upstream(1));
+
+        Observation failed = observations.startCommit(Map.of(new TopicPartition("a", 0), new OffsetAndMetadata(5),
+                new TopicPartition("a", 1), new OffsetAndMetadata(3)));
+        BatchObservations.stopCommit(failed, new IllegalStateException("coordinator moved"));
+        observations.putBack(failed, Set.of(0)); // number 1 was revoked meanwhile: its offset is not retried
+        BatchObservations.stopCommit(observations.startCommit(Map.of(new TopicPartition("a", 0),
+                new OffsetAndMetadata(5), new TopicPartition("a", 1), new OffsetAndMetadata(3))), null);
+
+        assertThat(started).hasSize(2);
+        assertThat(started.get(0).links()).containsExactlyInAnyOrder(upstream(0), upstream(1));
+        assertThat(started.get(1).links()).containsExactly(upstream(0));
+    }
+
+    @Test
     void forgottenPartitionNumbersFreeTheirPlaceUnderTheLinkCap() {
         BatchObservations observations = new BatchObservations(registry, "traced", "AT_LEAST_ONCE");
         for (int i = 0; i < KasperObservations.MAX_LINKS; i++) {

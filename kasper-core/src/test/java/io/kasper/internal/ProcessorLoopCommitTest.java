@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kasper.ErrorPolicy;
+import io.kasper.KasperObservations;
 import io.kasper.KasperException;
 import io.kasper.MessageProcessor;
 import io.kasper.PartitionListener;
@@ -11,6 +12,9 @@ import io.kasper.ProcessorState;
 import io.kasper.RecordingListener;
 import io.kasper.TopicProcessorConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,6 +171,42 @@ class ProcessorLoopCommitTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> loop.status().isReady());
         assertThat(MockClients.stop(loop, running)).isNull();
         assertThat(loop.status().state()).isEqualTo(ProcessorState.CLOSED);
+    }
+
+    @Test
+    void theCommitThatSucceedsAfterAFailedOneLinksTheBatchesTheFailedOneTook() throws Exception {
+        String batchSpan = "00-11111111111111111111111111111111-2222222222222222-01";
+        List<String> commits = new CopyOnWriteArrayList<>();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new ObservationHandler<KasperObservations.Context>() {
+            @Override
+            public void onStart(KasperObservations.Context context) {
+                context.traceparent(batchSpan); // as a tracing handler does
+            }
+
+            @Override
+            public void onStop(KasperObservations.Context context) {
+                if (KasperObservations.COMMIT.equals(context.getName())) {
+                    commits.add(context.getLowCardinalityKeyValue(KasperObservations.OUTCOME).getValue() + " "
+                            + context.links());
+                }
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return context instanceof KasperObservations.Context;
+            }
+        });
+        consumer.nextAsyncFailures.add(new RetriableCommitFailedException(new TimeoutException("slow")));
+        ProcessorLoop loop = loop(staticConfig("retry-linked").observationRegistry(observations).build(),
+                Map.of(0, COPY));
+
+        CompletableFuture<Throwable> running = startStatic(loop);
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.committed(IN0) == 3L);
+
+        assertThat(MockClients.stop(loop, running)).isNull();
+        assertThat(commits).containsExactly(KasperObservations.OUTCOME_FAILED + " [" + batchSpan + "]",
+                KasperObservations.OUTCOME_SUCCESS + " [" + batchSpan + "]");
     }
 
     @Test
