@@ -1,5 +1,6 @@
 package io.kasper.bench;
 
+import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
 import io.kasper.bench.Pipeline.Phase;
 import io.kasper.bench.Pipeline.Role;
 import io.kasper.bench.Pipeline.Started;
@@ -56,6 +57,10 @@ public final class Pipelines {
                 Started.pass(StreamsPipe.start(env, name, in, out, EOS_COMMIT_MS, true)), same, true));
         all.add(new Pipeline("pass-spring-batch", Phase.PASS, Role.PEER, (env, name, in, out) ->
                 Started.pass(SpringBatchPipe.start(env, name, in, out)), same));
+        all.add(new Pipeline("pass-parallel-consumer", Phase.PASS, Role.PEER, (env, name, in, out) ->
+                Started.pass(ParallelConsumerPipe.start(env, name, in, out, ProcessingOrder.KEY)), same));
+        all.add(new Pipeline("pass-parallel-consumer-unordered", Phase.PASS, Role.PEER, (env, name, in, out) ->
+                Started.pass(ParallelConsumerPipe.start(env, name, in, out, ProcessingOrder.UNORDERED)), same));
         all.add(new Pipeline("agg-hand-rolled-redis", Phase.STATEFUL, Role.HAND_ROLLED, (env, name, in, out) ->
                 redis(env, name, HandRolledRedisAgg.start(env, name, in, out, name, LoopCommit.SYNC)), same));
         all.add(new Pipeline("agg-hand-rolled-redis-async", Phase.STATEFUL, Role.HAND_ROLLED, (env, name, in, out) ->

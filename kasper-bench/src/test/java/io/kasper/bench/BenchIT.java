@@ -69,8 +69,10 @@ class BenchIT {
             assertThat(rebalance.path("windows").path("join").path("moved").size())
                     .as(protocol + ": the member that joined took partitions").isPositive();
         }
-        // Every Spring container and producer was closed after its run: none of their threads is left.
+        // Every Spring container and Parallel Consumer, with their clients, was closed after its run: none of their
+        // threads is left.
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
-                .noneMatch(name -> name.contains("spring-batch-pipe") || name.contains("spring-redis-agg"));
+                .noneMatch(name -> name.contains("spring-batch-pipe") || name.contains("spring-redis-agg")
+                        || name.contains("parallel-consumer-pipe"));
     }
 }
