@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -23,6 +24,15 @@ final class KafkaClientProperties {
 
     /** A socket buffer size of -1: the operating system's default, which Linux grows with the traffic. */
     static final int OS_DEFAULT_SOCKET_BUFFER = -1;
+
+    /**
+     * The admin client's first retry backoff, in ms (Kafka's default: 100). Kafka 4's admin client describes a group
+     * with the consumer protocol's API first and, when the broker does not know the group under it (a new group, or a
+     * classic one), asks again with the classic API after this backoff: every static processor's start checks its
+     * group that way and paid the full 100 ms. Later retries still back off exponentially up to
+     * {@code retry.backoff.max.ms} (1 s), so a cluster that keeps failing is not asked much more often.
+     */
+    static final long ADMIN_RETRY_BACKOFF_MS = 10;
 
     private final TopicProcessorConfig config;
     private final String clientIdPrefix;
@@ -65,6 +75,7 @@ final class KafkaClientProperties {
     Map<String, Object> admin() {
         Map<String, Object> props = new HashMap<>();
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix + "-admin");
+        props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, ADMIN_RETRY_BACKOFF_MS);
         props.putAll(config.kafkaProperties());
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         return props;

@@ -8,6 +8,7 @@ import io.kasper.ProcessingGuarantee;
 import io.kasper.TopicProcessorConfig;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,17 @@ class KafkaClientPropertiesTest {
         assertThat(byDefault).containsEntry(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
         assertThat(consumerProperty).containsEntry(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 65_536);
         assertThat(kafkaProperty).containsEntry(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 131_072);
+    }
+
+    @Test
+    void theAdminClientRetriesSoonUnlessTheUserSetsItsBackoff() {
+        Map<String, Object> byDefault = new KafkaClientProperties(config().build()).admin();
+        Map<String, Object> kafkaProperty = new KafkaClientProperties(config()
+                .kafkaProperty(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 250).build()).admin();
+
+        assertThat(byDefault).containsEntry(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 10L)
+                .doesNotContainKey(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG);
+        assertThat(kafkaProperty).containsEntry(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 250);
     }
 
     @Test
