@@ -7,7 +7,10 @@ import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.kasper.redis.RedisStore;
 import io.kasper.redis.RedisStoreConfig;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,6 +20,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * exactly-once only the output and the input offsets are in the Kafka transaction; the Redis writes are not.
  */
 public final class KasperRedisAgg {
+
+    /** Members of {@link #startGroup}: as many as the Spring pipeline's consumer threads. */
+    static final int MEMBERS = SpringBatchContainer.CONCURRENCY;
 
     private KasperRedisAgg() {
     }
@@ -28,9 +34,65 @@ public final class KasperRedisAgg {
      */
     public static RunningPipeline start(Env env, String name, String input, String output, String prefix,
             boolean exactlyOnce) {
-        RedisStore store = RedisStore.create(RedisStoreConfig.builder().name("aggregates").uri(env.redisUri())
-                .prefix(prefix).processor(name).build());
-        MessageProcessor aggregate = (messages, sender) -> {
+        RedisStore store = store(env, name, prefix);
+        TopicProcessorConfig config = KasperPipe.config(env.bootstrap(), name, input, env.options().partitions(),
+                env.options().maxUncommittedBatches());
+        MessageProcessor aggregate = aggregate(store, output);
+        TopicProcessor processor = new TopicProcessor(exactlyOnce ? KasperPipe.exactlyOnce(config) : config,
+                p -> aggregate);
+        return new RunningPipeline("kasper-redis-" + name, stop -> processor.runLoop(), () -> {
+            processor.close();
+            store.close();
+        });
+    }
+
+    /**
+     * Starts {@link #MEMBERS} group-managed processors of one group (the default group protocol), each with its own
+     * loop thread and store connection: Kasper scaled out in one JVM the way the Spring pipeline's container runs its
+     * consumer threads. The store's keys are {@code <prefix>/<word>}.
+     */
+    public static RunningPipeline startGroup(Env env, String name, String input, String output, String prefix) {
+        List<RedisStore> stores = new ArrayList<>();
+        List<TopicProcessor> processors = new ArrayList<>();
+        TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName(name)
+                .bootstrapServers(env.bootstrap()).inputTopics(input).groupManaged()
+                .batchSize(KasperPipe.BATCH_SIZE).batchWaitDuration(KasperPipe.BATCH_WAIT)
+                .maxUncommittedBatches(env.options().maxUncommittedBatches()).closeTimeout(Duration.ofSeconds(30))
+                .build();
+        for (int i = 0; i < MEMBERS; i++) {
+            RedisStore store = store(env, name + "-" + i, prefix);
+            stores.add(store);
+            MessageProcessor aggregate = aggregate(store, output);
+            processors.add(new TopicProcessor(config, p -> aggregate));
+        }
+        return new RunningPipeline("kasper-redis-group-" + name, stop -> {
+            List<Thread> others = new ArrayList<>();
+            for (TopicProcessor other : processors.subList(1, processors.size())) {
+                Thread t = new Thread(other::runLoop, "kasper-redis-group-member-" + others.size());
+                t.start();
+                others.add(t);
+            }
+            try {
+                processors.get(0).runLoop();
+            } finally {
+                for (Thread t : others) {
+                    t.join(60_000);
+                }
+            }
+        }, () -> {
+            processors.forEach(TopicProcessor::close);
+            stores.forEach(RedisStore::close);
+        });
+    }
+
+    private static RedisStore store(Env env, String processor, String prefix) {
+        return RedisStore.create(RedisStoreConfig.builder().name("aggregates").uri(env.redisUri()).prefix(prefix)
+                .processor(processor).build());
+    }
+
+    /** Per batch: one getAll of its distinct words, add the batch, one putAll, send each word's new aggregate. */
+    private static MessageProcessor aggregate(RedisStore store, String output) {
+        return (messages, sender) -> {
             Map<String, Aggregate> delta = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> m : messages) {
                 delta.merge(new String(m.key(), UTF_8), Aggregate.ZERO.add(m.value()), Aggregate::plus);
@@ -45,13 +107,5 @@ public final class KasperRedisAgg {
             });
             store.putAll(updated);
         };
-        TopicProcessorConfig config = KasperPipe.config(env.bootstrap(), name, input, env.options().partitions(),
-                env.options().maxUncommittedBatches());
-        TopicProcessor processor = new TopicProcessor(exactlyOnce ? KasperPipe.exactlyOnce(config) : config,
-                p -> aggregate);
-        return new RunningPipeline("kasper-redis-" + name, stop -> processor.runLoop(), () -> {
-            processor.close();
-            store.close();
-        });
     }
 }

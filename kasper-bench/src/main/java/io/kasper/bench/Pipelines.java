@@ -67,6 +67,8 @@ public final class Pipelines {
                 redis(env, name, HandRolledRedisAgg.start(env, name, in, out, name, LoopCommit.ASYNC)), same));
         all.add(new Pipeline("agg-kasper-redis", Phase.STATEFUL, Role.KASPER, (env, name, in, out) ->
                 redis(env, name, KasperRedisAgg.start(env, name, in, out, name, false)), KasperPipe::group));
+        all.add(new Pipeline("agg-kasper-redis-2-members", Phase.STATEFUL, Role.PEER, (env, name, in, out) ->
+                redis(env, name, KasperRedisAgg.startGroup(env, name, in, out, name)), KasperPipe::group));
         for (Commit c : STREAMS_COMMITS) {
             all.add(new Pipeline("agg-streams-" + c.suffix(), Phase.STATEFUL, Role.PEER, (env, name, in, out) -> {
                 StreamsPipe.Started s = StreamsAgg.start(env, name, in, out, c.millis(), false);

@@ -69,10 +69,10 @@ class BenchIT {
             assertThat(rebalance.path("windows").path("join").path("moved").size())
                     .as(protocol + ": the member that joined took partitions").isPositive();
         }
-        // Every Spring container and Parallel Consumer, with their clients, was closed after its run: none of their
-        // threads is left.
+        // Every Spring container, Parallel Consumer and group of Kasper processors, with their clients, was closed
+        // after its run: none of their threads is left.
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
                 .noneMatch(name -> name.contains("spring-batch-pipe") || name.contains("spring-redis-agg")
-                        || name.contains("parallel-consumer-pipe"));
+                        || name.contains("parallel-consumer-pipe") || name.contains("kasper-redis-group"));
     }
 }
