@@ -164,22 +164,24 @@ final class BatchObservations {
     }
 
     /**
-     * Gives the links a failed commit took back to the partition numbers whose offsets are to be committed again, so
-     * that the commit that carries those offsets in the end links their batches.
+     * Gives the links a failed commit took back to the partition numbers of the offsets to be committed again, so that
+     * the commit that carries those offsets in the end links their batches.
      *
      * @param observation what {@link #startCommit} returned for the failed commit; nothing happens when null
-     * @param partitions the partition numbers whose offsets the next commit retries
+     * @param retried the offsets the next commit retries (those of partitions revoked meanwhile left out)
      */
-    void putBack(Observation observation, Set<Integer> partitions) {
+    void putBack(Observation observation, Map<TopicPartition, OffsetAndMetadata> retried) {
         if (observation == null) {
             return;
         }
         Map<Integer, Set<String>> taken = observation.getContext().get(TAKEN_LINKS);
-        taken.forEach((partition, batches) -> {
-            if (partitions.contains(partition)) {
-                batches.forEach(batch -> released(partition, batch));
+        for (TopicPartition tp : retried.keySet()) {
+            // removed once given back: the topic-partitions of one number share its links
+            Set<String> batches = taken.remove(tp.partition());
+            if (batches != null) {
+                batches.forEach(batch -> released(tp.partition(), batch));
             }
-        });
+        }
     }
 
     /**

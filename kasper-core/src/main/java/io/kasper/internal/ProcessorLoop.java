@@ -501,10 +501,8 @@ final class ProcessorLoop {
                 }
             } else {
                 commitFailed(offsets, exception, end);
-                // the retry carries these offsets: it links their batches
-                Set<Integer> retried = new TreeSet<>();
-                offsets.keySet().forEach(tp -> retried.add(tp.partition()));
-                runner.observations().putBack(observation, retried);
+                // commitFailed left in offsets what the retry carries: it links their batches
+                runner.observations().putBack(observation, offsets);
             }
         });
     }

@@ -156,7 +156,8 @@ class BatchObservationsTest {
         Observation failed = observations.startCommit(Map.of(new TopicPartition("a", 0), new OffsetAndMetadata(5),
                 new TopicPartition("a", 1), new OffsetAndMetadata(3)));
         BatchObservations.stopCommit(failed, new IllegalStateException("coordinator moved"));
-        observations.putBack(failed, Set.of(0)); // number 1 was revoked meanwhile: its offset is not retried
+        // number 1 was revoked meanwhile: its offset is not retried
+        observations.putBack(failed, Map.of(new TopicPartition("a", 0), new OffsetAndMetadata(5)));
         BatchObservations.stopCommit(observations.startCommit(Map.of(new TopicPartition("a", 0),
                 new OffsetAndMetadata(5), new TopicPartition("a", 1), new OffsetAndMetadata(3))), null);
 
