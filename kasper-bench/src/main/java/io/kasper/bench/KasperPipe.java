@@ -39,10 +39,24 @@ public final class KasperPipe {
     /** Returns the configuration of a bench TopicProcessor over partitions 0..partitions-1 of {@code input}. */
     public static TopicProcessorConfig config(String bootstrap, String name, String input, int partitions,
             int maxUncommittedBatches) {
+        return settings(bootstrap, name, input, maxUncommittedBatches)
+                .inputPartitions(IntStream.range(0, partitions).toArray()).build();
+    }
+
+    /**
+     * Returns a builder of a group-managed bench TopicProcessor over {@code input}: the settings of {@link #config}
+     * with group-managed assignment instead of static partitions.
+     */
+    public static TopicProcessorConfig.Builder groupConfig(Env env, String name, String input) {
+        return settings(env.bootstrap(), name, input, env.options().maxUncommittedBatches()).groupManaged();
+    }
+
+    /** The settings every bench TopicProcessor shares: batchSize, batchWaitDuration, the pipeline depth, closeTimeout. */
+    private static TopicProcessorConfig.Builder settings(String bootstrap, String name, String input,
+            int maxUncommittedBatches) {
         return TopicProcessorConfig.builder().topicProcessorName(name).bootstrapServers(bootstrap)
-                .inputTopics(input).inputPartitions(IntStream.range(0, partitions).toArray())
-                .batchSize(BATCH_SIZE).batchWaitDuration(BATCH_WAIT).maxUncommittedBatches(maxUncommittedBatches)
-                .closeTimeout(Duration.ofSeconds(30)).build();
+                .inputTopics(input).batchSize(BATCH_SIZE).batchWaitDuration(BATCH_WAIT)
+                .maxUncommittedBatches(maxUncommittedBatches).closeTimeout(Duration.ofSeconds(30));
     }
 
     /** Returns {@code config} under EXACTLY_ONCE with a transactionCommitInterval of {@link #EOS_COMMIT_INTERVAL}. */

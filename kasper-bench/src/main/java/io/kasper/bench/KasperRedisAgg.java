@@ -7,7 +7,6 @@ import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.kasper.redis.RedisStore;
 import io.kasper.redis.RedisStoreConfig;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,11 +53,7 @@ public final class KasperRedisAgg {
     public static RunningPipeline startGroup(Env env, String name, String input, String output, String prefix) {
         List<RedisStore> stores = new ArrayList<>();
         List<TopicProcessor> processors = new ArrayList<>();
-        TopicProcessorConfig config = TopicProcessorConfig.builder().topicProcessorName(name)
-                .bootstrapServers(env.bootstrap()).inputTopics(input).groupManaged()
-                .batchSize(KasperPipe.BATCH_SIZE).batchWaitDuration(KasperPipe.BATCH_WAIT)
-                .maxUncommittedBatches(env.options().maxUncommittedBatches()).closeTimeout(Duration.ofSeconds(30))
-                .build();
+        TopicProcessorConfig config = KasperPipe.groupConfig(env, name, input).build();
         for (int i = 0; i < MEMBERS; i++) {
             RedisStore store = store(env, name + "-" + i, prefix);
             stores.add(store);

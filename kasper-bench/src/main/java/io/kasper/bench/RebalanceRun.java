@@ -326,11 +326,8 @@ final class RebalanceRun {
 
     private static TopicProcessor member(Env env, String name, String input, String output, GroupProtocol protocol,
             Ownership ownership, int member, MeterRegistry registry) {
-        TopicProcessorConfig.Builder b = TopicProcessorConfig.builder().topicProcessorName(name)
-                .bootstrapServers(env.bootstrap()).inputTopics(input).groupManaged().groupProtocol(protocol)
-                .partitionListener(ownership.listener(member)).batchSize(KasperPipe.BATCH_SIZE)
-                .batchWaitDuration(KasperPipe.BATCH_WAIT).maxUncommittedBatches(env.options().maxUncommittedBatches())
-                .closeTimeout(Duration.ofSeconds(30)).meterRegistry(registry);
+        TopicProcessorConfig.Builder b = KasperPipe.groupConfig(env, name, input).groupProtocol(protocol)
+                .partitionListener(ownership.listener(member)).meterRegistry(registry);
         if (protocol == GroupProtocol.CLASSIC) {
             b.consumerProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, CLASSIC_SESSION_MS)
                     .consumerProperty(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, CLASSIC_HEARTBEAT_MS);
