@@ -30,6 +30,7 @@ public final class Env implements AutoCloseable {
 
     private final Options options;
     private final KafkaBroker broker;
+    private final BrokerDataDir brokerData;
     private final RedisServer redis;
     private final Admin admin;
     private final AtomicInteger seq;
@@ -43,7 +44,13 @@ public final class Env implements AutoCloseable {
     /** Starts a forked broker and a Redis server. */
     public Env(Options options) {
         this.options = options;
-        this.broker = KafkaBroker.builder().serverProperty("file.delete.delay.ms", FILE_DELETE_DELAY_MS).start();
+        this.brokerData = BrokerDataDir.choose();
+        KafkaBroker.Builder brokerBuilder = KafkaBroker.builder()
+                .serverProperty("file.delete.delay.ms", FILE_DELETE_DELAY_MS);
+        if (brokerData.parent() != null) {
+            brokerBuilder.dataDirParent(brokerData.parent());
+        }
+        this.broker = brokerBuilder.start();
         RedisServer started;
         try {
             started = RedisServer.start();
@@ -60,6 +67,7 @@ public final class Env implements AutoCloseable {
     private Env(Env shared, Options options) {
         this.options = options;
         this.broker = shared.broker;
+        this.brokerData = shared.brokerData;
         this.redis = shared.redis;
         this.admin = shared.admin;
         this.seq = shared.seq;
@@ -68,6 +76,11 @@ public final class Env implements AutoCloseable {
     /** Returns a view of this environment with other flags (same broker, Redis and names); do not close it. */
     public Env with(Options other) {
         return new Env(this, other);
+    }
+
+    /** Returns where the broker keeps its logs, and why. */
+    public BrokerDataDir brokerData() {
+        return brokerData;
     }
 
     /** Returns the flags. */
@@ -83,6 +96,15 @@ public final class Env implements AutoCloseable {
     /** Returns the Redis URI. */
     public String redisUri() {
         return redis.uri();
+    }
+
+    /**
+     * Deletes every key in Redis. A run's aggregates are read back before it; without it the keys of every run so far
+     * (about 50,000 words each) would pile up, and Redis would grow its key table now and then in the middle of some
+     * later pipeline's run, at that run's cost.
+     */
+    public void clearRedis() {
+        redis.command("FLUSHALL");
     }
 
     /** Returns the process id of the forked broker JVM (-1 when not running). */

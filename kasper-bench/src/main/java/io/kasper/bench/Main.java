@@ -36,6 +36,8 @@ public final class Main {
         this.env = env;
         this.options = env.options();
         this.report = new Report(options);
+        report.brokerData(env.brokerData());
+        progress0(env.brokerData().description());
     }
 
     /** Command-line entry point; see {@link Options#USAGE}. */
@@ -54,6 +56,7 @@ public final class Main {
 
     /** Runs the benchmark in this JVM, prints the table, writes the JSON if asked, and returns the report. */
     public static Report run(Options options) throws Exception {
+        progress0(BenchHeap.ofThisJvm().describe());
         progress0("starting a forked Kafka broker and a Redis server");
         try (Env env = new Env(options)) {
             Main main = new Main(env);

@@ -35,6 +35,8 @@ public final class Report {
     private Boolean aggregatesMatch;
     private String aggregatesDetail = "";
     private final List<RebalanceRun.Result> rebalances = new ArrayList<>();
+    private BenchHeap heap = BenchHeap.ofThisJvm();
+    private BrokerDataDir brokerData;
 
     /** Creates an empty report for the given flags. */
     public Report(Options options) {
@@ -51,6 +53,16 @@ public final class Report {
     public void run(String pipeline, TimedRun.Result result) {
         rate(pipeline, result.rate(), result.duplicates());
         runs.computeIfAbsent(pipeline, k -> new ArrayList<>()).add(result);
+    }
+
+    /** Records the bench JVM's heap settings (this JVM's unless a test sets others). */
+    public void heap(BenchHeap benchHeap) {
+        this.heap = benchHeap;
+    }
+
+    /** Records where the broker kept its logs. */
+    public void brokerData(BrokerDataDir dir) {
+        this.brokerData = dir;
     }
 
     /** Records how a pipeline's warm-up went. */
@@ -286,6 +298,10 @@ public final class Report {
         sb.append(String.format(Locale.ROOT, "Kasper benchmark: N=%,d x %d B, %d partitions, median of %d run(s), "
                         + "Kasper maxUncommittedBatches %d%n", options.records(), options.valueSize(),
                 options.partitions(), options.repeat(), options.maxUncommittedBatches()));
+        sb.append(heap.describe()).append(System.lineSeparator());
+        if (brokerData != null) {
+            sb.append(brokerData.description()).append(System.lineSeparator());
+        }
         sb.append(String.format(Locale.ROOT, "%-28s %10s %8s %8s %19s %10s %7s %6s %6s %7s %7s %9s %6s %5s%n",
                 "pipeline", "msg/s", "x kasper", "x hand", "min..max msg/s", "out msg/s", "cpu jvm", "jit", "gc",
                 "broker", "redis", "alloc B/rec", "warmup", "dups"));
@@ -409,6 +425,12 @@ public final class Report {
         ObjectNode root = JSON.createObjectNode();
         root.put("records", options.records()).put("valueSize", options.valueSize())
                 .put("partitions", options.partitions()).put("repeat", options.repeat());
+        root.putObject("benchJvmHeap").put("initialBytes", heap.initialBytes()).put("maxBytes", heap.maxBytes())
+                .put("preTouched", heap.preTouched()).put("steady", heap.steady());
+        if (brokerData != null) {
+            root.putObject("brokerData").put("ramBacked", brokerData.parent() != null)
+                    .put("description", brokerData.description());
+        }
         ObjectNode pipelines = root.putObject("pipelines");
         ObjectNode byRound = root.putObject("kasperByRound");
         for (Pipeline.Phase phase : Pipeline.Phase.values()) {

@@ -69,6 +69,9 @@ public final class TimedRun {
                 output, records) : 0;
         env.deleteTopics(output);
         env.deleteTopics(name); // a Streams pipeline's changelog and repartition topics
+        if (pipeline.phase() == Pipeline.Phase.STATEFUL) {
+            env.clearRedis();
+        }
         return new Result(rate, outputRate, duplicates, cpu, aggregates);
     }
 

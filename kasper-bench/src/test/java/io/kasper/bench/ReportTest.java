@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,22 @@ class ReportTest {
         assertThat(kasper.path("allocBytesPerRecord").asDouble()).isEqualTo(300.0);
         assertThat(kasper.path("warmUp").path("msgPerSec").get(0).asDouble()).isEqualTo(1900.123);
         assertThat(json.path("pipelines").path("pass-hand-rolled").path("warmUp").isNull()).isTrue();
+    }
+
+    @Test
+    void tableAndJsonSayWhetherTheBenchHeapWasSteadyAndWhereTheBrokerKeptItsLogs() throws Exception {
+        Report report = new Report(Options.parse("--records", "5000"));
+        report.heap(new BenchHeap(1L << 31, 1L << 31, true));
+        report.brokerData(BrokerDataDir.choose(Path.of("/dev/shm"), 8L << 30));
+
+        JsonNode heap = JSON.readTree(report.json()).path("benchJvmHeap");
+
+        assertThat(heap.path("maxBytes").asLong()).isEqualTo(1L << 31);
+        assertThat(heap.path("preTouched").asBoolean()).isTrue();
+        assertThat(heap.path("steady").asBoolean()).isTrue();
+        assertThat(JSON.readTree(report.json()).path("brokerData").path("ramBacked").asBoolean()).isTrue();
+        assertThat(report.table()).contains("bench JVM heap: fixed at 2,048 MiB and pre-touched",
+                "broker data in /dev/shm (RAM-backed, 8.0 GiB free)");
     }
 
     @Test

@@ -23,10 +23,23 @@ final class ServerLaunch {
      * @throws UncheckedIOException when it cannot be created
      */
     static Path tempDir(String prefix, String what) {
+        return tempDir(null, prefix, what);
+    }
+
+    /**
+     * Creates a fresh temp directory in {@code parent}.
+     *
+     * @param parent the directory to create it in, or null for the system's temp directory
+     * @param prefix its name prefix, e.g. {@code kasper-kafka-}
+     * @param what the server it is for, named in the error
+     * @throws UncheckedIOException when it cannot be created
+     */
+    static Path tempDir(Path parent, String prefix, String what) {
         try {
-            return Files.createTempDirectory(prefix);
+            return parent == null ? Files.createTempDirectory(prefix) : Files.createTempDirectory(parent, prefix);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temp dir for " + what, e);
+            throw new UncheckedIOException("cannot create a temp dir for " + what
+                    + (parent == null ? "" : " in " + parent), e);
         }
     }
 

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,26 @@ class KafkaBrokerIT {
                 .isEqualTo(records.stream().map(r -> new String(r.key(), UTF_8) + "=" + new String(r.value(), UTF_8))
                         .collect(Collectors.toSet()));
         assertThat(read.stream().map(ConsumerRecord::partition).collect(Collectors.toSet())).hasSize(12);
+    }
+
+    @Test
+    void aBrokerGivenADataDirParentKeepsItsLogsThereAndDeletesThemOnClose() throws Exception {
+        Path parent = Files.createTempDirectory("kasper-data-parent-");
+        try {
+            Path dataDir;
+            try (KafkaBroker broker = KafkaBroker.builder().dataDirParent(parent).start()) {
+                dataDir = broker.dataDir();
+                broker.createTopic("harness-data-dir", 1);
+                broker.produce(List.of(new ProducerRecord<>("harness-data-dir", "k".getBytes(UTF_8),
+                        "v".getBytes(UTF_8))));
+
+                assertThat(dataDir).startsWith(parent);
+                assertThat(dataDir.resolve("harness-data-dir-0")).isDirectory();
+            }
+            assertThat(dataDir).doesNotExist();
+        } finally {
+            Files.deleteIfExists(parent);
+        }
     }
 
     @Test
