@@ -31,16 +31,15 @@ public record BrokerDataDir(Path parent, String description) {
      * system's temp directory.
      */
     static BrokerDataDir choose(Path shm, long free) {
+        double freeGib = free / (double) (1L << 30);
         if (free >= MIN_FREE_BYTES) {
             return new BrokerDataDir(shm, String.format(Locale.ROOT,
-                    "broker data in %s (RAM-backed, %.1f GiB free): no disk write-back during the runs", shm,
-                    free / (double) (1L << 30)));
+                    "broker data in %s (RAM-backed, %.1f GiB free): no disk write-back during the runs", shm, freeGib));
         }
+        String why = free < 0 ? shm + " is not a writable directory" : String.format(Locale.ROOT,
+                "%s has %.1f GiB free, less than %d GiB", shm, freeGib, MIN_FREE_BYTES >> 30);
         return new BrokerDataDir(null, String.format(Locale.ROOT, "broker data in %s: %s, so the disk's write-back "
-                        + "of the broker's logs falls into some runs", System.getProperty("java.io.tmpdir"),
-                free < 0 ? shm + " is not a writable directory" : String.format(Locale.ROOT,
-                        "%s has %.1f GiB free, less than %d", shm, free / (double) (1L << 30), MIN_FREE_BYTES >> 30)
-                        + " GiB"));
+                + "of the broker's logs falls into some runs", System.getProperty("java.io.tmpdir"), why));
     }
 
     private static long freeBytes(Path dir) {

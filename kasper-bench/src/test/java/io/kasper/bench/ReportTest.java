@@ -43,12 +43,13 @@ class ReportTest {
         report.heap(new BenchHeap(1L << 31, 1L << 31, true));
         report.brokerData(BrokerDataDir.choose(Path.of("/dev/shm"), 8L << 30));
 
-        JsonNode heap = JSON.readTree(report.json()).path("benchJvmHeap");
+        JsonNode json = JSON.readTree(report.json());
 
+        JsonNode heap = json.path("benchJvmHeap");
         assertThat(heap.path("maxBytes").asLong()).isEqualTo(1L << 31);
         assertThat(heap.path("preTouched").asBoolean()).isTrue();
         assertThat(heap.path("steady").asBoolean()).isTrue();
-        assertThat(JSON.readTree(report.json()).path("brokerData").path("ramBacked").asBoolean()).isTrue();
+        assertThat(json.path("brokerData").path("ramBacked").asBoolean()).isTrue();
         assertThat(report.table()).contains("bench JVM heap: fixed at 2,048 MiB and pre-touched",
                 "broker data in /dev/shm (RAM-backed, 8.0 GiB free)");
     }

@@ -90,7 +90,7 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the broker does not start within 60 s
      */
     public static KafkaBroker start(Map<String, String> serverProperties) {
-        return start(serverProperties, Map.of());
+        return start(null, serverProperties, Map.of());
     }
 
     /**
@@ -100,10 +100,6 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    private static KafkaBroker start(Map<String, String> serverProperties, Map<String, String> saslPlainUsers) {
-        return start(null, serverProperties, saslPlainUsers);
     }
 
     private static KafkaBroker start(Path dataDirParent, Map<String, String> serverProperties,
