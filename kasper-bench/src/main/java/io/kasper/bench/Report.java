@@ -470,6 +470,7 @@ public final class Report {
             } else {
                 ObjectNode warmUp = node.putObject("warmUp").put("rounds", w.rounds()).put("settled", w.settled());
                 warmUp.set("msgPerSec", list(w.rates()));
+                warmUp.set("jitUsPerRecord", list(w.jit()));
             }
             node.put("duplicates", r.duplicates());
         }
@@ -524,7 +525,13 @@ public final class Report {
 
     private static ArrayNode list(List<Double> values) {
         ArrayNode array = JSON.createArrayNode();
-        values.forEach(v -> array.add(rounded(v)));
+        values.forEach(v -> {
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                array.addNull(); // not measured, as num() writes it
+            } else {
+                array.add(rounded(v));
+            }
+        });
         return array;
     }
 

@@ -20,7 +20,7 @@ class ReportTest {
         report.rate(Report.CEILING, 3000.0, 0);
         report.run("pass-kasper", run(2000.0));
         report.run("pass-hand-rolled", run(1000.0));
-        report.warmUp("pass-kasper", new WarmUp.Outcome(2, true, List.of(1900.12345, 2000.0)));
+        report.warmUp("pass-kasper", new WarmUp.Outcome(2, true, List.of(1900.12345, 2000.0), List.of(0.8, 0.1234)));
 
         JsonNode json = JSON.readTree(report.json());
 
@@ -34,6 +34,7 @@ class ReportTest {
         assertThat(kasper.path("cpuUsPerRecord").path("gc").asDouble()).isEqualTo(0.125);
         assertThat(kasper.path("allocBytesPerRecord").asDouble()).isEqualTo(300.0);
         assertThat(kasper.path("warmUp").path("msgPerSec").get(0).asDouble()).isEqualTo(1900.123);
+        assertThat(kasper.path("warmUp").path("jitUsPerRecord").get(1).asDouble()).isEqualTo(0.123);
         assertThat(json.path("pipelines").path("pass-hand-rolled").path("warmUp").isNull()).isTrue();
     }
 
