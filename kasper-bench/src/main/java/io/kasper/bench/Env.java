@@ -2,6 +2,8 @@ package io.kasper.bench;
 
 import io.kasper.test.KafkaBroker;
 import io.kasper.test.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,11 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -29,11 +34,25 @@ public final class Env implements AutoCloseable {
     private static final String ADMIN_CLIENT_ID = "kasper-bench-poller";
 
     private final Options options;
+    /** The broker this environment started, or null when it is attached to one started by another JVM. */
     private final KafkaBroker broker;
     private final BrokerDataDir brokerData;
+    /** The Redis server this environment started, or null when attached. */
     private final RedisServer redis;
+    private final Servers servers;
     private final Admin admin;
     private final AtomicInteger seq;
+
+    /**
+     * Where the broker and Redis of a run are: what a forked pipeline JVM needs to attach to them.
+     *
+     * @param bootstrap the broker's bootstrap servers
+     * @param brokerPid the broker's process id
+     * @param redisUri the Redis URI
+     * @param redisPid the Redis server's process id
+     */
+    public record Servers(String bootstrap, long brokerPid, String redisUri, long redisPid) {
+    }
 
     /**
      * How long the broker keeps the files of a deleted topic: short, so that what a finished run wrote leaves the
@@ -59,9 +78,23 @@ public final class Env implements AutoCloseable {
             throw e;
         }
         this.redis = started;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, ADMIN_CLIENT_ID));
+        this.servers = new Servers(broker.bootstrapServers(), broker.pid(), redis.uri(), redis.pid());
+        this.admin = admin(servers.bootstrap());
         this.seq = new AtomicInteger();
+    }
+
+    /**
+     * Attaches to a broker and a Redis server that another JVM started and owns; closing it closes only its admin
+     * client. Its fresh names start after {@code firstName}, so that they differ from the starting JVM's.
+     */
+    public Env(Options options, Servers servers, BrokerDataDir brokerData, int firstName) {
+        this.options = options;
+        this.broker = null;
+        this.redis = null;
+        this.brokerData = brokerData;
+        this.servers = servers;
+        this.admin = admin(servers.bootstrap());
+        this.seq = new AtomicInteger(firstName);
     }
 
     private Env(Env shared, Options options) {
@@ -69,8 +102,27 @@ public final class Env implements AutoCloseable {
         this.broker = shared.broker;
         this.brokerData = shared.brokerData;
         this.redis = shared.redis;
+        this.servers = shared.servers;
         this.admin = shared.admin;
         this.seq = shared.seq;
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, ADMIN_CLIENT_ID));
+    }
+
+    /** Returns where the broker and Redis are, for a forked JVM to attach to them. */
+    public Servers servers() {
+        return servers;
+    }
+
+    /**
+     * Reserves {@code count} fresh names for another JVM attached to this environment and returns the number after
+     * which its names start.
+     */
+    public int reserveNames(int count) {
+        return seq.getAndAdd(count);
     }
 
     /** Returns a view of this environment with other flags (same broker, Redis and names); do not close it. */
@@ -90,12 +142,12 @@ public final class Env implements AutoCloseable {
 
     /** Returns the broker's bootstrap servers. */
     public String bootstrap() {
-        return broker.bootstrapServers();
+        return servers.bootstrap();
     }
 
     /** Returns the Redis URI. */
     public String redisUri() {
-        return redis.uri();
+        return servers.redisUri();
     }
 
     /**
@@ -104,17 +156,21 @@ public final class Env implements AutoCloseable {
      * later pipeline's run, at that run's cost.
      */
     public void clearRedis() {
-        redis.command("FLUSHALL");
+        if (redis != null) {
+            redis.command("FLUSHALL");
+        } else {
+            flushAll(servers.redisUri());
+        }
     }
 
     /** Returns the process id of the forked broker JVM (-1 when not running). */
     public long brokerPid() {
-        return broker.pid();
+        return servers.brokerPid();
     }
 
     /** Returns the process id of the Redis server (-1 when not running). */
     public long redisPid() {
-        return redis.pid();
+        return servers.redisPid();
     }
 
     /** Returns the CPU time, in ns, used so far by the network thread of the admin client that polls for completion. */
@@ -144,7 +200,11 @@ public final class Env implements AutoCloseable {
 
     /** Creates a topic with the configured partition count and waits until it is ready. */
     public String createTopic(String name) {
-        broker.createTopic(name, options.partitions());
+        if (broker != null) {
+            broker.createTopic(name, options.partitions());
+        } else {
+            createTopicThroughAdmin(name);
+        }
         return name;
     }
 
@@ -285,10 +345,63 @@ public final class Env implements AutoCloseable {
         }
     }
 
+    /** Deletes every key of a Redis server that another JVM started. */
+    private static void flushAll(String uri) {
+        RedisClient client = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            connection.sync().flushall();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** Creates a topic with this environment's admin client and waits until every partition has a leader. */
+    private void createTopicThroughAdmin(String name) {
+        try {
+            admin.createTopics(Set.of(new NewTopic(name, options.partitions(), (short) 1))).all()
+                    .get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                if (hasLeaders(name)) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + name + " has no leader for every partition after 30 s");
+                }
+                sleep(20);
+            }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot create topic " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Returns whether every partition of a topic has a leader; false while the broker does not know it yet. */
+    private boolean hasLeaders(String name) throws InterruptedException, java.util.concurrent.TimeoutException,
+            ExecutionException {
+        TopicDescription d;
+        try {
+            d = admin.describeTopics(Set.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // created, but not in the metadata this admin client was answered from yet
+            }
+            throw e;
+        }
+        return d.partitions().size() == options.partitions()
+                && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    }
+
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(5));
-        redis.close();
-        broker.close();
+        if (redis != null) {
+            redis.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
     }
 }

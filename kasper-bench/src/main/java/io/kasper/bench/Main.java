@@ -79,8 +79,9 @@ public final class Main {
             statefulPhase();
         }
         if (options.runs("latency")) {
-            if (input == null) {
-                warmUp(Pipelines.of(Pipeline.Phase.PASS, Set.of("pass-streams-c100")), Pipeline.Phase.PASS);
+            if (input == null || options.forkPipelines()) {
+                // the latency runs are in this JVM: warm it up as a pass-through phase in it would have
+                warmUpHere(Pipelines.of(Pipeline.Phase.PASS, Set.of("pass-streams-c100")));
             }
             latencyPhase();
         }
@@ -131,7 +132,7 @@ public final class Main {
      * Warms every given pipeline up on its own warm-up input of min(N, 100,000) records until the JIT has settled
      * (see {@link WarmUp}), so that no measured round pays for class loading and compilation.
      */
-    private void warmUp(List<Pipeline> pipelines, Pipeline.Phase phase) {
+    private String warmUp(List<Pipeline> pipelines, Pipeline.Phase phase) {
         Env warm = env.with(options.scaled(options.warmUpRecords(), options.valueSize()));
         String topic = warm.createTopic(warm.fresh("warmup-" + phase.name().toLowerCase(Locale.ROOT)));
         if (phase == Pipeline.Phase.PASS) {
@@ -139,15 +140,29 @@ public final class Main {
         } else {
             InputData.produceWords(warm, topic);
         }
+        if (options.forkPipelines()) {
+            return topic; // each forked round warms its own JVM up on this input
+        }
         for (Pipeline p : pipelines) {
             WarmUp.Outcome outcome = WarmUp.settle(warm, p, topic, options.warmUpRoundCap(), this::progress);
             report.warmUp(p.name(), outcome);
+        }
+        return topic;
+    }
+
+    /** Warms pipelines up in this JVM on a fresh pass-through warm-up input, also under {@code --fork-pipelines}. */
+    private void warmUpHere(List<Pipeline> pipelines) {
+        Env warm = env.with(options.scaled(options.warmUpRecords(), options.valueSize()));
+        String topic = warm.createTopic(warm.fresh("warmup-latency"));
+        InputData.producePassThrough(warm, topic);
+        for (Pipeline p : pipelines) {
+            WarmUp.settle(warm, p, topic, options.warmUpRoundCap(), this::progress);
         }
     }
 
     private String passThroughPhase() {
         List<Pipeline> pipelines = Pipelines.of(Pipeline.Phase.PASS, options.peers());
-        warmUp(pipelines, Pipeline.Phase.PASS);
+        String warmUpInput = warmUp(pipelines, Pipeline.Phase.PASS);
         String input = null;
         for (int run = 1; run <= options.repeat(); run++) {
             String topic = env.createTopic(env.fresh("input"));
@@ -161,7 +176,8 @@ public final class Main {
             }
             String in = input;
             int r = run;
-            inRotation(run, pipelines.stream().<Runnable>map(p -> () -> measure(r, p, in, null, null)).toList());
+            inRotation(run, pipelines.stream().<Runnable>map(p -> () -> measure(r, p, in, warmUpInput, null, null))
+                    .toList());
         }
         return input;
     }
@@ -174,8 +190,24 @@ public final class Main {
     }
 
     /** Times one run of a pipeline, records it and, for a stateful one, checks its aggregates. */
-    private void measure(int run, Pipeline p, String input, Map<String, Aggregate> expected, List<String> mismatches) {
-        TimedRun.Result result = TimedRun.run(env, p, input, expected == null ? null : expected.keySet());
+    private void measure(int run, Pipeline p, String input, String warmUpInput, Map<String, Aggregate> expected,
+            List<String> mismatches) {
+        Set<String> words = expected == null ? null : expected.keySet();
+        TimedRun.Result result;
+        if (options.forkPipelines()) {
+            ForkedRun.Outcome forked;
+            try {
+                forked = ForkedRun.run(env, p, input, warmUpInput, words, line -> progress("  forked: %s", line));
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(p.name() + ": forked round failed", e);
+            }
+            result = forked.result();
+            report.warmUp(p.name(), forked.warmUp());
+        } else {
+            result = TimedRun.run(env, p, input, words);
+        }
         report.run(p.name(), result);
         CpuWindow.Usage cpu = result.cpu();
         progress("run %d/%d %-28s %,12.0f msg/s  (%s cpu µs/record: jvm %.2f (jit %.2f, gc %.2f), broker %.2f, redis %.2f%s; "
@@ -192,15 +224,15 @@ public final class Main {
 
     private void statefulPhase() {
         List<Pipeline> pipelines = Pipelines.of(Pipeline.Phase.STATEFUL, options.peers());
-        warmUp(pipelines, Pipeline.Phase.STATEFUL);
+        String warmUpInput = warmUp(pipelines, Pipeline.Phase.STATEFUL);
         String input = env.createTopic(env.fresh("words"));
         Map<String, Aggregate> expected = InputData.produceWords(env, input);
         progress("produced %,d word records (%,d distinct words)", options.records(), expected.size());
         List<String> mismatches = new ArrayList<>();
         for (int run = 1; run <= options.repeat(); run++) {
             int r = run;
-            inRotation(run, pipelines.stream().<Runnable>map(p -> () -> measure(r, p, input, expected, mismatches))
-                    .toList());
+            inRotation(run, pipelines.stream().<Runnable>map(p -> () -> measure(r, p, input, warmUpInput, expected,
+                    mismatches)).toList());
         }
         report.aggregates(mismatches.isEmpty(), mismatches.isEmpty()
                 ? "(" + expected.size() + " words, each pipeline equal to the expected count and sum)"

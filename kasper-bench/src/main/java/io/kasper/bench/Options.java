@@ -30,10 +30,13 @@ import picocli.CommandLine.Option;
  * @param warmUpMaxRounds the most warm-up rounds per pipeline; 0 scales it with N (see {@link #warmUpRoundCap()})
  * @param rebalanceRate input rate of the rebalance phase, msg/s
  * @param rebalanceSeconds length of each window of the rebalance phase (steady, after the join, after the leave)
+ * @param forkPipelines whether each round of a pass-through or stateful pipeline runs in a JVM of its own, warmed up
+ *     there first (see {@link PipelineChild})
  */
 public record Options(int records, int valueSize, int partitions, int repeat, int latencyRate, int latencySeconds,
         Path json, boolean forkMemory, int maxUncommittedBatches, int largeRecords, int largeHeapMb,
-        Set<String> phases, Set<String> peers, int warmUpMaxRounds, int rebalanceRate, int rebalanceSeconds) {
+        Set<String> phases, Set<String> peers, int warmUpMaxRounds, int rebalanceRate, int rebalanceSeconds,
+        boolean forkPipelines) {
 
     /** Value size of the large-value memory phase: 1,000,000 bytes, just under the broker's default 1 MiB limit. */
     public static final int LARGE_VALUE_BYTES = 1_000_000;
@@ -58,7 +61,7 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
     public Options scaled(int otherRecords, int otherValueSize) {
         return new Options(otherRecords, otherValueSize, partitions, 1, latencyRate, latencySeconds, null, forkMemory,
                 maxUncommittedBatches, largeRecords, largeHeapMb, phases, peers, warmUpMaxRounds, rebalanceRate,
-                rebalanceSeconds);
+                rebalanceSeconds, forkPipelines);
     }
 
     /** Returns whether a phase is selected. */
@@ -137,6 +140,11 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                 description = "each window of the rebalance phase: steady, after the join, after the leave "
                         + "(default 10; --quick: 6)")
         Integer rebalanceSeconds;
+        @Option(names = "--fork-pipelines",
+                description = "run each round of a pass-through or stateful pipeline in a JVM of its own (this JVM's "
+                        + "heap flags), warmed up there first, so that no pipeline shares the JIT, heap or code cache "
+                        + "with another")
+        boolean forkPipelines;
         @Option(names = "--quick",
                 description = "200000 records, R=1, latency 10 s, rebalance windows 6 s (explicit flags still win)")
         boolean quick;
@@ -152,7 +160,7 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                     repeat != null ? repeat : quick ? 1 : 3, latencyRate,
                     latencySeconds != null ? latencySeconds : quick ? 10 : 30, json, !noForkMemory, maxUncommitted,
                     largeRecords, largeHeapMb, phaseSet, peerSet, warmUpRounds, rebalanceRate,
-                    rebalanceSeconds != null ? rebalanceSeconds : quick ? 6 : 10);
+                    rebalanceSeconds != null ? rebalanceSeconds : quick ? 6 : 10, forkPipelines);
         }
 
         /** Replaces {@value Pipelines#EOS_ALIAS} by the names of the exactly-once pipelines. */

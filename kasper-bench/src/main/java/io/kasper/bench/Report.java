@@ -299,6 +299,10 @@ public final class Report {
                         + "Kasper maxUncommittedBatches %d%n", options.records(), options.valueSize(),
                 options.partitions(), options.repeat(), options.maxUncommittedBatches()));
         sb.append(heap.describe()).append(System.lineSeparator());
+        sb.append(options.forkPipelines()
+                ? "pass-through and stateful pipelines: each round in a JVM of its own, warmed up there first "
+                        + "(--fork-pipelines; the warmup column is the last round's)"
+                : "pass-through and stateful pipelines: all in this JVM, in rotation").append(System.lineSeparator());
         if (brokerData != null) {
             sb.append(brokerData.description()).append(System.lineSeparator());
         }
@@ -424,7 +428,8 @@ public final class Report {
     public String json() {
         ObjectNode root = JSON.createObjectNode();
         root.put("records", options.records()).put("valueSize", options.valueSize())
-                .put("partitions", options.partitions()).put("repeat", options.repeat());
+                .put("partitions", options.partitions()).put("repeat", options.repeat())
+                .put("forkedPipelines", options.forkPipelines());
         root.putObject("benchJvmHeap").put("initialBytes", heap.initialBytes()).put("maxBytes", heap.maxBytes())
                 .put("preTouched", heap.preTouched()).put("steady", heap.steady());
         if (brokerData != null) {

@@ -75,4 +75,29 @@ class BenchIT {
                 .noneMatch(name -> name.contains("spring-batch-pipe") || name.contains("spring-redis-agg")
                         || name.contains("parallel-consumer-pipe") || name.contains("kasper-redis-group"));
     }
+
+    @Test
+    @Timeout(300)
+    void forkedPipelinesRunEachRoundInAJvmOfTheirOwnAndReportTheSameFigures(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("forked.json");
+        Main.run(Options.parse("--records", "5000", "--repeat", "1", "--json", json.toString(), "--phases",
+                "pass,stateful", "--peers", "pass-hand-rolled-async,agg-hand-rolled-redis", "--fork-pipelines"));
+
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.path("forkedPipelines").asBoolean()).isTrue();
+        JsonNode pipelines = report.path("pipelines");
+        for (String pipeline : List.of("pass-kasper", "pass-hand-rolled-async", "agg-kasper-redis",
+                "agg-hand-rolled-redis")) {
+            JsonNode figures = pipelines.path(pipeline);
+            assertThat(figures.path("msgPerSec").asDouble()).as(pipeline + " in %s", report).isPositive();
+            assertThat(figures.path("cpuUsPerRecord").path("jvm").asDouble()).as(pipeline + " jvm CPU").isPositive();
+            assertThat(figures.path("allocBytesPerRecord").asDouble()).as(pipeline + " heap bytes per record")
+                    .isGreaterThan(100);
+            assertThat(figures.path("warmUp").path("rounds").asInt()).as(pipeline + " warmed up in its own JVM")
+                    .isEqualTo(2);
+        }
+        assertThat(pipelines.path("pass-kasper").path("duplicates").asLong()).isZero();
+        // the aggregates were read back in the forked JVMs and checked here against what was produced
+        assertThat(report.path("statefulAggregatesMatch").booleanValue()).isTrue();
+    }
 }

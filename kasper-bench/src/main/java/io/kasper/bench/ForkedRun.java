@@ -1,0 +1,137 @@
+package io.kasper.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs one round of a pipeline in a JVM of its own ({@link PipelineChild}, {@code --fork-pipelines}) and returns its
+ * figures: the JIT's profiles, the heap and the code cache then hold that pipeline's code and garbage only, as in a
+ * service that runs one pipeline. The child gets this JVM's heap flags, attaches to the same broker and Redis, warms
+ * the pipeline up and times one run; its CPU window is its own JVM.
+ */
+final class ForkedRun {
+
+    /** Waits for a child at most this long: its warm-up plus the 10-minute timeout of a run. */
+    private static final long CHILD_TIMEOUT_MINUTES = 20;
+    /** Fresh names each child may use: its warm-up rounds and its run, each an output topic and a name. */
+    private static final int NAMES_PER_CHILD = 1_000;
+
+    /**
+     * One forked round.
+     *
+     * @param result the timed run's figures
+     * @param warmUp how the child's warm-up went
+     */
+    record Outcome(TimedRun.Result result, WarmUp.Outcome warmUp) {
+    }
+
+    private ForkedRun() {
+    }
+
+    /**
+     * Runs one round of {@code pipeline} in a new JVM.
+     *
+     * @param input the topic holding N records of the pipeline's phase
+     * @param warmUpInput the topic holding the warm-up records of the phase
+     * @param words for a stateful pipeline, the words whose aggregates to read back; null for a pass-through
+     * @param progress receives each warm-up line of the child
+     * @throws IllegalStateException when the child fails or prints no result
+     */
+    static Outcome run(Env env, Pipeline pipeline, String input, String warmUpInput, Set<String> words,
+            Consumer<String> progress) throws Exception {
+        Path wordsFile = null;
+        Path aggregatesFile = null;
+        try {
+            if (words != null) {
+                wordsFile = Files.createTempFile("kasper-bench-words", ".txt");
+                Files.write(wordsFile, words, StandardCharsets.UTF_8);
+                aggregatesFile = Files.createTempFile("kasper-bench-aggregates", ".tsv");
+            }
+            List<String> command = command(env, pipeline, input, warmUpInput, wordsFile, aggregatesFile);
+            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String result = null;
+            StringBuilder log = new StringBuilder();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith(PipelineChild.RESULT)) {
+                        result = line.substring(PipelineChild.RESULT.length());
+                    } else if (line.startsWith(PipelineChild.PROGRESS)) {
+                        progress.accept(line.substring(PipelineChild.PROGRESS.length()));
+                    } else {
+                        log.append(line).append('\n');
+                    }
+                }
+            }
+            if (!child.waitFor(CHILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                child.destroyForcibly();
+                throw new IllegalStateException(pipeline.name() + ": its JVM did not exit within "
+                        + CHILD_TIMEOUT_MINUTES + " minutes\n" + log);
+            }
+            if (child.exitValue() != 0 || result == null) {
+                throw new IllegalStateException(pipeline.name() + ": its JVM exited with " + child.exitValue()
+                        + (result == null ? " and no result" : "") + "\n" + log);
+            }
+            Map<String, Aggregate> aggregates = aggregatesFile == null ? null : readAggregates(aggregatesFile);
+            return new Outcome(PipelineChild.result(result, aggregates), PipelineChild.warmUp(result));
+        } finally {
+            if (wordsFile != null) {
+                Files.deleteIfExists(wordsFile);
+            }
+            if (aggregatesFile != null) {
+                Files.deleteIfExists(aggregatesFile);
+            }
+        }
+    }
+
+    private static List<String> command(Env env, Pipeline pipeline, String input, String warmUpInput,
+            Path wordsFile, Path aggregatesFile) {
+        Options o = env.options();
+        Env.Servers s = env.servers();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(heapFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineChild.class.getName(),
+                s.bootstrap(), Long.toString(s.brokerPid()), s.redisUri(), Long.toString(s.redisPid()),
+                Integer.toString(env.reserveNames(NAMES_PER_CHILD)), pipeline.name(), input, warmUpInput,
+                wordsFile == null ? "-" : wordsFile.toString(), aggregatesFile == null ? "-" : aggregatesFile.toString(),
+                "--records", Integer.toString(o.records()), "--value-size", Integer.toString(o.valueSize()),
+                "--partitions", Integer.toString(o.partitions()), "--max-uncommitted",
+                Integer.toString(o.maxUncommittedBatches()), "--warmup-rounds", Integer.toString(o.warmUpRoundCap())));
+        return command;
+    }
+
+    /** The flags of this JVM that size and pre-touch its heap: the child runs on a heap like the bench's. */
+    static List<String> heapFlags(List<String> jvmArguments) {
+        List<String> heap = new ArrayList<>();
+        for (String a : jvmArguments) {
+            if (a.startsWith("-Xms") || a.startsWith("-Xmx") || a.equals("-XX:+AlwaysPreTouch")
+                    || a.equals("-XX:-AlwaysPreTouch")) {
+                heap.add(a);
+            }
+        }
+        return heap;
+    }
+
+    private static Map<String, Aggregate> readAggregates(Path file) throws Exception {
+        Map<String, Aggregate> aggregates = new HashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isEmpty()) {
+                String[] f = line.split("\t");
+                aggregates.put(f[0], new Aggregate(Long.parseLong(f[1]), Long.parseLong(f[2])));
+            }
+        }
+        return aggregates;
+    }
+}
