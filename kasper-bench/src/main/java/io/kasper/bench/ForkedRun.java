@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * Runs one round of a pipeline in a JVM of its own ({@link PipelineChild}, {@code --fork-pipelines}) and returns its
  * figures: the JIT's profiles, the heap and the code cache then hold that pipeline's code and garbage only, as in a
  * service that runs one pipeline. The child gets this JVM's heap flags, attaches to the same broker and Redis, warms
- * the pipeline up and times one run; its CPU window is its own JVM.
+ * the pipeline up over the input and times one run; its CPU window is its own JVM.
  */
 final class ForkedRun {
 
@@ -42,13 +42,12 @@ final class ForkedRun {
     /**
      * Runs one round of {@code pipeline} in a new JVM.
      *
-     * @param input the topic holding N records of the pipeline's phase
-     * @param warmUpInput the topic holding the warm-up records of the phase
+     * @param input the topic holding N records of the pipeline's phase, for the warm-up and the run
      * @param words for a stateful pipeline, the words whose aggregates to read back; null for a pass-through
      * @param progress receives each warm-up line of the child
      * @throws IllegalStateException when the child fails or prints no result
      */
-    static Outcome run(Env env, Pipeline pipeline, String input, String warmUpInput, Set<String> words,
+    static Outcome run(Env env, Pipeline pipeline, String input, Set<String> words,
             Consumer<String> progress) throws Exception {
         Path wordsFile = null;
         Path aggregatesFile = null;
@@ -58,7 +57,7 @@ final class ForkedRun {
                 Files.write(wordsFile, words, StandardCharsets.UTF_8);
                 aggregatesFile = Files.createTempFile("kasper-bench-aggregates", ".tsv");
             }
-            List<String> command = command(env, pipeline, input, warmUpInput, wordsFile, aggregatesFile);
+            List<String> command = command(env, pipeline, input, wordsFile, aggregatesFile);
             Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
             String result = null;
             StringBuilder log = new StringBuilder();
@@ -95,8 +94,8 @@ final class ForkedRun {
         }
     }
 
-    private static List<String> command(Env env, Pipeline pipeline, String input, String warmUpInput,
-            Path wordsFile, Path aggregatesFile) {
+    private static List<String> command(Env env, Pipeline pipeline, String input, Path wordsFile,
+            Path aggregatesFile) {
         Options o = env.options();
         Env.Servers s = env.servers();
         List<String> command = new ArrayList<>();
@@ -104,7 +103,7 @@ final class ForkedRun {
         command.addAll(heapFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineChild.class.getName(),
                 s.bootstrap(), Long.toString(s.brokerPid()), s.redisUri(), Long.toString(s.redisPid()),
-                Integer.toString(env.reserveNames(NAMES_PER_CHILD)), pipeline.name(), input, warmUpInput,
+                Integer.toString(env.reserveNames(NAMES_PER_CHILD)), pipeline.name(), input,
                 wordsFile == null ? "-" : wordsFile.toString(), aggregatesFile == null ? "-" : aggregatesFile.toString(),
                 "--records", Integer.toString(o.records()), "--value-size", Integer.toString(o.valueSize()),
                 "--partitions", Integer.toString(o.partitions()), "--max-uncommitted",

@@ -132,7 +132,10 @@ public final class Main {
      * Warms every given pipeline up on its own warm-up input of min(N, 100,000) records until the JIT has settled
      * (see {@link WarmUp}), so that no measured round pays for class loading and compilation.
      */
-    private String warmUp(List<Pipeline> pipelines, Pipeline.Phase phase) {
+    private void warmUp(List<Pipeline> pipelines, Pipeline.Phase phase) {
+        if (options.forkPipelines()) {
+            return; // each forked round warms its own JVM up, over the phase's input
+        }
         Env warm = env.with(options.scaled(options.warmUpRecords(), options.valueSize()));
         String topic = warm.createTopic(warm.fresh("warmup-" + phase.name().toLowerCase(Locale.ROOT)));
         if (phase == Pipeline.Phase.PASS) {
@@ -140,14 +143,10 @@ public final class Main {
         } else {
             InputData.produceWords(warm, topic);
         }
-        if (options.forkPipelines()) {
-            return topic; // each forked round warms its own JVM up on this input
-        }
         for (Pipeline p : pipelines) {
             WarmUp.Outcome outcome = WarmUp.settle(warm, p, topic, options.warmUpRoundCap(), this::progress);
             report.warmUp(p.name(), outcome);
         }
-        return topic;
     }
 
     /** Warms pipelines up in this JVM on a fresh pass-through warm-up input, also under {@code --fork-pipelines}. */
@@ -162,7 +161,7 @@ public final class Main {
 
     private String passThroughPhase() {
         List<Pipeline> pipelines = Pipelines.of(Pipeline.Phase.PASS, options.peers());
-        String warmUpInput = warmUp(pipelines, Pipeline.Phase.PASS);
+        warmUp(pipelines, Pipeline.Phase.PASS);
         String input = null;
         for (int run = 1; run <= options.repeat(); run++) {
             String topic = env.createTopic(env.fresh("input"));
@@ -176,8 +175,7 @@ public final class Main {
             }
             String in = input;
             int r = run;
-            inRotation(run, pipelines.stream().<Runnable>map(p -> () -> measure(r, p, in, warmUpInput, null, null))
-                    .toList());
+            inRotation(run, pipelines.stream().<Runnable>map(p -> () -> measure(r, p, in, null, null)).toList());
         }
         return input;
     }
@@ -190,14 +188,13 @@ public final class Main {
     }
 
     /** Times one run of a pipeline, records it and, for a stateful one, checks its aggregates. */
-    private void measure(int run, Pipeline p, String input, String warmUpInput, Map<String, Aggregate> expected,
-            List<String> mismatches) {
+    private void measure(int run, Pipeline p, String input, Map<String, Aggregate> expected, List<String> mismatches) {
         Set<String> words = expected == null ? null : expected.keySet();
         TimedRun.Result result;
         if (options.forkPipelines()) {
             ForkedRun.Outcome forked;
             try {
-                forked = ForkedRun.run(env, p, input, warmUpInput, words, line -> progress("  forked: %s", line));
+                forked = ForkedRun.run(env, p, input, words, line -> progress("  forked: %s", line));
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -224,15 +221,15 @@ public final class Main {
 
     private void statefulPhase() {
         List<Pipeline> pipelines = Pipelines.of(Pipeline.Phase.STATEFUL, options.peers());
-        String warmUpInput = warmUp(pipelines, Pipeline.Phase.STATEFUL);
+        warmUp(pipelines, Pipeline.Phase.STATEFUL);
         String input = env.createTopic(env.fresh("words"));
         Map<String, Aggregate> expected = InputData.produceWords(env, input);
         progress("produced %,d word records (%,d distinct words)", options.records(), expected.size());
         List<String> mismatches = new ArrayList<>();
         for (int run = 1; run <= options.repeat(); run++) {
             int r = run;
-            inRotation(run, pipelines.stream().<Runnable>map(p -> () -> measure(r, p, input, warmUpInput, expected,
-                    mismatches)).toList());
+            inRotation(run, pipelines.stream().<Runnable>map(p -> () -> measure(r, p, input, expected, mismatches))
+                    .toList());
         }
         report.aggregates(mismatches.isEmpty(), mismatches.isEmpty()
                 ? "(" + expected.size() + " words, each pipeline equal to the expected count and sum)"

@@ -15,13 +15,14 @@ import java.util.Set;
 
 /**
  * One round of one pipeline in a JVM of its own ({@code --fork-pipelines}): attaches to the bench's broker and Redis,
- * warms the pipeline up on the warm-up input as the in-process bench does ({@link WarmUp}), times one run over the
- * input ({@link TimedRun}, its CPU window in this JVM), and prints the figures as one {@code RESULT <json>} line;
- * each warm-up round as a {@code PROGRESS <text>} line. Exits 0 after the result, 1 on any failure (its stack trace
- * on standard output).
+ * warms the pipeline up with the rule of the in-process bench ({@link WarmUp}) but over the whole input (N records a
+ * round, not 100,000: a fresh JVM has had no other pipeline's rounds to warm the clients' code up), times one run over
+ * the same input ({@link TimedRun}, its CPU window in this JVM), and prints the figures as one {@code RESULT <json>}
+ * line; each warm-up round as a {@code PROGRESS <text>} line. Exits 0 after the result, 1 on any failure (its stack
+ * trace on standard output).
  *
- * <p>Arguments: bootstrap brokerPid redisUri redisPid firstName pipeline input warmUpInput wordsFile
- * aggregatesFile, then the bench's own flags ({@link Options}). {@code wordsFile} and {@code aggregatesFile} are
+ * <p>Arguments: bootstrap brokerPid redisUri redisPid firstName pipeline input wordsFile aggregatesFile, then the
+ * bench's own flags ({@link Options}). {@code wordsFile} and {@code aggregatesFile} are
  * {@code -} for a pass-through; for a stateful pipeline the first holds the words to read back, one per line, and the
  * child writes their aggregates to the second as {@code word<TAB>count<TAB>sum} lines.
  */
@@ -31,7 +32,7 @@ public final class PipelineChild {
     static final String RESULT = "RESULT ";
     /** Prefix of a warm-up round's progress line. */
     static final String PROGRESS = "PROGRESS ";
-    static final int FIXED_ARGS = 10;
+    static final int FIXED_ARGS = 9;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PipelineChild() {
@@ -57,14 +58,13 @@ public final class PipelineChild {
                 .orElseThrow(() -> new IllegalArgumentException("no pipeline named " + args[5]));
         BrokerDataDir data = new BrokerDataDir(null, "the bench's broker, attached");
         try (Env env = new Env(options, servers, data, Integer.parseInt(args[4]))) {
-            Env warm = env.with(options.scaled(options.warmUpRecords(), options.valueSize()));
-            WarmUp.Outcome warmUp = WarmUp.settle(warm, pipeline, args[7], options.warmUpRoundCap(),
+            WarmUp.Outcome warmUp = WarmUp.settle(env, pipeline, args[6], options.warmUpRoundCap(),
                     line -> System.out.println(PROGRESS + line));
-            Set<String> words = args[8].equals("-") ? null
-                    : new HashSet<>(Files.readAllLines(Path.of(args[8]), StandardCharsets.UTF_8));
+            Set<String> words = args[7].equals("-") ? null
+                    : new HashSet<>(Files.readAllLines(Path.of(args[7]), StandardCharsets.UTF_8));
             TimedRun.Result result = TimedRun.run(env, pipeline, args[6], words);
-            if (result.aggregates() != null && !args[9].equals("-")) {
-                writeAggregates(Path.of(args[9]), result.aggregates());
+            if (result.aggregates() != null && !args[8].equals("-")) {
+                writeAggregates(Path.of(args[8]), result.aggregates());
             }
             System.out.println(RESULT + toJson(result, warmUp));
         }
