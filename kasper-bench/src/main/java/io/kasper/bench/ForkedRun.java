@@ -1,6 +1,7 @@
 package io.kasper.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -45,10 +46,21 @@ final class ForkedRun {
      * @param input the topic holding N records of the pipeline's phase, for the warm-up and the run
      * @param words for a stateful pipeline, the words whose aggregates to read back; null for a pass-through
      * @param progress receives each warm-up line of the child
-     * @throws IllegalStateException when the child fails or prints no result
+     * @throws IllegalStateException when the child cannot be started, fails or prints no result
      */
-    static Outcome run(Env env, Pipeline pipeline, String input, Set<String> words,
-            Consumer<String> progress) throws Exception {
+    static Outcome run(Env env, Pipeline pipeline, String input, Set<String> words, Consumer<String> progress) {
+        try {
+            return runChild(env, pipeline, input, words, progress);
+        } catch (IOException e) {
+            throw new IllegalStateException(pipeline.name() + ": its JVM could not be run", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(pipeline.name() + ": interrupted while its JVM ran", e);
+        }
+    }
+
+    private static Outcome runChild(Env env, Pipeline pipeline, String input, Set<String> words,
+            Consumer<String> progress) throws IOException, InterruptedException {
         Path wordsFile = null;
         Path aggregatesFile = null;
         try {
@@ -123,7 +135,7 @@ final class ForkedRun {
         return heap;
     }
 
-    private static Map<String, Aggregate> readAggregates(Path file) throws Exception {
+    private static Map<String, Aggregate> readAggregates(Path file) throws IOException {
         Map<String, Aggregate> aggregates = new HashMap<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (!line.isEmpty()) {

@@ -81,7 +81,7 @@ public final class Main {
         if (options.runs("latency")) {
             if (input == null || options.forkPipelines()) {
                 // the latency runs are in this JVM: warm it up as a pass-through phase in it would have
-                warmUpHere(Pipelines.of(Pipeline.Phase.PASS, Set.of("pass-streams-c100")));
+                warmUpHere(Pipelines.of(Pipeline.Phase.PASS, Set.of("pass-streams-c100")), Pipeline.Phase.PASS);
             }
             latencyPhase();
         }
@@ -129,13 +129,17 @@ public final class Main {
     }
 
     /**
-     * Warms every given pipeline up on its own warm-up input of min(N, 100,000) records until the JIT has settled
-     * (see {@link WarmUp}), so that no measured round pays for class loading and compilation.
+     * Warms every given pipeline up on its own warm-up input of min(N, 100,000) records until its rate has settled
+     * (see {@link WarmUp}), so that no measured round pays for class loading and the JIT's first compilations.
      */
     private void warmUp(List<Pipeline> pipelines, Pipeline.Phase phase) {
-        if (options.forkPipelines()) {
-            return; // each forked round warms its own JVM up, over the phase's input
+        if (!options.forkPipelines()) { // else each forked round warms its own JVM up, over the phase's input
+            warmUpHere(pipelines, phase);
         }
+    }
+
+    /** Warms pipelines up in this JVM, also under {@code --fork-pipelines} (the latency runs are in this JVM). */
+    private void warmUpHere(List<Pipeline> pipelines, Pipeline.Phase phase) {
         Env warm = env.with(options.scaled(options.warmUpRecords(), options.valueSize()));
         String topic = warm.createTopic(warm.fresh("warmup-" + phase.name().toLowerCase(Locale.ROOT)));
         if (phase == Pipeline.Phase.PASS) {
@@ -146,16 +150,6 @@ public final class Main {
         for (Pipeline p : pipelines) {
             WarmUp.Outcome outcome = WarmUp.settle(warm, p, topic, options.warmUpRoundCap(), this::progress);
             report.warmUp(p.name(), outcome);
-        }
-    }
-
-    /** Warms pipelines up in this JVM on a fresh pass-through warm-up input, also under {@code --fork-pipelines}. */
-    private void warmUpHere(List<Pipeline> pipelines) {
-        Env warm = env.with(options.scaled(options.warmUpRecords(), options.valueSize()));
-        String topic = warm.createTopic(warm.fresh("warmup-latency"));
-        InputData.producePassThrough(warm, topic);
-        for (Pipeline p : pipelines) {
-            WarmUp.settle(warm, p, topic, options.warmUpRoundCap(), this::progress);
         }
     }
 
@@ -192,14 +186,7 @@ public final class Main {
         Set<String> words = expected == null ? null : expected.keySet();
         TimedRun.Result result;
         if (options.forkPipelines()) {
-            ForkedRun.Outcome forked;
-            try {
-                forked = ForkedRun.run(env, p, input, words, line -> progress("  forked: %s", line));
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(p.name() + ": forked round failed", e);
-            }
+            ForkedRun.Outcome forked = ForkedRun.run(env, p, input, words, line -> progress("  forked: %s", line));
             result = forked.result();
             report.warmUp(p.name(), forked.warmUp());
         } else {

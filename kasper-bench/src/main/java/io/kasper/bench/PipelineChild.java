@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ public final class PipelineChild {
         }
     }
 
-    private static void writeAggregates(Path file, Map<String, Aggregate> aggregates) throws Exception {
+    private static void writeAggregates(Path file, Map<String, Aggregate> aggregates) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Map.Entry<String, Aggregate> e : aggregates.entrySet()) {
                 out.write(e.getKey() + "\t" + e.getValue().count() + "\t" + e.getValue().sum() + "\n");
@@ -79,7 +80,7 @@ public final class PipelineChild {
     }
 
     /** The result line's JSON: every figure of the run and of its warm-up, unrounded. */
-    static String toJson(TimedRun.Result r, WarmUp.Outcome w) throws Exception {
+    static String toJson(TimedRun.Result r, WarmUp.Outcome w) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("rate", r.rate()).put("outputRate", r.outputRate()).put("duplicates", r.duplicates());
         CpuWindow.Usage u = r.cpu();
@@ -94,7 +95,7 @@ public final class PipelineChild {
     }
 
     /** Reads a result line's JSON back; the aggregates come from the file the child wrote, or are null. */
-    static TimedRun.Result result(String json, Map<String, Aggregate> aggregates) throws Exception {
+    static TimedRun.Result result(String json, Map<String, Aggregate> aggregates) throws IOException {
         var root = JSON.readTree(json);
         var c = root.path("cpu");
         CpuWindow.Usage usage = new CpuWindow.Usage(c.path("jvm").asDouble(), c.path("broker").asDouble(),
@@ -105,7 +106,7 @@ public final class PipelineChild {
     }
 
     /** Reads the warm-up of a result line's JSON back. */
-    static WarmUp.Outcome warmUp(String json) throws Exception {
+    static WarmUp.Outcome warmUp(String json) throws IOException {
         var w = JSON.readTree(json).path("warmUp");
         List<Double> rates = new java.util.ArrayList<>();
         w.path("rates").forEach(n -> rates.add(n.asDouble()));
