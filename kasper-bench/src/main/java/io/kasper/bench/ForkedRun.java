@@ -1,18 +1,16 @@
 package io.kasper.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +22,7 @@ import java.util.function.Consumer;
 final class ForkedRun {
 
     /** Waits for a child at most this long: its warm-up plus the 10-minute timeout of a run. */
-    private static final long CHILD_TIMEOUT_MINUTES = 20;
+    private static final Duration CHILD_TIMEOUT = Duration.ofMinutes(20);
     /** Fresh names each child may use: its warm-up rounds and its run, each an output topic and a name. */
     private static final int NAMES_PER_CHILD = 1_000;
 
@@ -70,30 +68,15 @@ final class ForkedRun {
                 aggregatesFile = Files.createTempFile("kasper-bench-aggregates", ".tsv");
             }
             List<String> command = command(env, pipeline, input, wordsFile, aggregatesFile);
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String result = null;
-            StringBuilder log = new StringBuilder();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith(PipelineChild.RESULT)) {
-                        result = line.substring(PipelineChild.RESULT.length());
-                    } else if (line.startsWith(PipelineChild.PROGRESS)) {
-                        progress.accept(line.substring(PipelineChild.PROGRESS.length()));
-                    } else {
-                        log.append(line).append('\n');
-                    }
-                }
+            ChildJvm.Output out = ChildJvm.run(command, PipelineChild.RESULT, PipelineChild.PROGRESS, progress,
+                    CHILD_TIMEOUT);
+            if (!out.succeeded()) {
+                throw new IllegalStateException(pipeline.name() + ": its JVM " + (out.exitValue() < 0
+                        ? "did not exit within " + CHILD_TIMEOUT.toMinutes() + " minutes"
+                        : "exited with " + out.exitValue() + (out.result() == null ? " and no result" : ""))
+                        + "\n" + out.log());
             }
-            if (!child.waitFor(CHILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                child.destroyForcibly();
-                throw new IllegalStateException(pipeline.name() + ": its JVM did not exit within "
-                        + CHILD_TIMEOUT_MINUTES + " minutes\n" + log);
-            }
-            if (child.exitValue() != 0 || result == null) {
-                throw new IllegalStateException(pipeline.name() + ": its JVM exited with " + child.exitValue()
-                        + (result == null ? " and no result" : "") + "\n" + log);
-            }
+            String result = out.result().substring(PipelineChild.RESULT.length());
             Map<String, Aggregate> aggregates = aggregatesFile == null ? null : readAggregates(aggregatesFile);
             return new Outcome(PipelineChild.result(result, aggregates), PipelineChild.warmUp(result));
         } finally {

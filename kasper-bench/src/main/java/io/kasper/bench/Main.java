@@ -1,9 +1,6 @@
 package io.kasper.bench;
 
 import io.kasper.GroupProtocol;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,12 +8,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the whole benchmark on one forked broker and one Redis server: an idle CPU baseline, the produce ceiling, the
- * registered pass-through and stateful pipelines ({@link Pipelines}; each warmed up until the JIT settles, then timed
- * R times in rotation with its CPU per record), two latency runs, the memory of the Kasper pass-through and a join
+ * registered pass-through and stateful pipelines ({@link Pipelines}; each warmed up until its rate settles, then timed
+ * R times in rotation with its CPU per record, in this JVM or with {@code --fork-pipelines} each round in a JVM of
+ * its own), two latency runs, the memory of the Kasper pass-through and a join
  * and a leave in a group of Kasper members under each group protocol; prints a table.
  */
 public final class Main {
@@ -342,24 +339,11 @@ public final class Main {
         List<String> command = List.of(java, heapFlag, "-cp", System.getProperty("java.class.path"),
                 MemoryChild.class.getName(), env.bootstrap(), input, output, name,
                 Integer.toString(options.partitions()), Integer.toString(options.maxUncommittedBatches()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String result = null;
-        StringBuilder log = new StringBuilder();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                if (line.startsWith("MEMORY ")) {
-                    result = line;
-                } else {
-                    log.append(line).append('\n');
-                }
-            }
+        ChildJvm.Output out = ChildJvm.run(command, "MEMORY ", null, line -> { }, RUN_TIMEOUT);
+        if (!out.succeeded()) {
+            throw new IllegalStateException("memory child failed: " + out.log());
         }
-        if (!child.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || result == null) {
-            child.destroyForcibly();
-            throw new IllegalStateException("memory child failed: " + log);
-        }
-        return result;
+        return out.result();
     }
 
     private void progress(String format, Object... args) {
