@@ -16,14 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -203,7 +200,7 @@ public final class Env implements AutoCloseable {
         if (broker != null) {
             broker.createTopic(name, options.partitions());
         } else {
-            createTopicThroughAdmin(name);
+            KafkaBroker.createTopic(servers.bootstrap(), name, options.partitions());
         }
         return name;
     }
@@ -353,45 +350,6 @@ public final class Env implements AutoCloseable {
         } finally {
             client.shutdown();
         }
-    }
-
-    /** Creates a topic with this environment's admin client and waits until every partition has a leader. */
-    private void createTopicThroughAdmin(String name) {
-        try {
-            admin.createTopics(Set.of(new NewTopic(name, options.partitions(), (short) 1))).all()
-                    .get(30, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                if (hasLeaders(name)) {
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topic " + name + " has no leader for every partition after 30 s");
-                }
-                sleep(20);
-            }
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot create topic " + name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Returns whether every partition of a topic has a leader; false while the broker does not know it yet. */
-    private boolean hasLeaders(String name) throws InterruptedException, java.util.concurrent.TimeoutException,
-            ExecutionException {
-        TopicDescription d;
-        try {
-            d = admin.describeTopics(Set.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return false; // created, but not in the metadata this admin client was answered from yet
-            }
-            throw e;
-        }
-        return d.partitions().size() == options.partitions()
-                && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     }
 
     @Override

@@ -122,8 +122,8 @@ final class ForkedRun {
         Map<String, Aggregate> aggregates = new HashMap<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (!line.isEmpty()) {
-                String[] f = line.split("\t");
-                aggregates.put(f[0], new Aggregate(Long.parseLong(f[1]), Long.parseLong(f[2])));
+                int tab = line.indexOf('\t');
+                aggregates.put(line.substring(0, tab), Aggregate.decode(line.substring(tab + 1)));
             }
         }
         return aggregates;

@@ -25,7 +25,7 @@ import java.util.Set;
  * <p>Arguments: bootstrap brokerPid redisUri redisPid firstName pipeline input wordsFile aggregatesFile, then the
  * bench's own flags ({@link Options}). {@code wordsFile} and {@code aggregatesFile} are
  * {@code -} for a pass-through; for a stateful pipeline the first holds the words to read back, one per line, and the
- * child writes their aggregates to the second as {@code word<TAB>count<TAB>sum} lines.
+ * child writes their aggregates to the second as {@code word<TAB>count,sum} lines ({@link Aggregate#encode()}).
  */
 public final class PipelineChild {
 
@@ -74,7 +74,7 @@ public final class PipelineChild {
     private static void writeAggregates(Path file, Map<String, Aggregate> aggregates) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Map.Entry<String, Aggregate> e : aggregates.entrySet()) {
-                out.write(e.getKey() + "\t" + e.getValue().count() + "\t" + e.getValue().sum() + "\n");
+                out.write(e.getKey() + "\t" + e.getValue().encode() + "\n");
             }
         }
     }

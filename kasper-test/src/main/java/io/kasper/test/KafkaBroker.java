@@ -223,6 +223,21 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
+     * Creates a topic, like {@link #createTopic(String, int)}, on a broker that another process started (one whose
+     * {@code KafkaBroker} lives in another JVM), through an admin client of its own that is closed on return.
+     *
+     * @param bootstrapServers the broker's bootstrap servers
+     * @param name topic name
+     * @param partitions number of partitions, at least 1
+     * @throws IllegalStateException when the topic cannot be created or does not become ready within 30 s
+     */
+    public static void createTopic(String bootstrapServers, String name, int partitions) {
+        try (TopicAdmin admin = new TopicAdmin(() -> bootstrapServers)) {
+            admin.createTopic(name, partitions);
+        }
+    }
+
+    /**
      * Produces the records with acks=all and an idempotent producer, and waits until every one is acknowledged.
      *
      * @param toProduce the records, produced in iteration order

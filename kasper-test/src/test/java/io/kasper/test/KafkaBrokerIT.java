@@ -43,6 +43,18 @@ class KafkaBrokerIT {
     }
 
     @Test
+    void aTopicCreatedThroughTheBootstrapServersAloneHasALeaderForEveryPartitionOnReturn(KafkaBroker broker)
+            throws Exception {
+        KafkaBroker.createTopic(broker.bootstrapServers(), "harness-by-bootstrap", 6);
+
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            TopicDescription description = admin.describeTopics(List.of("harness-by-bootstrap")).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get("harness-by-bootstrap");
+            assertThat(description.partitions()).hasSize(6).allSatisfy(p -> assertThat(p.leader()).isNotNull());
+        }
+    }
+
+    @Test
     void readsBackEveryOneOfTenThousandKeyedRecords(KafkaBroker broker) {
         broker.createTopic("harness-10k", 12);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
