@@ -36,6 +36,8 @@ public final class Env implements AutoCloseable {
     private final BrokerDataDir brokerData;
     /** The Redis server this environment started, or null when attached. */
     private final RedisServer redis;
+    /** The proxy that delays the clients' traffic ({@code --network-delay-ms}), or null for a direct connection. */
+    private final DelayProxyProcess proxy;
     private final Servers servers;
     private final Admin admin;
     private final AtomicInteger seq;
@@ -57,7 +59,10 @@ public final class Env implements AutoCloseable {
      */
     static final String FILE_DELETE_DELAY_MS = "1000";
 
-    /** Starts a forked broker and a Redis server. */
+    /**
+     * Starts a forked broker and a Redis server; with a network delay ({@link Options#networkDelay()}), also a
+     * {@link DelayProxyProcess} that every client of the bench reaches the broker through.
+     */
     public Env(Options options) {
         this.options = options;
         this.brokerData = BrokerDataDir.choose();
@@ -66,16 +71,31 @@ public final class Env implements AutoCloseable {
         if (brokerData.parent() != null) {
             brokerBuilder.dataDirParent(brokerData.parent());
         }
+        boolean delayed = !options.networkDelay().isZero();
+        int proxyPort = delayed ? DelayProxy.freePort() : -1;
+        if (delayed) {
+            brokerBuilder.proxiedListener(proxyPort);
+        }
         this.broker = brokerBuilder.start();
         RedisServer started;
+        DelayProxyProcess startedProxy = null;
         try {
+            if (delayed) {
+                startedProxy = DelayProxyProcess.start(proxyPort, broker.proxiedListenerPort(),
+                        options.networkDelay());
+            }
             started = RedisServer.start();
         } catch (RuntimeException e) {
+            if (startedProxy != null) {
+                startedProxy.close();
+            }
             broker.close();
             throw e;
         }
         this.redis = started;
-        this.servers = new Servers(broker.bootstrapServers(), broker.pid(), redis.uri(), redis.pid());
+        this.proxy = startedProxy;
+        this.servers = new Servers(delayed ? "127.0.0.1:" + proxy.port() : broker.bootstrapServers(), broker.pid(),
+                redis.uri(), redis.pid());
         this.admin = admin(servers.bootstrap());
         this.seq = new AtomicInteger();
     }
@@ -88,6 +108,7 @@ public final class Env implements AutoCloseable {
         this.options = options;
         this.broker = null;
         this.redis = null;
+        this.proxy = null;
         this.brokerData = brokerData;
         this.servers = servers;
         this.admin = admin(servers.bootstrap());
@@ -99,6 +120,7 @@ public final class Env implements AutoCloseable {
         this.broker = shared.broker;
         this.brokerData = shared.brokerData;
         this.redis = shared.redis;
+        this.proxy = shared.proxy;
         this.servers = shared.servers;
         this.admin = shared.admin;
         this.seq = shared.seq;
@@ -355,6 +377,9 @@ public final class Env implements AutoCloseable {
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(5));
+        if (proxy != null) {
+            proxy.close();
+        }
         if (redis != null) {
             redis.close();
         }

@@ -102,7 +102,8 @@ final class ForkedRun {
                 wordsFile == null ? "-" : wordsFile.toString(), aggregatesFile == null ? "-" : aggregatesFile.toString(),
                 "--records", Integer.toString(o.records()), "--value-size", Integer.toString(o.valueSize()),
                 "--partitions", Integer.toString(o.partitions()), "--max-uncommitted",
-                Integer.toString(o.maxUncommittedBatches()), "--warmup-rounds", Integer.toString(o.warmUpRoundCap())));
+                Integer.toString(o.maxUncommittedBatches()), "--warmup-rounds", Integer.toString(o.warmUpRoundCap()),
+                "--network-delay-ms", Double.toString(o.networkDelayMicros() / 1000.0)));
         return command;
     }
 

@@ -1,7 +1,9 @@
 package io.kasper.bench;
 
 import io.kasper.TopicProcessorConfig;
+import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,11 +34,13 @@ import picocli.CommandLine.Option;
  * @param rebalanceSeconds length of each window of the rebalance phase (steady, after the join, after the leave)
  * @param forkPipelines whether each round of a pass-through or stateful pipeline runs in a JVM of its own, warmed up
  *     there first (see {@link PipelineChild})
+ * @param networkDelayMicros the one-way delay in microseconds between the clients and the broker (see
+ *     {@link DelayProxy}); 0 for a direct connection
  */
 public record Options(int records, int valueSize, int partitions, int repeat, int latencyRate, int latencySeconds,
         Path json, boolean forkMemory, int maxUncommittedBatches, int largeRecords, int largeHeapMb,
         Set<String> phases, Set<String> peers, int warmUpMaxRounds, int rebalanceRate, int rebalanceSeconds,
-        boolean forkPipelines) {
+        boolean forkPipelines, int networkDelayMicros) {
 
     /** Value size of the large-value memory phase: 1,000,000 bytes, just under the broker's default 1 MiB limit. */
     public static final int LARGE_VALUE_BYTES = 1_000_000;
@@ -61,7 +65,12 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
     public Options scaled(int otherRecords, int otherValueSize) {
         return new Options(otherRecords, otherValueSize, partitions, 1, latencyRate, latencySeconds, null, forkMemory,
                 maxUncommittedBatches, largeRecords, largeHeapMb, phases, peers, warmUpMaxRounds, rebalanceRate,
-                rebalanceSeconds, forkPipelines);
+                rebalanceSeconds, forkPipelines, networkDelayMicros);
+    }
+
+    /** Returns the one-way delay between the clients and the broker; zero for a direct connection. */
+    public Duration networkDelay() {
+        return Duration.ofNanos(networkDelayMicros * 1_000L);
     }
 
     /** Returns whether a phase is selected. */
@@ -145,6 +154,11 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                         + "heap flags), warmed up there first, so that no pipeline shares the JIT, heap or code cache "
                         + "with another")
         boolean forkPipelines;
+        @Option(names = "--network-delay-ms", paramLabel = "MS", converter = DelayMillis.class,
+                description = "one-way delay between every client and the broker, as across racks or availability "
+                        + "zones: the clients connect through a proxy that holds each byte this long in each direction "
+                        + "(decimals allowed, e.g. 0.5; default 0, a direct loopback connection)")
+        int networkDelayMicros;
         @Option(names = "--quick",
                 description = "200000 records, R=1, latency 10 s, rebalance windows 6 s (explicit flags still win)")
         boolean quick;
@@ -160,7 +174,8 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                     repeat != null ? repeat : quick ? 1 : 3, latencyRate,
                     latencySeconds != null ? latencySeconds : quick ? 10 : 30, json, !noForkMemory, maxUncommitted,
                     largeRecords, largeHeapMb, phaseSet, peerSet, warmUpRounds, rebalanceRate,
-                    rebalanceSeconds != null ? rebalanceSeconds : quick ? 6 : 10, forkPipelines);
+                    rebalanceSeconds != null ? rebalanceSeconds : quick ? 6 : 10, forkPipelines,
+                    networkDelayMicros);
         }
 
         /** Replaces {@value Pipelines#EOS_ALIAS} by the names of the exactly-once pipelines. */
@@ -202,6 +217,22 @@ public record Options(int records, int valueSize, int partitions, int repeat, in
                 // reported below, as for a number below 1
             }
             throw new CommandLine.TypeConversionException("needs a positive integer, was " + text);
+        }
+    }
+
+    /** Milliseconds, decimals allowed, from 0 to 1,000, as whole microseconds. */
+    static final class DelayMillis implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            try {
+                BigDecimal micros = new BigDecimal(text).movePointRight(3);
+                if (micros.signum() >= 0 && micros.compareTo(BigDecimal.valueOf(1_000_000)) <= 0) {
+                    return micros.intValue();
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below, as for a number out of range
+            }
+            throw new CommandLine.TypeConversionException("needs milliseconds from 0 to 1000, was " + text);
         }
     }
 }

@@ -306,6 +306,10 @@ public final class Report {
         if (brokerData != null) {
             sb.append(brokerData.description()).append(System.lineSeparator());
         }
+        sb.append(options.networkDelay().isZero() ? "network: clients connect to the broker directly (loopback)"
+                : String.format(Locale.ROOT, "network: every client reaches the broker through a proxy that delays "
+                        + "each direction by %.3f ms (--network-delay-ms; the proxy's JVM is counted nowhere)",
+                        options.networkDelayMicros() / 1000.0)).append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%-28s %10s %8s %8s %19s %10s %7s %6s %6s %7s %7s %9s %6s %5s%n",
                 "pipeline", "msg/s", "x kasper", "x hand", "min..max msg/s", "out msg/s", "cpu jvm", "jit", "gc",
                 "broker", "redis", "alloc B/rec", "warmup", "dups"));
@@ -429,7 +433,8 @@ public final class Report {
         ObjectNode root = JSON.createObjectNode();
         root.put("records", options.records()).put("valueSize", options.valueSize())
                 .put("partitions", options.partitions()).put("repeat", options.repeat())
-                .put("forkedPipelines", options.forkPipelines());
+                .put("forkedPipelines", options.forkPipelines())
+                .put("networkDelayMs", options.networkDelayMicros() / 1000.0);
         root.putObject("benchJvmHeap").put("initialBytes", heap.initialBytes()).put("maxBytes", heap.maxBytes())
                 .put("preTouched", heap.preTouched()).put("steady", heap.steady());
         if (brokerData != null) {

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,5 +105,25 @@ class BenchIT {
         assertThat(pipelines.path("pass-kasper").path("duplicates").asLong()).isZero();
         // the aggregates were read back in the forked JVMs and checked here against what was produced
         assertThat(report.path("statefulAggregatesMatch").booleanValue()).isTrue();
+    }
+
+    @Test
+    @Timeout(120)
+    void withANetworkDelayEveryClientReachesTheBrokerThroughTheDelayingProxy() throws Exception {
+        Options options = Options.parse("--records", "5000", "--network-delay-ms", "25");
+        try (Env env = new Env(options);
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrap()))) {
+            int proxyPort = Integer.parseInt(env.bootstrap().substring(env.bootstrap().lastIndexOf(':') + 1));
+            // the broker's metadata names the proxy: the requests after the bootstrap go through it as well
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).extracting(Node::port)
+                    .containsExactly(proxyPort);
+
+            long start = System.nanoTime();
+            admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+            Duration roundTrip = Duration.ofNanos(System.nanoTime() - start);
+
+            System.out.printf("a request through the proxy of 25 ms each way took %d ms%n", roundTrip.toMillis());
+            assertThat(roundTrip).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+        }
     }
 }

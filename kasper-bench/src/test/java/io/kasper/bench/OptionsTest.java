@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Unit tests of {@link Options#parse(String...)}. */
@@ -52,5 +53,18 @@ class OptionsTest {
                 .hasMessageStartingWith("--value-size must be at least 16, was 8");
         assertThatThrownBy(() -> Options.parse("--fast")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Unknown option: '--fast'");
+    }
+
+    @Test
+    void theNetworkDelayIsReadInMillisecondsWithDecimalsAndDefaultsToNone() {
+        assertThat(Options.parse("--network-delay-ms", "1.5").networkDelay()).isEqualTo(Duration.ofNanos(1_500_000));
+        assertThat(Options.parse("--network-delay-ms", "0.25").networkDelayMicros()).isEqualTo(250);
+        assertThat(Options.parse().networkDelay()).isZero();
+        assertThatThrownBy(() -> Options.parse("--network-delay-ms", "-1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Invalid value for option '--network-delay-ms': needs milliseconds from 0 to "
+                        + "1000, was -1");
+        assertThatThrownBy(() -> Options.parse("--network-delay-ms", "soon"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs milliseconds from 0 to 1000, was soon");
     }
 }

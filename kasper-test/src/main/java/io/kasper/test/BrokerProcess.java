@@ -27,6 +27,9 @@ final class BrokerProcess {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Name of the listener clients reach through a proxy. */
+    private static final String PROXIED_LISTENER = "PROXIED";
+
     private final Path workDir;
     private final Path dataDir;
     private final Path configFile;
@@ -35,6 +38,10 @@ final class BrokerProcess {
     private final int controllerPort;
     /** Port of the SASL_PLAINTEXT listener, or -1 when the broker has no SASL users. */
     private final int saslPort;
+    /** Port of the listener clients reach through a proxy, or -1 when the broker has none. */
+    private final int proxiedPort;
+    /** The loopback port the proxied listener is advertised at (the proxy's), or -1. */
+    private final int proxiedAdvertisedPort;
     private final String classpath;
     private final Map<String, String> extraServerProperties;
     private final Map<String, String> saslPlainUsers;
@@ -49,8 +56,11 @@ final class BrokerProcess {
      * @param extraServerProperties {@code server.properties} entries that override the defaults
      * @param saslPlainUsers username to password of the SASL/PLAIN users; when not empty, the broker gets a
      *     SASL_PLAINTEXT listener on one more port that accepts exactly these users
+     * @param proxiedAdvertisedPort when positive, the broker gets a PLAINTEXT listener on one more port that it
+     *     advertises at this loopback port instead, where a proxy forwards to it; -1 for none
      */
-    BrokerProcess(Path workDir, Map<String, String> extraServerProperties, Map<String, String> saslPlainUsers) {
+    BrokerProcess(Path workDir, Map<String, String> extraServerProperties, Map<String, String> saslPlainUsers,
+            int proxiedAdvertisedPort) {
         this.workDir = workDir;
         this.dataDir = workDir.resolve("data");
         this.configFile = workDir.resolve("server.properties");
@@ -58,6 +68,8 @@ final class BrokerProcess {
         this.port = FreePorts.next();
         this.controllerPort = FreePorts.next();
         this.saslPort = saslPlainUsers.isEmpty() ? -1 : FreePorts.next();
+        this.proxiedAdvertisedPort = proxiedAdvertisedPort > 0 ? proxiedAdvertisedPort : -1;
+        this.proxiedPort = proxiedAdvertisedPort > 0 ? FreePorts.next() : -1;
         this.classpath = BrokerClasspath.resolve();
         this.extraServerProperties = Map.copyOf(extraServerProperties);
         this.saslPlainUsers = new LinkedHashMap<>(saslPlainUsers);
@@ -74,6 +86,11 @@ final class BrokerProcess {
     /** Returns {@code host:port} of the SASL_PLAINTEXT listener; call only when {@link #hasSaslListener()}. */
     String saslBootstrapServers() {
         return "127.0.0.1:" + saslPort;
+    }
+
+    /** Returns the port of the proxied listener (where the proxy forwards to), or -1 when there is none. */
+    int proxiedPort() {
+        return proxiedPort;
     }
 
     Path logFile() {
@@ -194,6 +211,9 @@ final class BrokerProcess {
         if (hasSaslListener()) {
             addSaslListener(props);
         }
+        if (proxiedPort > 0) {
+            addListener(props, PROXIED_LISTENER, "PLAINTEXT", proxiedPort, proxiedAdvertisedPort);
+        }
         props.setProperty("inter.broker.listener.name", "PLAINTEXT");
         props.setProperty("controller.listener.names", "CONTROLLER");
         props.setProperty("log.dirs", dataDir.toString());
@@ -243,14 +263,20 @@ final class BrokerProcess {
      */
     private void addSaslListener(Properties props) {
         String listener = SaslPlain.LISTENER;
-        String address = listener + "://127.0.0.1:" + saslPort;
-        props.setProperty("listeners", props.getProperty("listeners") + "," + address);
-        props.setProperty("advertised.listeners", props.getProperty("advertised.listeners") + "," + address);
-        props.setProperty("listener.security.protocol.map",
-                props.getProperty("listener.security.protocol.map") + "," + listener + ":SASL_PLAINTEXT");
+        addListener(props, listener, "SASL_PLAINTEXT", saslPort, saslPort);
         String prefix = "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + ".";
         props.setProperty(prefix + "sasl.enabled.mechanisms", SaslPlain.MECHANISM);
         props.setProperty(prefix + "plain.sasl.jaas.config", SaslPlain.serverJaasConfig(saslPlainUsers));
+    }
+
+    /** Adds a listener on {@code listenPort} that the broker's metadata names at {@code advertisedPort}. */
+    private static void addListener(Properties props, String name, String protocol, int listenPort,
+            int advertisedPort) {
+        props.setProperty("listeners", props.getProperty("listeners") + "," + name + "://127.0.0.1:" + listenPort);
+        props.setProperty("advertised.listeners",
+                props.getProperty("advertised.listeners") + "," + name + "://127.0.0.1:" + advertisedPort);
+        props.setProperty("listener.security.protocol.map",
+                props.getProperty("listener.security.protocol.map") + "," + name + ":" + protocol);
     }
 
     private void format() throws IOException {

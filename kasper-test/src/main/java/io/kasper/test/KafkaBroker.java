@@ -64,10 +64,11 @@ public final class KafkaBroker implements AutoCloseable {
     private final Thread reaper = new Thread(this::killQuietly, "kasper-broker-reaper");
     private boolean closed;
 
-    private KafkaBroker(Path workDir, Map<String, String> serverProperties, Map<String, String> saslPlainUsers) {
+    private KafkaBroker(Path workDir, Map<String, String> serverProperties, Map<String, String> saslPlainUsers,
+            int proxiedAdvertisedPort) {
         this.workDir = workDir;
         this.saslPlainUsers = Map.copyOf(saslPlainUsers);
-        this.process = new BrokerProcess(workDir, serverProperties, saslPlainUsers);
+        this.process = new BrokerProcess(workDir, serverProperties, saslPlainUsers, proxiedAdvertisedPort);
         this.topics = new TopicAdmin(this::bootstrapServers);
         this.records = new RecordIo(this::bootstrapServers);
     }
@@ -90,7 +91,7 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the broker does not start within 60 s
      */
     public static KafkaBroker start(Map<String, String> serverProperties) {
-        return start(null, serverProperties, Map.of());
+        return start(null, serverProperties, Map.of(), -1);
     }
 
     /**
@@ -103,9 +104,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static KafkaBroker start(Path dataDirParent, Map<String, String> serverProperties,
-            Map<String, String> saslPlainUsers) {
+            Map<String, String> saslPlainUsers, int proxiedAdvertisedPort) {
         KafkaBroker broker = new KafkaBroker(ServerLaunch.tempDir(dataDirParent, "kasper-kafka-", "the broker"),
-                serverProperties, saslPlainUsers);
+                serverProperties, saslPlainUsers, proxiedAdvertisedPort);
         ServerLaunch.start(broker.reaper, broker::startProcess, broker::close);
         return broker;
     }
@@ -117,6 +118,21 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public String bootstrapServers() {
         return process.bootstrapServers();
+    }
+
+    /**
+     * Returns the loopback port of the listener a proxy forwards to (see {@link Builder#proxiedListener(int)});
+     * stable across restarts.
+     *
+     * @return the port the proxied listener listens on
+     * @throws IllegalStateException when the broker was started without a proxied listener
+     */
+    public int proxiedListenerPort() {
+        if (process.proxiedPort() < 0) {
+            throw new IllegalStateException("this broker has no proxied listener: start it with "
+                    + "KafkaBroker.builder().proxiedListener(proxyPort).start()");
+        }
+        return process.proxiedPort();
     }
 
     /**
@@ -374,8 +390,28 @@ public final class KafkaBroker implements AutoCloseable {
         private final Map<String, String> serverProperties = new LinkedHashMap<>();
         private final Map<String, String> saslPlainUsers = new LinkedHashMap<>();
         private Path dataDirParent;
+        private int proxiedAdvertisedPort = -1;
 
         private Builder() {
+        }
+
+        /**
+         * Gives the broker one more PLAINTEXT listener, which its metadata names at {@code advertisedPort} of the
+         * loopback instead of its own port: clients that bootstrap through a proxy listening there (a network delay,
+         * a fault injector) are then sent back through the proxy for every later request. The proxy forwards to
+         * {@link KafkaBroker#proxiedListenerPort()}; the PLAINTEXT listener and the harness's helpers stay direct.
+         *
+         * @param advertisedPort the loopback port the proxy listens on
+         * @return this builder
+         * @throws IllegalArgumentException when the port is not within 1..65535
+         */
+        public Builder proxiedListener(int advertisedPort) {
+            if (advertisedPort < 1 || advertisedPort > 65_535) {
+                throw new IllegalArgumentException("proxiedListener advertisedPort must be within 1..65535, was "
+                        + advertisedPort);
+            }
+            this.proxiedAdvertisedPort = advertisedPort;
+            return this;
         }
 
         /**
@@ -433,7 +469,7 @@ public final class KafkaBroker implements AutoCloseable {
          *     tail)
          */
         public KafkaBroker start() {
-            return KafkaBroker.start(dataDirParent, serverProperties, saslPlainUsers);
+            return KafkaBroker.start(dataDirParent, serverProperties, saslPlainUsers, proxiedAdvertisedPort);
         }
     }
 }

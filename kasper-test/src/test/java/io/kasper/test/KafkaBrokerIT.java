@@ -4,6 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,14 +19,17 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -71,6 +78,58 @@ class KafkaBrokerIT {
                 .isEqualTo(records.stream().map(r -> new String(r.key(), UTF_8) + "=" + new String(r.value(), UTF_8))
                         .collect(Collectors.toSet()));
         assertThat(read.stream().map(ConsumerRecord::partition).collect(Collectors.toSet())).hasSize(12);
+    }
+
+    @Test
+    void aProxiedListenerSendsItsClientsBackThroughTheProxyForEveryLaterRequest() throws Exception {
+        try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                KafkaBroker broker = KafkaBroker.builder().proxiedListener(proxy.getLocalPort()).start()) {
+            AtomicInteger proxied = new AtomicInteger();
+            Thread forwarder = new Thread(() -> forward(proxy, broker.proxiedListenerPort(), proxied), "forwarder");
+            forwarder.setDaemon(true);
+            forwarder.start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    "127.0.0.1:" + broker.proxiedListenerPort()))) {
+                // bootstrapped at the listener itself, the client is told the broker is at the proxy's port
+                assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).extracting(Node::port)
+                        .containsExactly(proxy.getLocalPort());
+            }
+            assertThat(proxied.get()).as("connections through the proxy").isPositive();
+            assertThat(broker.proxiedListenerPort()).isNotEqualTo(proxy.getLocalPort());
+            assertThat(broker.bootstrapServers()).doesNotEndWith(":" + proxy.getLocalPort());
+        }
+    }
+
+    /** A plain TCP forwarder standing in for a proxy: copies both ways until either side closes. */
+    private static void forward(ServerSocket proxy, int targetPort, AtomicInteger connections) {
+        while (!proxy.isClosed()) {
+            try {
+                Socket client = proxy.accept();
+                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                connections.incrementAndGet();
+                for (Socket[] pair : new Socket[][] {{client, upstream}, {upstream, client}}) {
+                    Thread copy = new Thread(() -> {
+                        try {
+                            pair[0].getInputStream().transferTo(pair[1].getOutputStream());
+                        } catch (IOException closed) {
+                            // one side went away: the connection is over
+                        }
+                    }, "forwarder-copy");
+                    copy.setDaemon(true);
+                    copy.start();
+                }
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    @Test
+    void aProxiedListenerNeedsAPortAndABrokerWithoutOneSaysHowToGetIt(KafkaBroker broker) {
+        assertThatThrownBy(() -> KafkaBroker.builder().proxiedListener(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("proxiedListener advertisedPort must be within 1..65535, was 0");
+        assertThatThrownBy(broker::proxiedListenerPort).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("KafkaBroker.builder().proxiedListener(proxyPort).start()");
     }
 
     @Test
