@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * The CPU used over one timed window: by the bench JVM minus its measuring threads (the thread that polls for
- * completion and the admin client's network thread), by the broker and by Redis; and the bytes the bench JVM's
+ * completion and the admin client's network thread), by the broker, by Redis and by the delay proxy if any; and the bytes the bench JVM's
  * threads, measuring ones left out, allocated over it. Open it right before the pipeline's clients are created and
  * {@link #close(long)} it when the run is complete.
  */
@@ -17,6 +17,7 @@ public final class CpuWindow {
     private final long poller0;
     private final long broker0;
     private final long redis0;
+    private final long proxy0;
     private final JvmThreadsCpu.Sample service0;
     private final ThreadAllocation alloc0;
 
@@ -26,6 +27,7 @@ public final class CpuWindow {
         this.poller0 = pollerNanos();
         this.broker0 = ProcessCpu.ofPid(env.brokerPid());
         this.redis0 = ProcessCpu.ofPid(env.redisPid());
+        this.proxy0 = env.proxyPid() < 0 ? -1 : ProcessCpu.ofPid(env.proxyPid());
         this.service0 = JvmThreadsCpu.read();
         this.alloc0 = ThreadAllocation.open(measuringThreads());
         this.jvm0 = ProcessCpu.ofThisJvm();
@@ -47,10 +49,11 @@ public final class CpuWindow {
         long poller = pollerNanos() - poller0;
         long broker1 = ProcessCpu.ofPid(env.brokerPid());
         long redis1 = ProcessCpu.ofPid(env.redisPid());
+        long proxy1 = env.proxyPid() < 0 ? -1 : ProcessCpu.ofPid(env.proxyPid());
         JvmThreadsCpu.Sample service1 = JvmThreadsCpu.read();
         long allocated = alloc0 == null ? -1 : alloc0.allocatedSince(measuringThreads());
         return new Usage(perRecord(jvm0, jvm1 - poller, records), perRecord(broker0, broker1, records),
-                perRecord(redis0, redis1, records), poller / 1e3 / records,
+                perRecord(redis0, redis1, records), perRecord(proxy0, proxy1, records), poller / 1e3 / records,
                 perRecord(service0.jit(), service1.jit(), records), perRecord(service0.gc(), service1.gc(), records),
                 allocated < 0 ? Double.NaN : (double) allocated / records);
     }
@@ -75,12 +78,13 @@ public final class CpuWindow {
      * @param jvm the bench JVM (the pipeline, its clients, GC and JIT), less the measuring threads
      * @param broker the broker JVM (it also answers the measuring admin client, see the idle baseline)
      * @param redis the Redis server
+     * @param proxy the delay proxy's JVM ({@code --network-delay-ms}), which stands for the network; NaN without one
      * @param poller the measuring threads of the bench JVM, left out of {@code jvm}
      * @param jit the JIT compiler threads of the bench JVM, included in {@code jvm}
      * @param gc the garbage collector's threads of the bench JVM, included in {@code jvm}
      * @param alloc heap bytes (not µs) per record allocated by the bench JVM's threads, measuring ones left out
      */
-    public record Usage(double jvm, double broker, double redis, double poller, double jit, double gc, double alloc) {
+    public record Usage(double jvm, double broker, double redis, double proxy, double poller, double jit, double gc, double alloc) {
 
         /** The bench JVM less its JIT compiler and GC threads: the pipeline's own threads and its clients'. */
         public double threads() {

@@ -64,6 +64,11 @@ final class DelayProxyProcess implements AutoCloseable {
         return new DelayProxyProcess(process, Integer.parseInt(line.substring(DelayProxy.READY.length() + 1)));
     }
 
+    /** Returns the process id of the proxy's JVM. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Returns the port the proxy listens on. */
     int port() {
         return port;

@@ -49,8 +49,9 @@ public final class Env implements AutoCloseable {
      * @param brokerPid the broker's process id
      * @param redisUri the Redis URI
      * @param redisPid the Redis server's process id
+     * @param proxyPid the delay proxy's process id, or -1 when the clients connect directly
      */
-    public record Servers(String bootstrap, long brokerPid, String redisUri, long redisPid) {
+    public record Servers(String bootstrap, long brokerPid, String redisUri, long redisPid, long proxyPid) {
     }
 
     /**
@@ -95,7 +96,7 @@ public final class Env implements AutoCloseable {
         this.redis = started;
         this.proxy = startedProxy;
         this.servers = new Servers(delayed ? "127.0.0.1:" + proxy.port() : broker.bootstrapServers(), broker.pid(),
-                redis.uri(), redis.pid());
+                redis.uri(), redis.pid(), delayed ? proxy.pid() : -1);
         this.admin = admin(servers.bootstrap());
         this.seq = new AtomicInteger();
     }
@@ -185,6 +186,11 @@ public final class Env implements AutoCloseable {
     /** Returns the process id of the forked broker JVM (-1 when not running). */
     public long brokerPid() {
         return servers.brokerPid();
+    }
+
+    /** Returns the process id of the delay proxy's JVM, or -1 when the clients connect directly. */
+    public long proxyPid() {
+        return servers.proxyPid();
     }
 
     /** Returns the process id of the Redis server (-1 when not running). */

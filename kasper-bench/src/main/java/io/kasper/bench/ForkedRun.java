@@ -98,6 +98,7 @@ final class ForkedRun {
         command.addAll(heapFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineChild.class.getName(),
                 s.bootstrap(), Long.toString(s.brokerPid()), s.redisUri(), Long.toString(s.redisPid()),
+                Long.toString(s.proxyPid()),
                 Integer.toString(env.reserveNames(NAMES_PER_CHILD)), pipeline.name(), input,
                 wordsFile == null ? "-" : wordsFile.toString(), aggregatesFile == null ? "-" : aggregatesFile.toString(),
                 "--records", Integer.toString(o.records()), "--value-size", Integer.toString(o.valueSize()),

@@ -191,12 +191,12 @@ public final class Main {
         }
         report.run(p.name(), result);
         CpuWindow.Usage cpu = result.cpu();
-        progress("run %d/%d %-28s %,12.0f msg/s  (%s cpu µs/record: jvm %.2f (jit %.2f, gc %.2f), broker %.2f, redis %.2f%s; "
+        progress("run %d/%d %-28s %,12.0f msg/s  (%s cpu µs/record: jvm %.2f (jit %.2f, gc %.2f), broker %.2f, redis %.2f%s%s; "
                 + "alloc %,.0f B/record)", run,
                 options.repeat(), p.name(), result.rate(), p.phase() == Pipeline.Phase.PASS
                         ? String.format(Locale.ROOT, "output complete at %,.0f msg/s, %,d duplicates;",
                                 result.outputRate(), result.duplicates()) : "", cpu.jvm(), cpu.jit(), cpu.gc(), cpu.broker(),
-                cpu.redis(),
+                cpu.redis(), Double.isNaN(cpu.proxy()) ? "" : String.format(Locale.ROOT, ", proxy %.2f", cpu.proxy()),
                 String.format(Locale.ROOT, "; poller %.2f, left out", cpu.poller()), cpu.alloc());
         if (expected != null) {
             check(mismatches, p.name(), run, expected, result.aggregates());

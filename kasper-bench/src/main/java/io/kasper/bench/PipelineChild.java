@@ -22,10 +22,11 @@ import java.util.Set;
  * line; each warm-up round as a {@code PROGRESS <text>} line. Exits 0 after the result, 1 on any failure (its stack
  * trace on standard output).
  *
- * <p>Arguments: bootstrap brokerPid redisUri redisPid firstName pipeline input wordsFile aggregatesFile, then the
- * bench's own flags ({@link Options}). {@code wordsFile} and {@code aggregatesFile} are
- * {@code -} for a pass-through; for a stateful pipeline the first holds the words to read back, one per line, and the
- * child writes their aggregates to the second as {@code word<TAB>count,sum} lines ({@link Aggregate#encode()}).
+ * <p>Arguments: bootstrap brokerPid redisUri redisPid proxyPid firstName pipeline input wordsFile aggregatesFile,
+ * then the bench's own flags ({@link Options}). {@code proxyPid} is -1 without a delay proxy; {@code wordsFile} and
+ * {@code aggregatesFile} are {@code -} for a pass-through; for a stateful pipeline the first holds the words to read
+ * back, one per line, and the child writes their aggregates to the second as {@code word<TAB>count,sum} lines
+ * ({@link Aggregate#encode()}).
  */
 public final class PipelineChild {
 
@@ -33,7 +34,7 @@ public final class PipelineChild {
     static final String RESULT = "RESULT ";
     /** Prefix of a warm-up round's progress line. */
     static final String PROGRESS = "PROGRESS ";
-    static final int FIXED_ARGS = 9;
+    static final int FIXED_ARGS = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PipelineChild() {
@@ -53,19 +54,20 @@ public final class PipelineChild {
     }
 
     private static void run(String[] args) throws Exception {
-        Env.Servers servers = new Env.Servers(args[0], Long.parseLong(args[1]), args[2], Long.parseLong(args[3]));
+        Env.Servers servers = new Env.Servers(args[0], Long.parseLong(args[1]), args[2], Long.parseLong(args[3]),
+                Long.parseLong(args[4]));
         Options options = Options.parse(Arrays.copyOfRange(args, FIXED_ARGS, args.length));
-        Pipeline pipeline = Pipelines.all().stream().filter(p -> p.name().equals(args[5])).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no pipeline named " + args[5]));
+        Pipeline pipeline = Pipelines.all().stream().filter(p -> p.name().equals(args[6])).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pipeline named " + args[6]));
         BrokerDataDir data = new BrokerDataDir(null, "the bench's broker, attached");
-        try (Env env = new Env(options, servers, data, Integer.parseInt(args[4]))) {
-            WarmUp.Outcome warmUp = WarmUp.settle(env, pipeline, args[6], options.warmUpRoundCap(),
+        try (Env env = new Env(options, servers, data, Integer.parseInt(args[5]))) {
+            WarmUp.Outcome warmUp = WarmUp.settle(env, pipeline, args[7], options.warmUpRoundCap(),
                     line -> System.out.println(PROGRESS + line));
-            Set<String> words = args[7].equals("-") ? null
-                    : new HashSet<>(Files.readAllLines(Path.of(args[7]), StandardCharsets.UTF_8));
-            TimedRun.Result result = TimedRun.run(env, pipeline, args[6], words);
-            if (result.aggregates() != null && !args[8].equals("-")) {
-                writeAggregates(Path.of(args[8]), result.aggregates());
+            Set<String> words = args[8].equals("-") ? null
+                    : new HashSet<>(Files.readAllLines(Path.of(args[8]), StandardCharsets.UTF_8));
+            TimedRun.Result result = TimedRun.run(env, pipeline, args[7], words);
+            if (result.aggregates() != null && !args[9].equals("-")) {
+                writeAggregates(Path.of(args[9]), result.aggregates());
             }
             System.out.println(RESULT + toJson(result, warmUp));
         }
@@ -85,6 +87,7 @@ public final class PipelineChild {
         root.put("rate", r.rate()).put("outputRate", r.outputRate()).put("duplicates", r.duplicates());
         CpuWindow.Usage u = r.cpu();
         root.putObject("cpu").put("jvm", u.jvm()).put("broker", u.broker()).put("redis", u.redis())
+                .put("proxy", u.proxy())
                 .put("poller", u.poller()).put("jit", u.jit()).put("gc", u.gc()).put("alloc", u.alloc());
         ObjectNode warmUp = root.putObject("warmUp").put("rounds", w.rounds()).put("settled", w.settled());
         ArrayNode rates = warmUp.putArray("rates");
@@ -99,7 +102,7 @@ public final class PipelineChild {
         var root = JSON.readTree(json);
         var c = root.path("cpu");
         CpuWindow.Usage usage = new CpuWindow.Usage(c.path("jvm").asDouble(), c.path("broker").asDouble(),
-                c.path("redis").asDouble(), c.path("poller").asDouble(), c.path("jit").asDouble(),
+                c.path("redis").asDouble(), c.path("proxy").asDouble(), c.path("poller").asDouble(), c.path("jit").asDouble(),
                 c.path("gc").asDouble(), c.path("alloc").asDouble());
         return new TimedRun.Result(root.path("rate").asDouble(), root.path("outputRate").asDouble(),
                 root.path("duplicates").asLong(), usage, aggregates);

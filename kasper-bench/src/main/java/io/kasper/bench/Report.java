@@ -267,6 +267,7 @@ public final class Report {
                 double m = median(n);
                 CpuWindow.Usage cpu = new CpuWindow.Usage(medianCpu(n, CpuWindow.Usage::jvm),
                         medianCpu(n, CpuWindow.Usage::broker), medianCpu(n, CpuWindow.Usage::redis),
+                        medianCpu(n, CpuWindow.Usage::proxy),
                         medianCpu(n, CpuWindow.Usage::poller), medianCpu(n, CpuWindow.Usage::jit),
                         medianCpu(n, CpuWindow.Usage::gc), medianCpu(n, CpuWindow.Usage::alloc));
                 rows.add(new Row(n, phase, m, min(n), max(n), medianOutputRate(n), m / kasper, m / hand, m / ceiling,
@@ -308,22 +309,23 @@ public final class Report {
         }
         sb.append(options.networkDelay().isZero() ? "network: clients connect to the broker directly (loopback)"
                 : String.format(Locale.ROOT, "network: every client reaches the broker through a proxy that delays "
-                        + "each direction by %.3f ms (--network-delay-ms; the proxy's JVM is counted nowhere)",
+                        + "each direction by %.3f ms (--network-delay-ms; its JVM's CPU is the proxy column, in neither jvm nor broker)",
                         options.networkDelayMicros() / 1000.0)).append(System.lineSeparator());
-        sb.append(String.format(Locale.ROOT, "%-28s %10s %8s %8s %19s %10s %7s %6s %6s %7s %7s %9s %6s %5s%n",
+        sb.append(String.format(Locale.ROOT, "%-28s %10s %8s %8s %19s %10s %7s %6s %6s %7s %7s %6s %9s %6s %5s%n",
                 "pipeline", "msg/s", "x kasper", "x hand", "min..max msg/s", "out msg/s", "cpu jvm", "jit", "gc",
-                "broker", "redis", "alloc B/rec", "warmup", "dups"));
+                "broker", "redis", "proxy", "alloc B/rec", "warmup", "dups"));
         double ceiling = median(CEILING);
         sb.append(String.format(Locale.ROOT, "%-28s %,10.0f %8s %8s %19s%n", CEILING, ceiling, "", "",
                 range(min(CEILING), max(CEILING))));
         for (Row r : rows()) {
             sb.append(String.format(Locale.ROOT,
-                    "%-28s %,10.0f %8s %8s %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %,9.0f %6s %5d%n", r.name(),
+                    "%-28s %,10.0f %8s %8s %19s %10s %7.2f %6.2f %6.2f %7.2f %7s %6s %,9.0f %6s %5d%n", r.name(),
                     r.median(),
                     ratio(r.vsKasper()), ratio(r.vsHand()), range(r.min(), r.max()), r.phase() == Pipeline.Phase.PASS
                             ? String.format(Locale.ROOT, "%,10.0f", r.outputRate()) : "",
                     r.cpu().jvm(), r.cpu().jit(), r.cpu().gc(), r.cpu().broker(), r.phase() == Pipeline.Phase.STATEFUL
                             ? String.format(Locale.ROOT, "%7.2f", r.cpu().redis()) : "",
+                    Double.isNaN(r.cpu().proxy()) ? "" : String.format(Locale.ROOT, "%6.2f", r.cpu().proxy()),
                     r.cpu().alloc(), warmUpText(r.warmUp()), r.duplicates()));
         }
         sb.append("msg/s: median over runs of N / (time from creating the clients until the input is committed and, "
@@ -332,7 +334,7 @@ public final class Report {
                 + "out msg/s: until the output holds N, commit not awaited;\n"
                 + "cpu: median CPU µs per record over the timed window: jvm = bench JVM (pipeline, its clients, GC, "
                 + "JIT) less the completion poller's threads, jit and gc = the part of jvm spent in the JIT compiler's and the "
-                + "garbage collector's threads, broker and redis = those processes;\n"
+                + "garbage collector's threads, broker, redis and proxy = those processes;\n"
                 + "alloc B/rec: median heap bytes per record allocated over the timed window by the bench JVM's "
                 + "threads, the measuring ones left out (independent of the machine's load);\n"
                 + "warmup: warm-up rounds until two consecutive rounds were within " + WarmUp.SETTLED_PERCENT
@@ -470,6 +472,7 @@ public final class Report {
             num(cpu, "jvm", usage.jvm());
             num(cpu, "broker", usage.broker());
             num(cpu, "redis", usage.redis());
+            num(cpu, "proxy", usage.proxy());
             num(cpu, "poller", usage.poller());
             num(cpu, "jit", usage.jit());
             num(cpu, "gc", usage.gc());

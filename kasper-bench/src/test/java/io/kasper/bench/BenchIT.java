@@ -126,4 +126,23 @@ class BenchIT {
             assertThat(roundTrip).isGreaterThanOrEqualTo(Duration.ofMillis(50));
         }
     }
+
+    @Test
+    @Timeout(300)
+    void withANetworkDelayThePipelinesTrafficCrossesTheProxyAndItsCpuIsReported(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("delayed.json");
+        // forked, so that the proxy's pid also reaches the pipeline JVMs' CPU windows
+        Main.run(Options.parse("--records", "5000", "--repeat", "1", "--json", json.toString(), "--phases", "pass",
+                "--peers", "pass-hand-rolled-async", "--fork-pipelines", "--network-delay-ms", "1"));
+
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.path("networkDelayMs").asDouble()).isEqualTo(1.0);
+        for (String pipeline : List.of("pass-kasper", "pass-hand-rolled-async")) {
+            JsonNode figures = report.path("pipelines").path(pipeline);
+            assertThat(figures.path("msgPerSec").asDouble()).as(pipeline + " in %s", report).isPositive();
+            assertThat(figures.path("cpuUsPerRecord").path("proxy").asDouble()).as(pipeline + " proxy CPU")
+                    .isPositive();
+            assertThat(figures.path("duplicates").asLong()).isZero();
+        }
+    }
 }

@@ -18,7 +18,7 @@ class ForkedRunTest {
     @Test
     void aResultLineCarriesEveryFigureOfTheRunAndItsWarmUp() throws Exception {
         TimedRun.Result run = new TimedRun.Result(1_234_567.5, Double.NaN, 3,
-                new CpuWindow.Usage(0.9, 0.4, 0.0, 0.05, 0.13, 0.02, 1148.0), null);
+                new CpuWindow.Usage(0.9, 0.4, 0.0, 0.21, 0.05, 0.13, 0.02, 1148.0), null);
         WarmUp.Outcome warmUp = new WarmUp.Outcome(3, true, List.of(900_000.0, 1_100_000.0, 1_150_000.0),
                 List.of(2.5, 0.4, 0.3));
 
