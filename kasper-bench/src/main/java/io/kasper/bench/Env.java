@@ -183,7 +183,7 @@ public final class Env implements AutoCloseable {
         }
     }
 
-    /** Returns the process id of the forked broker JVM (-1 when not running). */
+    /** Returns the process id of the broker JVM, taken when it started (or passed by the JVM that started it). */
     public long brokerPid() {
         return servers.brokerPid();
     }
@@ -193,7 +193,7 @@ public final class Env implements AutoCloseable {
         return servers.proxyPid();
     }
 
-    /** Returns the process id of the Redis server (-1 when not running). */
+    /** Returns the process id of the Redis server, taken when it started (or passed by the JVM that started it). */
     public long redisPid() {
         return servers.redisPid();
     }
