@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -88,6 +88,11 @@ final class DelayProxy implements AutoCloseable {
         }
     }
 
+    /** Returns the sockets of the connections not yet over: two per connection. */
+    int openSockets() {
+        return open.size();
+    }
+
     /** Returns the port the proxy listens on. */
     int port() {
         return server.getLocalPort();
@@ -101,23 +106,29 @@ final class DelayProxy implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
+            Socket upstream = new Socket();
             try {
-                Socket upstream = new Socket();
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
                 open.add(client);
                 open.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                // the connection is over when both directions are: then both sockets close
+                AtomicInteger directions = new AtomicInteger(2);
+                pump(client, upstream, directions);
+                pump(upstream, client, directions);
             } catch (IOException e) {
                 closeQuietly(client);
+                closeQuietly(upstream);
             }
         }
     }
 
-    /** Copies {@code from} to {@code to}, each chunk held for the delay; an end or error closes both. */
-    private void pump(Socket from, Socket to) throws IOException {
+    /**
+     * Copies {@code from} to {@code to}, each chunk held for the delay. An end is passed on as a half-close; an error
+     * closes both sockets; the last direction to finish closes them and forgets them.
+     */
+    private void pump(Socket from, Socket to, AtomicInteger directions) throws IOException {
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
         BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
@@ -144,13 +155,19 @@ final class DelayProxy implements AutoCloseable {
                     }
                     if (chunk.bytes == END) {
                         to.shutdownOutput();
-                        return;
+                        break;
                     }
                     out.write(chunk.bytes);
                 }
             } catch (IOException | InterruptedException e) {
                 closeQuietly(from);
                 closeQuietly(to);
+            }
+            if (directions.decrementAndGet() <= 0) {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
             }
         }).start();
     }
@@ -199,8 +216,6 @@ final class DelayProxy implements AutoCloseable {
             while (System.in.read(discard) >= 0) {
                 // keep running while the parent holds the pipe open
             }
-        } catch (SocketException e) {
-            System.err.println("delay proxy: " + e);
         }
     }
 }

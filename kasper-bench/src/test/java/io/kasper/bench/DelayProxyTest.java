@@ -1,6 +1,7 @@
 package io.kasper.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,7 +61,7 @@ class DelayProxyTest {
     }
 
     @Test
-    void everyByteComesBackInOrderAndTheClientsEndReachesTheServer() throws IOException {
+    void everyByteComesBackInOrderAndTheClientsEndClosesTheConnectionOnBothSides() throws IOException {
         byte[] sent = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(sent);
         try (DelayProxy proxy = DelayProxy.start(0, echo.getLocalPort(), Duration.ofMillis(1));
@@ -78,6 +79,8 @@ class DelayProxyTest {
             client.getInputStream().transferTo(received); // returns once the echo server's end came back
 
             assertThat(received.toByteArray()).isEqualTo(sent);
+            // both directions ended: the proxy closed and forgot both sockets of the connection
+            await().atMost(Duration.ofSeconds(10)).until(() -> proxy.openSockets() == 0);
         }
     }
 }
