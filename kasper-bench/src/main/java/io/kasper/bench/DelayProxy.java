@@ -74,20 +74,6 @@ final class DelayProxy implements AutoCloseable {
         }
     }
 
-    /**
-     * Returns a loopback port that was free a moment ago: the broker must advertise the proxy's port before the
-     * proxy, which needs the broker's port, can start.
-     *
-     * @throws UncheckedIOException when no port can be bound
-     */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free loopback port", e);
-        }
-    }
-
     /** Returns the sockets of the connections not yet over: two per connection. */
     int openSockets() {
         return open.size();

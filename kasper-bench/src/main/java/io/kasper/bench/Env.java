@@ -73,16 +73,15 @@ public final class Env implements AutoCloseable {
             brokerBuilder.dataDirParent(brokerData.parent());
         }
         boolean delayed = !options.networkDelay().isZero();
-        int proxyPort = delayed ? DelayProxy.freePort() : -1;
         if (delayed) {
-            brokerBuilder.proxiedListener(proxyPort);
+            brokerBuilder.proxiedListener();
         }
         this.broker = brokerBuilder.start();
         RedisServer started;
         DelayProxyProcess startedProxy = null;
         try {
             if (delayed) {
-                startedProxy = DelayProxyProcess.start(proxyPort, broker.proxiedListenerPort(),
+                startedProxy = DelayProxyProcess.start(broker.proxyPort(), broker.proxiedListenerPort(),
                         options.networkDelay());
             }
             started = RedisServer.start();

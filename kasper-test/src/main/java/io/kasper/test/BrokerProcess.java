@@ -56,11 +56,11 @@ final class BrokerProcess {
      * @param extraServerProperties {@code server.properties} entries that override the defaults
      * @param saslPlainUsers username to password of the SASL/PLAIN users; when not empty, the broker gets a
      *     SASL_PLAINTEXT listener on one more port that accepts exactly these users
-     * @param proxiedAdvertisedPort when positive, the broker gets a PLAINTEXT listener on one more port that it
-     *     advertises at this loopback port instead, where a proxy forwards to it; -1 for none
+     * @param proxied whether the broker gets a PLAINTEXT listener on one more port that it advertises at yet another
+     *     free port, where a proxy is to listen and forward to it
      */
     BrokerProcess(Path workDir, Map<String, String> extraServerProperties, Map<String, String> saslPlainUsers,
-            int proxiedAdvertisedPort) {
+            boolean proxied) {
         this.workDir = workDir;
         this.dataDir = workDir.resolve("data");
         this.configFile = workDir.resolve("server.properties");
@@ -68,8 +68,8 @@ final class BrokerProcess {
         this.port = FreePorts.next();
         this.controllerPort = FreePorts.next();
         this.saslPort = saslPlainUsers.isEmpty() ? -1 : FreePorts.next();
-        this.proxiedAdvertisedPort = proxiedAdvertisedPort > 0 ? proxiedAdvertisedPort : -1;
-        this.proxiedPort = proxiedAdvertisedPort > 0 ? FreePorts.next() : -1;
+        this.proxiedPort = proxied ? FreePorts.next() : -1;
+        this.proxiedAdvertisedPort = proxied ? FreePorts.next() : -1;
         this.classpath = BrokerClasspath.resolve();
         this.extraServerProperties = Map.copyOf(extraServerProperties);
         this.saslPlainUsers = new LinkedHashMap<>(saslPlainUsers);
@@ -91,6 +91,11 @@ final class BrokerProcess {
     /** Returns the port of the proxied listener (where the proxy forwards to), or -1 when there is none. */
     int proxiedPort() {
         return proxiedPort;
+    }
+
+    /** Returns the port the proxied listener is advertised at (where the proxy listens), or -1 when there is none. */
+    int proxyPort() {
+        return proxiedAdvertisedPort;
     }
 
     Path logFile() {

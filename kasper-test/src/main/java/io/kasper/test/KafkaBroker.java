@@ -65,10 +65,10 @@ public final class KafkaBroker implements AutoCloseable {
     private boolean closed;
 
     private KafkaBroker(Path workDir, Map<String, String> serverProperties, Map<String, String> saslPlainUsers,
-            int proxiedAdvertisedPort) {
+            boolean proxied) {
         this.workDir = workDir;
         this.saslPlainUsers = Map.copyOf(saslPlainUsers);
-        this.process = new BrokerProcess(workDir, serverProperties, saslPlainUsers, proxiedAdvertisedPort);
+        this.process = new BrokerProcess(workDir, serverProperties, saslPlainUsers, proxied);
         this.topics = new TopicAdmin(this::bootstrapServers);
         this.records = new RecordIo(this::bootstrapServers);
     }
@@ -91,7 +91,7 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the broker does not start within 60 s
      */
     public static KafkaBroker start(Map<String, String> serverProperties) {
-        return start(null, serverProperties, Map.of(), -1);
+        return start(null, serverProperties, Map.of(), false);
     }
 
     /**
@@ -104,9 +104,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static KafkaBroker start(Path dataDirParent, Map<String, String> serverProperties,
-            Map<String, String> saslPlainUsers, int proxiedAdvertisedPort) {
+            Map<String, String> saslPlainUsers, boolean proxied) {
         KafkaBroker broker = new KafkaBroker(ServerLaunch.tempDir(dataDirParent, "kasper-kafka-", "the broker"),
-                serverProperties, saslPlainUsers, proxiedAdvertisedPort);
+                serverProperties, saslPlainUsers, proxied);
         ServerLaunch.start(broker.reaper, broker::startProcess, broker::close);
         return broker;
     }
@@ -121,18 +121,34 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Returns the loopback port of the listener a proxy forwards to (see {@link Builder#proxiedListener(int)});
+     * Returns the loopback port of the listener a proxy forwards to (see {@link Builder#proxiedListener()});
      * stable across restarts.
      *
      * @return the port the proxied listener listens on
      * @throws IllegalStateException when the broker was started without a proxied listener
      */
     public int proxiedListenerPort() {
+        requireProxiedListener();
+        return process.proxiedPort();
+    }
+
+    /**
+     * Returns the loopback port the proxied listener is advertised at: where the proxy is to listen (see
+     * {@link Builder#proxiedListener()}); stable across restarts.
+     *
+     * @return the port the broker's metadata names for the proxied listener
+     * @throws IllegalStateException when the broker was started without a proxied listener
+     */
+    public int proxyPort() {
+        requireProxiedListener();
+        return process.proxyPort();
+    }
+
+    private void requireProxiedListener() {
         if (process.proxiedPort() < 0) {
             throw new IllegalStateException("this broker has no proxied listener: start it with "
-                    + "KafkaBroker.builder().proxiedListener(proxyPort).start()");
+                    + "KafkaBroker.builder().proxiedListener().start()");
         }
-        return process.proxiedPort();
     }
 
     /**
@@ -390,27 +406,22 @@ public final class KafkaBroker implements AutoCloseable {
         private final Map<String, String> serverProperties = new LinkedHashMap<>();
         private final Map<String, String> saslPlainUsers = new LinkedHashMap<>();
         private Path dataDirParent;
-        private int proxiedAdvertisedPort = -1;
+        private boolean proxied;
 
         private Builder() {
         }
 
         /**
-         * Gives the broker one more PLAINTEXT listener, which its metadata names at {@code advertisedPort} of the
-         * loopback instead of its own port: clients that bootstrap through a proxy listening there (a network delay,
-         * a fault injector) are then sent back through the proxy for every later request. The proxy forwards to
-         * {@link KafkaBroker#proxiedListenerPort()}; the PLAINTEXT listener and the harness's helpers stay direct.
+         * Gives the broker one more PLAINTEXT listener, which its metadata names at another free loopback port, the
+         * proxy's ({@link KafkaBroker#proxyPort()}), instead of its own: clients that bootstrap through a proxy
+         * listening there (a network delay, a fault injector) are sent back through the proxy for every later
+         * request. The proxy forwards to {@link KafkaBroker#proxiedListenerPort()}. The PLAINTEXT listener and the
+         * harness's helpers stay direct, and the broker starts without the proxy.
          *
-         * @param advertisedPort the loopback port the proxy listens on
          * @return this builder
-         * @throws IllegalArgumentException when the port is not within 1..65535
          */
-        public Builder proxiedListener(int advertisedPort) {
-            if (advertisedPort < 1 || advertisedPort > 65_535) {
-                throw new IllegalArgumentException("proxiedListener advertisedPort must be within 1..65535, was "
-                        + advertisedPort);
-            }
-            this.proxiedAdvertisedPort = advertisedPort;
+        public Builder proxiedListener() {
+            this.proxied = true;
             return this;
         }
 
@@ -469,7 +480,7 @@ public final class KafkaBroker implements AutoCloseable {
          *     tail)
          */
         public KafkaBroker start() {
-            return KafkaBroker.start(dataDirParent, serverProperties, saslPlainUsers, proxiedAdvertisedPort);
+            return KafkaBroker.start(dataDirParent, serverProperties, saslPlainUsers, proxied);
         }
     }
 }

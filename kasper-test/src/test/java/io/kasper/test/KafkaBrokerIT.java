@@ -82,8 +82,8 @@ class KafkaBrokerIT {
 
     @Test
     void aProxiedListenerSendsItsClientsBackThroughTheProxyForEveryLaterRequest() throws Exception {
-        try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-                KafkaBroker broker = KafkaBroker.builder().proxiedListener(proxy.getLocalPort()).start()) {
+        try (KafkaBroker broker = KafkaBroker.builder().proxiedListener().start();
+                ServerSocket proxy = new ServerSocket(broker.proxyPort(), 50, InetAddress.getLoopbackAddress())) {
             AtomicInteger proxied = new AtomicInteger();
             Thread forwarder = new Thread(() -> forward(proxy, broker.proxiedListenerPort(), proxied), "forwarder");
             forwarder.setDaemon(true);
@@ -125,11 +125,12 @@ class KafkaBrokerIT {
     }
 
     @Test
-    void aProxiedListenerNeedsAPortAndABrokerWithoutOneSaysHowToGetIt(KafkaBroker broker) {
-        assertThatThrownBy(() -> KafkaBroker.builder().proxiedListener(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("proxiedListener advertisedPort must be within 1..65535, was 0");
+    void aBrokerWithoutAProxiedListenerSaysHowToGetOne(KafkaBroker broker) {
         assertThatThrownBy(broker::proxiedListenerPort).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("KafkaBroker.builder().proxiedListener(proxyPort).start()");
+                .hasMessage("this broker has no proxied listener: start it with "
+                        + "KafkaBroker.builder().proxiedListener().start()");
+        assertThatThrownBy(broker::proxyPort).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("KafkaBroker.builder().proxiedListener().start()");
     }
 
     @Test
