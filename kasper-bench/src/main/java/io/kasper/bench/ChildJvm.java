@@ -4,7 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -31,6 +33,22 @@ final class ChildJvm {
     }
 
     private ChildJvm() {
+    }
+
+    /**
+     * Returns the command that runs {@code mainClass} in a new JVM of this JVM's installation and class path.
+     *
+     * @param jvmFlags flags of the new JVM (heap size, say), before the class path
+     * @param mainClass the class whose {@code main} runs
+     * @param args the arguments of {@code main}
+     */
+    static List<String> command(List<String> jvmFlags, Class<?> mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(args);
+        return command;
     }
 
     /**

@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * The CPU used over one timed window: by the bench JVM minus its measuring threads (the thread that polls for
- * completion and the admin client's network thread), by the broker, by Redis and by the delay proxy if any; and the bytes the bench JVM's
- * threads, measuring ones left out, allocated over it. Open it right before the pipeline's clients are created and
+ * completion and the admin client's network thread), by the broker, by Redis and by the delay proxy if any; and the
+ * bytes the bench JVM's threads, measuring ones left out, allocated over it. Open it right before the pipeline's clients are created and
  * {@link #close(long)} it when the run is complete.
  */
 public final class CpuWindow {
@@ -27,7 +27,7 @@ public final class CpuWindow {
         this.poller0 = pollerNanos();
         this.broker0 = ProcessCpu.ofPid(env.brokerPid());
         this.redis0 = ProcessCpu.ofPid(env.redisPid());
-        this.proxy0 = env.proxyPid() < 0 ? -1 : ProcessCpu.ofPid(env.proxyPid());
+        this.proxy0 = ProcessCpu.ofPid(env.proxyPid());
         this.service0 = JvmThreadsCpu.read();
         this.alloc0 = ThreadAllocation.open(measuringThreads());
         this.jvm0 = ProcessCpu.ofThisJvm();
@@ -49,7 +49,7 @@ public final class CpuWindow {
         long poller = pollerNanos() - poller0;
         long broker1 = ProcessCpu.ofPid(env.brokerPid());
         long redis1 = ProcessCpu.ofPid(env.redisPid());
-        long proxy1 = env.proxyPid() < 0 ? -1 : ProcessCpu.ofPid(env.proxyPid());
+        long proxy1 = ProcessCpu.ofPid(env.proxyPid());
         JvmThreadsCpu.Sample service1 = JvmThreadsCpu.read();
         long allocated = alloc0 == null ? -1 : alloc0.allocatedSince(measuringThreads());
         return new Usage(perRecord(jvm0, jvm1 - poller, records), perRecord(broker0, broker1, records),
@@ -84,7 +84,8 @@ public final class CpuWindow {
      * @param gc the garbage collector's threads of the bench JVM, included in {@code jvm}
      * @param alloc heap bytes (not µs) per record allocated by the bench JVM's threads, measuring ones left out
      */
-    public record Usage(double jvm, double broker, double redis, double proxy, double poller, double jit, double gc, double alloc) {
+    public record Usage(double jvm, double broker, double redis, double proxy, double poller, double jit, double gc,
+            double alloc) {
 
         /** The bench JVM less its JIT compiler and GC threads: the pipeline's own threads and its clients'. */
         public double threads() {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,10 +36,9 @@ final class DelayProxyProcess implements AutoCloseable {
      * @throws IllegalStateException when the JVM exits or prints something else before it listens
      */
     static DelayProxyProcess start(int listenPort, int targetPort, Duration oneWayDelay) {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-cp", System.getProperty("java.class.path"), DelayProxy.class.getName(),
+        List<String> command = ChildJvm.command(List.of("-Xmx128m"), DelayProxy.class, List.of(
                 Integer.toString(listenPort), Integer.toString(targetPort),
-                Long.toString(TimeUnit.NANOSECONDS.toMicros(oneWayDelay.toNanos())));
+                Long.toString(TimeUnit.NANOSECONDS.toMicros(oneWayDelay.toNanos()))));
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -93,19 +93,15 @@ final class ForkedRun {
             Path aggregatesFile) {
         Options o = env.options();
         Env.Servers s = env.servers();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(heapFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineChild.class.getName(),
-                s.bootstrap(), Long.toString(s.brokerPid()), s.redisUri(), Long.toString(s.redisPid()),
-                Long.toString(s.proxyPid()),
+        return ChildJvm.command(heapFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                PipelineChild.class, List.of(s.bootstrap(), Long.toString(s.brokerPid()), s.redisUri(),
+                Long.toString(s.redisPid()), Long.toString(s.proxyPid()),
                 Integer.toString(env.reserveNames(NAMES_PER_CHILD)), pipeline.name(), input,
                 wordsFile == null ? "-" : wordsFile.toString(), aggregatesFile == null ? "-" : aggregatesFile.toString(),
                 "--records", Integer.toString(o.records()), "--value-size", Integer.toString(o.valueSize()),
                 "--partitions", Integer.toString(o.partitions()), "--max-uncommitted",
                 Integer.toString(o.maxUncommittedBatches()), "--warmup-rounds", Integer.toString(o.warmUpRoundCap()),
                 "--network-delay-ms", Double.toString(o.networkDelayMicros() / 1000.0)));
-        return command;
     }
 
     /** The flags of this JVM that size and pre-touch its heap: the child runs on a heap like the bench's. */

@@ -1,7 +1,6 @@
 package io.kasper.bench;
 
 import io.kasper.GroupProtocol;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,8 +190,8 @@ public final class Main {
         }
         report.run(p.name(), result);
         CpuWindow.Usage cpu = result.cpu();
-        progress("run %d/%d %-28s %,12.0f msg/s  (%s cpu µs/record: jvm %.2f (jit %.2f, gc %.2f), broker %.2f, redis %.2f%s%s; "
-                + "alloc %,.0f B/record)", run,
+        progress("run %d/%d %-28s %,12.0f msg/s  (%s cpu µs/record: jvm %.2f (jit %.2f, gc %.2f), broker %.2f, "
+                + "redis %.2f%s%s; alloc %,.0f B/record)", run,
                 options.repeat(), p.name(), result.rate(), p.phase() == Pipeline.Phase.PASS
                         ? String.format(Locale.ROOT, "output complete at %,.0f msg/s, %,d duplicates;",
                                 result.outputRate(), result.duplicates()) : "", cpu.jvm(), cpu.jit(), cpu.gc(), cpu.broker(),
@@ -335,10 +334,9 @@ public final class Main {
 
     /** Runs {@link MemoryChild} in a JVM with the given heap flag and returns its MEMORY line. */
     private String fork(String heapFlag, String input, String output, String name) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, heapFlag, "-cp", System.getProperty("java.class.path"),
-                MemoryChild.class.getName(), env.bootstrap(), input, output, name,
-                Integer.toString(options.partitions()), Integer.toString(options.maxUncommittedBatches()));
+        List<String> command = ChildJvm.command(List.of(heapFlag), MemoryChild.class, List.of(env.bootstrap(), input,
+                output, name, Integer.toString(options.partitions()),
+                Integer.toString(options.maxUncommittedBatches())));
         ChildJvm.Output out = ChildJvm.run(command, "MEMORY ", null, line -> { }, RUN_TIMEOUT);
         if (!out.succeeded()) {
             throw new IllegalStateException("memory child failed: " + out.log());

@@ -309,7 +309,8 @@ public final class Report {
         }
         sb.append(options.networkDelay().isZero() ? "network: clients connect to the broker directly (loopback)"
                 : String.format(Locale.ROOT, "network: every client reaches the broker through a proxy that delays "
-                        + "each direction by %.3f ms (--network-delay-ms; its JVM's CPU is the proxy column, in neither jvm nor broker)",
+                        + "each direction by %.3f ms (--network-delay-ms; its JVM's CPU is the proxy column, in "
+                        + "neither jvm nor broker)",
                         options.networkDelayMicros() / 1000.0)).append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%-28s %10s %8s %8s %19s %10s %7s %6s %6s %7s %7s %6s %9s %6s %5s%n",
                 "pipeline", "msg/s", "x kasper", "x hand", "min..max msg/s", "out msg/s", "cpu jvm", "jit", "gc",

@@ -2,12 +2,13 @@ package io.kasper.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Unit tests of how the output of a forked process is sorted (a shell stands in for the forked JVM). */
+/** Unit tests of the command of a forked JVM and of how its output is sorted (a shell stands in for the JVM). */
 class ChildJvmTest {
 
     @Test
@@ -32,5 +33,14 @@ class ChildJvmTest {
         assertThat(out.result()).isNull();
         assertThat(out.exitValue()).isZero();
         assertThat(out.succeeded()).isFalse();
+    }
+
+    @Test
+    void theCommandRunsTheMainClassOnThisJvmsInstallationAndClassPathWithTheFlagsFirst() {
+        List<String> command = ChildJvm.command(List.of("-Xmx128m"), DelayProxy.class, List.of("1", "2"));
+
+        assertThat(command).containsExactly(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), "io.kasper.bench.DelayProxy", "1", "2");
     }
 }
