@@ -31,14 +31,23 @@ public final class HandRolledPipe {
      */
     public static RunningPipeline start(Env env, String group, String input, String output, LoopCommit commit,
             boolean osReceiveBuffer) {
-        Properties consumerProps = env.consumerProps(group);
-        if (osReceiveBuffer) {
-            consumerProps.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
-        }
-        return new RunningPipeline("hand-rolled-pipe", stop -> {
+        return start(env, group, input, output, commit, osReceiveBuffer, 1);
+    }
+
+    /**
+     * Starts the loop on {@code threads} threads, as a user scales a hand-written loop out within one JVM: each thread
+     * runs a loop of its own (its own consumer and producer) over its share of the partitions ({@link #share}).
+     */
+    public static RunningPipeline start(Env env, String group, String input, String output, LoopCommit commit,
+            boolean osReceiveBuffer, int threads) {
+        return new RunningPipeline("hand-rolled-pipe", threads, member -> stop -> {
+            Properties consumerProps = env.consumerProps(group);
+            if (osReceiveBuffer) {
+                consumerProps.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
+            }
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps);
                     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(env.producerProps())) {
-                consumer.assign(partitions(input, env.options().partitions()));
+                consumer.assign(share(input, env.options().partitions(), member, threads));
                 HandRolledLoop.run(stop, consumer, producer, commit, (records, onSent) -> {
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         producer.send(new ProducerRecord<>(output, r.partition(), r.key(), r.value()), onSent);
@@ -48,12 +57,20 @@ public final class HandRolledPipe {
         }, null);
     }
 
-    /** Returns partitions 0..count-1 of a topic. */
-    static List<TopicPartition> partitions(String topic, int count) {
+    /**
+     * Returns the partitions of a topic (0..count-1) that member {@code member} of {@code members} takes: every
+     * partition p with p % members == member, so that the members' shares differ by at most one partition.
+     */
+    static List<TopicPartition> share(String topic, int count, int member, int members) {
         List<TopicPartition> list = new ArrayList<>();
-        for (int p = 0; p < count; p++) {
+        for (int p = member; p < count; p += members) {
             list.add(new TopicPartition(topic, p));
         }
         return list;
+    }
+
+    /** Returns partitions 0..count-1 of a topic. */
+    static List<TopicPartition> partitions(String topic, int count) {
+        return share(topic, count, 0, 1);
     }
 }

@@ -32,13 +32,22 @@ public final class HandRolledRedisAgg {
     /** Starts the loop over every partition of {@code input}. */
     public static RunningPipeline start(Env env, String group, String input, String output, String prefix,
             LoopCommit commit) {
-        return new RunningPipeline("hand-rolled-redis", stop -> {
+        return start(env, group, input, output, prefix, commit, 1);
+    }
+
+    /**
+     * Starts the loop on {@code threads} threads, each a loop of its own (its own consumer, producer and Redis
+     * connection) over its share of the partitions ({@link HandRolledPipe#share}).
+     */
+    public static RunningPipeline start(Env env, String group, String input, String output, String prefix,
+            LoopCommit commit, int threads) {
+        return new RunningPipeline("hand-rolled-redis", threads, member -> stop -> {
             RedisClient client = RedisClient.create(env.redisUri());
             try (StatefulRedisConnection<String, String> connection = client.connect();
                     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(env.consumerProps(group));
                     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(env.producerProps())) {
                 RedisCommands<String, String> redis = connection.sync();
-                consumer.assign(HandRolledPipe.partitions(input, env.options().partitions()));
+                consumer.assign(HandRolledPipe.share(input, env.options().partitions(), member, threads));
                 HandRolledLoop.run(stop, consumer, producer, commit, (records, onSent) -> {
                     for (TopicPartition tp : records.partitions()) {
                         Map<String, Aggregate> updated = update(redis, prefix, records.records(tp));

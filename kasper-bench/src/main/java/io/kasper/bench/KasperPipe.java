@@ -6,6 +6,8 @@ import io.kasper.TopicProcessor;
 import io.kasper.TopicProcessorConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -101,6 +103,34 @@ public final class KasperPipe {
     public static RunningPipeline start(Env env, String name, String input, String output) {
         return run(create(env.bootstrap(), name, input, output, env.options().partitions(),
                 env.options().maxUncommittedBatches()));
+    }
+
+    /**
+     * Starts {@link Pipelines#MEMBERS} group-managed pass-through processors of one group (the default group protocol),
+     * each with its own loop thread: Kasper scaled out in one JVM as the Spring pipeline's container runs its consumer
+     * threads.
+     */
+    public static RunningPipeline startGroup(Env env, String name, String input, String output) {
+        TopicProcessorConfig config = groupConfig(env, name, input).build();
+        MessageProcessor copy = copyTo(output);
+        List<TopicProcessor> processors = new ArrayList<>();
+        for (int i = 0; i < Pipelines.MEMBERS; i++) {
+            processors.add(new TopicProcessor(config, p -> copy));
+        }
+        return runMembers("kasper-group-" + name, processors, null);
+    }
+
+    /**
+     * Runs processors of one group, each loop on a thread of its own ({@code <threadName>-<i>}); closing the pipeline
+     * closes them all, then runs {@code afterClose} (may be null).
+     */
+    static RunningPipeline runMembers(String threadName, List<TopicProcessor> processors, Runnable afterClose) {
+        return new RunningPipeline(threadName, processors.size(), i -> stop -> processors.get(i).runLoop(), () -> {
+            processors.forEach(TopicProcessor::close);
+            if (afterClose != null) {
+                afterClose.run();
+            }
+        });
     }
 
     /** Starts the pass-through for a processor name with another batchSize than {@link #BATCH_SIZE}. */

@@ -20,9 +20,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class KasperRedisAgg {
 
-    /** Members of {@link #startGroup}: as many as the Spring pipeline's consumer threads. */
-    static final int MEMBERS = SpringBatchContainer.CONCURRENCY;
-
     private KasperRedisAgg() {
     }
 
@@ -46,38 +43,21 @@ public final class KasperRedisAgg {
     }
 
     /**
-     * Starts {@link #MEMBERS} group-managed processors of one group (the default group protocol), each with its own
-     * loop thread and store connection: Kasper scaled out in one JVM the way the Spring pipeline's container runs its
-     * consumer threads. The store's keys are {@code <prefix>/<word>}.
+     * Starts {@link Pipelines#MEMBERS} group-managed processors of one group (the default group protocol), each with
+     * its own loop thread and store connection: Kasper scaled out in one JVM the way the Spring pipeline's container
+     * runs its consumer threads. The store's keys are {@code <prefix>/<word>}.
      */
     public static RunningPipeline startGroup(Env env, String name, String input, String output, String prefix) {
         List<RedisStore> stores = new ArrayList<>();
         List<TopicProcessor> processors = new ArrayList<>();
         TopicProcessorConfig config = KasperPipe.groupConfig(env, name, input).build();
-        for (int i = 0; i < MEMBERS; i++) {
+        for (int i = 0; i < Pipelines.MEMBERS; i++) {
             RedisStore store = store(env, name + "-" + i, prefix);
             stores.add(store);
             MessageProcessor aggregate = aggregate(store, output);
             processors.add(new TopicProcessor(config, p -> aggregate));
         }
-        return new RunningPipeline("kasper-redis-group-" + name, stop -> {
-            List<Thread> others = new ArrayList<>();
-            for (TopicProcessor other : processors.subList(1, processors.size())) {
-                Thread t = new Thread(other::runLoop, "kasper-redis-group-member-" + others.size());
-                t.start();
-                others.add(t);
-            }
-            try {
-                processors.get(0).runLoop();
-            } finally {
-                for (Thread t : others) {
-                    t.join(60_000);
-                }
-            }
-        }, () -> {
-            processors.forEach(TopicProcessor::close);
-            stores.forEach(RedisStore::close);
-        });
+        return KasperPipe.runMembers("kasper-redis-group-" + name, processors, () -> stores.forEach(RedisStore::close));
     }
 
     private static RedisStore store(Env env, String processor, String prefix) {

@@ -25,6 +25,12 @@ public final class Pipelines {
     /** commit.interval.ms of the exactly_once_v2 Streams pipelines: Streams' default under exactly-once. */
     static final int EOS_COMMIT_MS = 100;
 
+    /**
+     * Threads of the scaled-out loops and members of the scaled-out Kasper pipelines ({@code -2-threads},
+     * {@code -2-members}): as many as the Spring pipelines' consumer threads.
+     */
+    static final int MEMBERS = SpringBatchContainer.CONCURRENCY;
+
     /** What {@code --peers eos} stands for: every exactly-once pipeline (the at-least-once Kasper ones always run). */
     public static final String EOS_ALIAS = "eos";
 
@@ -41,10 +47,14 @@ public final class Pipelines {
                 Started.pass(HandRolledPipe.start(env, name, in, out, LoopCommit.ASYNC)), same));
         all.add(new Pipeline("pass-hand-rolled-async-os-buffer", Phase.PASS, Role.HAND_ROLLED, (env, name, in, out) ->
                 Started.pass(HandRolledPipe.start(env, name, in, out, LoopCommit.ASYNC, true)), same));
+        all.add(new Pipeline("pass-hand-rolled-async-2-threads", Phase.PASS, Role.HAND_ROLLED, (env, name, in, out) ->
+                Started.pass(HandRolledPipe.start(env, name, in, out, LoopCommit.ASYNC, false, MEMBERS)), same));
         all.add(new Pipeline("pass-kasper", Phase.PASS, Role.KASPER, (env, name, in, out) ->
                 Started.pass(KasperPipe.start(env, name, in, out)), KasperPipe::group));
         all.add(new Pipeline("pass-kasper-batch-5000", Phase.PASS, Role.PEER, (env, name, in, out) ->
                 Started.pass(KasperPipe.start(env, name, in, out, KasperPipe.CHUNK_BATCH_SIZE)), KasperPipe::group));
+        all.add(new Pipeline("pass-kasper-2-members", Phase.PASS, Role.PEER, (env, name, in, out) ->
+                Started.pass(KasperPipe.startGroup(env, name, in, out)), KasperPipe::group));
         all.add(new Pipeline("pass-kasper-traced", Phase.PASS, Role.PEER, (env, name, in, out) ->
                 Started.pass(KasperTracedPipe.start(env, name, in, out)), KasperPipe::group));
         for (Commit c : STREAMS_COMMITS) {
@@ -65,6 +75,9 @@ public final class Pipelines {
                 redis(env, name, HandRolledRedisAgg.start(env, name, in, out, name, LoopCommit.SYNC)), same));
         all.add(new Pipeline("agg-hand-rolled-redis-async", Phase.STATEFUL, Role.HAND_ROLLED, (env, name, in, out) ->
                 redis(env, name, HandRolledRedisAgg.start(env, name, in, out, name, LoopCommit.ASYNC)), same));
+        all.add(new Pipeline("agg-hand-rolled-redis-async-2-threads", Phase.STATEFUL, Role.HAND_ROLLED,
+                (env, name, in, out) -> redis(env, name,
+                        HandRolledRedisAgg.start(env, name, in, out, name, LoopCommit.ASYNC, MEMBERS)), same));
         all.add(new Pipeline("agg-kasper-redis", Phase.STATEFUL, Role.KASPER, (env, name, in, out) ->
                 redis(env, name, KasperRedisAgg.start(env, name, in, out, name, false)), KasperPipe::group));
         all.add(new Pipeline("agg-kasper-redis-2-members", Phase.STATEFUL, Role.PEER, (env, name, in, out) ->

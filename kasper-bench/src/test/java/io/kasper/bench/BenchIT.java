@@ -75,11 +75,12 @@ class BenchIT {
             assertThat(rebalance.path("windows").path("join").path("moved").size())
                     .as(protocol + ": the member that joined took partitions").isPositive();
         }
-        // Every Spring container, Parallel Consumer and group of Kasper processors, with their clients, was closed
-        // after its run: none of their threads is left.
+        // Every Spring container, Parallel Consumer, scaled-out loop and group of Kasper processors, with their
+        // clients, was closed after its run: none of their threads is left.
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
                 .noneMatch(name -> name.contains("spring-batch-pipe") || name.contains("spring-redis-agg")
-                        || name.contains("parallel-consumer-pipe") || name.contains("kasper-redis-group"));
+                        || name.contains("parallel-consumer-pipe") || name.contains("kasper-redis-group")
+                        || name.contains("kasper-group") || name.startsWith("hand-rolled-"));
     }
 
     @Test

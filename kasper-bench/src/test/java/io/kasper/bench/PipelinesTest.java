@@ -12,11 +12,12 @@ class PipelinesTest {
     @Test
     void everyPeerIsRegisteredOnceAndEachPhaseHasOneKasperPipeline() {
         assertThat(Pipelines.names()).doesNotHaveDuplicates().contains("pass-hand-rolled", "pass-hand-rolled-async",
-                "pass-hand-rolled-async-os-buffer", "pass-kasper", "pass-kasper-batch-5000", "pass-kasper-traced", "pass-streams-c100", "pass-streams-c1000", "pass-streams-default",
-                "pass-spring-batch", "pass-parallel-consumer", "pass-parallel-consumer-unordered",
-                "agg-hand-rolled-redis", "agg-hand-rolled-redis-async", "agg-kasper-redis", "agg-kasper-redis-2-members",
-                "agg-streams-c100",
-                "agg-streams-c1000", "agg-streams-default", "pass-kasper-eos", "pass-streams-eos",
+                "pass-hand-rolled-async-os-buffer", "pass-hand-rolled-async-2-threads", "pass-kasper",
+                "pass-kasper-2-members", "pass-kasper-batch-5000", "pass-kasper-traced", "pass-streams-c100",
+                "pass-streams-c1000", "pass-streams-default", "pass-spring-batch", "pass-parallel-consumer",
+                "pass-parallel-consumer-unordered", "agg-hand-rolled-redis", "agg-hand-rolled-redis-async",
+                "agg-hand-rolled-redis-async-2-threads", "agg-kasper-redis", "agg-kasper-redis-2-members",
+                "agg-streams-c100", "agg-streams-c1000", "agg-streams-default", "pass-kasper-eos", "pass-streams-eos",
                 "agg-kasper-redis-eos", "agg-streams-eos");
         for (Pipeline.Phase phase : Pipeline.Phase.values()) {
             assertThat(Pipelines.of(phase, null)).filteredOn(p -> p.role() == Pipeline.Role.KASPER).hasSize(1);
