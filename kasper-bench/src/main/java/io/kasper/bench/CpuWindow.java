@@ -6,8 +6,8 @@ import java.util.Set;
 /**
  * The CPU used over one timed window: by the bench JVM minus its measuring threads (the thread that polls for
  * completion and the admin client's network thread), by the broker, by Redis and by the delay proxy if any; and the
- * bytes the bench JVM's threads, measuring ones left out, allocated over it. Open it right before the pipeline's clients are created and
- * {@link #close(long)} it when the run is complete.
+ * bytes the bench JVM's threads, measuring ones left out, allocated over it. Open it right before the pipeline's
+ * clients are created and {@link #close(long)} it when the run is complete.
  */
 public final class CpuWindow {
 

@@ -102,8 +102,8 @@ public final class PipelineChild {
         var root = JSON.readTree(json);
         var c = root.path("cpu");
         CpuWindow.Usage usage = new CpuWindow.Usage(c.path("jvm").asDouble(), c.path("broker").asDouble(),
-                c.path("redis").asDouble(), c.path("proxy").asDouble(), c.path("poller").asDouble(), c.path("jit").asDouble(),
-                c.path("gc").asDouble(), c.path("alloc").asDouble());
+                c.path("redis").asDouble(), c.path("proxy").asDouble(), c.path("poller").asDouble(),
+                c.path("jit").asDouble(), c.path("gc").asDouble(), c.path("alloc").asDouble());
         return new TimedRun.Result(root.path("rate").asDouble(), root.path("outputRate").asDouble(),
                 root.path("duplicates").asLong(), usage, aggregates);
     }

@@ -37,12 +37,9 @@ public class RunningPipeline implements AutoCloseable {
      */
     public RunningPipeline(String name, int members, IntFunction<Body> member, Runnable onStop) {
         this.onStop = onStop;
-        List<Body> bodies = new ArrayList<>();
+        // every body is created before any thread starts, so that a member that cannot be created starts nothing
         for (int m = 0; m < members; m++) {
-            bodies.add(member.apply(m));
-        }
-        for (int m = 0; m < members; m++) {
-            Body body = bodies.get(m);
+            Body body = member.apply(m);
             threads.add(new Thread(() -> {
                 try {
                     body.run(stop);

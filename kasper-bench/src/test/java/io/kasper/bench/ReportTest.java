@@ -118,6 +118,7 @@ class ReportTest {
     }
 
     private static TimedRun.Result run(double rate) {
-        return new TimedRun.Result(rate, rate, 0, new CpuWindow.Usage(1.0, 2.0, Double.NaN, Double.NaN, 0.5, 0.25, 0.125, 300), Map.of());
+        return new TimedRun.Result(rate, rate, 0,
+                new CpuWindow.Usage(1.0, 2.0, Double.NaN, Double.NaN, 0.5, 0.25, 0.125, 300), Map.of());
     }
 }
